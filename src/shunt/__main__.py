@@ -1,0 +1,3 @@
+from shunt.cli import main
+
+main()

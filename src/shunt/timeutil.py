@@ -1,0 +1,127 @@
+"""Times: every stored time is integer epoch milliseconds (UTC); output is ISO 8601 in the shop's zone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+DEFAULT_TZ = "Asia/Shanghai"
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# Epoch milliseconds accepted as timestamps: 1990-01-01 .. 2100-01-01.
+_MS_MIN, _MS_MAX = 631152000000, 4102444800000
+
+
+@lru_cache(maxsize=64)
+def zone(name: str | None) -> ZoneInfo:
+    """The ZoneInfo for `name` (default Asia/Shanghai). Raises ValueError for an unknown zone."""
+    try:
+        return ZoneInfo(name or DEFAULT_TZ)
+    except Exception as exc:  # ZoneInfoNotFoundError, ValueError for odd keys
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+def _dt_to_ms(dt: datetime) -> int:
+    return (dt - _EPOCH) // timedelta(milliseconds=1)
+
+
+def parse_ts(value: object, tz: ZoneInfo) -> int:
+    """A log `ts` (ISO 8601 with offset, local time without offset, or epoch ms) → epoch ms.
+
+    Raises ValueError with a short reason on anything else.
+    """
+    if isinstance(value, bool):
+        raise ValueError("ts must be a string or an integer, not a boolean")
+    if isinstance(value, int):
+        if not _MS_MIN <= value <= _MS_MAX:
+            raise ValueError(f"ts {value} is not epoch milliseconds between 1990 and 2100")
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"ts must be a string or an integer, not {type(value).__name__}")
+    text = value.strip()
+    if text.isdigit() and len(text) >= 12:
+        return parse_ts(int(text), tz)
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"ts {value!r} is not an ISO 8601 time") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=tz)
+    ms = _dt_to_ms(dt)
+    if not _MS_MIN <= ms <= _MS_MAX:
+        raise ValueError(f"ts {value!r} is outside 1990..2100")
+    return ms
+
+
+def to_datetime(ms: int, tz: ZoneInfo) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz)
+
+
+def to_iso(ms: int | None, tz: ZoneInfo) -> str | None:
+    """Epoch ms → ISO 8601 with offset in `tz`; milliseconds only when not zero."""
+    if ms is None:
+        return None
+    dt = datetime.fromtimestamp(ms // 1000, tz)
+    if ms % 1000:
+        return dt.replace(microsecond=(ms % 1000) * 1000).isoformat(timespec="milliseconds")
+    return dt.isoformat(timespec="seconds")
+
+
+def to_clock(ms: int, tz: ZoneInfo) -> str:
+    """Short local time for tables: 'MM-DD HH:MM:SS'."""
+    return datetime.fromtimestamp(ms // 1000, tz).strftime("%m-%d %H:%M:%S")
+
+
+def local_date(ms: int, tz: ZoneInfo) -> date:
+    return datetime.fromtimestamp(ms // 1000, tz).date()
+
+
+def day_bounds(day: date, tz: ZoneInfo) -> tuple[int, int]:
+    """[start, end) of a calendar day in `tz`, as epoch ms."""
+    start = datetime(day.year, day.month, day.day, tzinfo=tz)
+    nxt = day + timedelta(days=1)
+    end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz)
+    return _dt_to_ms(start), _dt_to_ms(end)
+
+
+def parse_date(text: str, tz: ZoneInfo, today: date | None = None) -> date:
+    """`2026-11-11`, `11/11/2026`, `today`, `yesterday` → a date. ValueError otherwise."""
+    t = text.strip().lower()
+    if t in ("today", "yesterday"):
+        base = today or datetime.now(tz).date()
+        return base if t == "today" else base - timedelta(days=1)
+    for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d", "%Y%m%d"):
+        try:
+            return datetime.strptime(t, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"cannot read {text!r} as a date (try 2026-11-11, 11/11/2026, today, yesterday)")
+
+
+def parse_moment(text: str, tz: ZoneInfo) -> int:
+    """A moment to the second in any form python-dateutil reads; shop zone unless an offset is given."""
+    from dateutil import parser as dparser
+
+    t = text.strip()
+    if re.fullmatch(r"\d{12,13}", t):
+        return parse_ts(int(t), tz)
+    try:
+        dt = dparser.parse(t)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"cannot read {text!r} as a moment (try '2026-11-11 10:23:45')") from exc
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=tz)
+    return _dt_to_ms(dt)
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+
+
+def parse_duration(text: str) -> int:
+    """'24h', '90m', '2d', '3600s' (a bare number is hours) → milliseconds."""
+    m = _DURATION.match(text.lower())
+    if not m:
+        raise ValueError(f"cannot read {text!r} as a duration (try 24h, 90m, 2d)")
+    n, unit = float(m.group(1)), m.group(2) or "h"
+    return int(n * {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}[unit])
