@@ -1,5 +1,181 @@
-"""Command-line wiring (typer). Placeholder; filled in below."""
+"""Command-line wiring: thin typer commands that call diagnose and render.
+
+Heavy modules (store, engine, rich) are imported inside the commands so that
+`shunt --help` costs little more than importing typer.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from shunt.errors import ShuntError, UsageError
+
+app = typer.Typer(
+    name="shunt",
+    help=(
+        "Explain customer-service routing (分流): load the platform's routing logs into SQLite, "
+        "then ask why a buyer landed where they did, why an account is silent, or why it received a message.\n\n"
+        "Example:\n\n  shunt demo\n\n  shunt load logs/*.jsonl.gz\n\n  shunt trace tb_buyer01 --date 2026-11-11"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DbOpt = typer.Option(None, "--db", help="Database file (else $SHUNT_DB, else ./shunt.db).", show_default=False)
+ShopOpt = typer.Option(None, "--shop", help="Shop nick (may be left out when the database holds one shop).")
+JsonOpt = typer.Option(False, "--json", help="Print JSON on stdout (for jq and scripts).")
+MaskOpt = typer.Option(False, "--mask", help="Mask buyer nicks (stable, e.g. t***3#a1f2) for sharing outside the shop.")
 
 
-def main() -> None:  # pragma: no cover
-    print("shunt")
+def db_path(db: Optional[Path]) -> Path:
+    return Path(db or os.environ.get("SHUNT_DB") or "shunt.db")
+
+
+def fail(exc: ShuntError) -> None:
+    """Print a domain error on stderr and exit with its code (cli.md)."""
+    from shunt.render.text import plain
+
+    msg = f"shunt: {plain(str(exc))}"
+    nearest = getattr(exc, "nearest", None)
+    if nearest:
+        msg += "\n  nearest: " + ", ".join(plain(n) for n in nearest)
+    print(msg, file=sys.stderr)
+    raise typer.Exit(exc.exit_code)
+
+
+def run(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except ShuntError as exc:
+        fail(exc)
+
+
+@app.command()
+def load(
+    files: List[Path] = typer.Argument(..., help="JSON Lines routing logs (.jsonl, .gz; UTF-8, BOM or GB18030)."),
+    db: Optional[Path] = DbOpt,
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Force an encoding (utf-8, gb18030, ...)."),
+    strict: bool = typer.Option(False, "--strict", help="Load nothing from a file that has a bad line."),
+    tz: Optional[str] = typer.Option(None, "--tz", help="Time zone for local times without offset (default: the shop's)."),
+    json_out: bool = JsonOpt,
+) -> None:
+    """Load routing logs into the database. Idempotent: loading a file twice adds nothing.
+
+    Example: shunt load day1.jsonl day2.jsonl.gz --db shop.db
+    """
+    from shunt.commands import load as cmd
+
+    code = run(cmd.run, db_path(db), files, encoding=encoding, strict=strict, tz=tz, as_json=json_out)
+    raise typer.Exit(code or 0)
+
+
+@app.command()
+def trace(
+    buyer: str = typer.Argument(..., help="The buyer's nick."),
+    date: str = typer.Option("today", "--date", "-d", help="Calendar date in the shop's zone: 2026-11-11, 11/11/2026, today, yesterday."),
+    node: Optional[str] = typer.Option(None, "--node", "-n", help="Show one node's whole routing process (consult id)."),
+    detail: bool = typer.Option(False, "--detail", help="Show every node's whole routing process."),
+    db: Optional[Path] = DbOpt,
+    shop: Optional[str] = ShopOpt,
+    json_out: bool = JsonOpt,
+    mask: bool = MaskOpt,
+) -> None:
+    """A buyer's routing history on a date: each node's source, reason, agent, group and replay verdict.
+
+    Example: shunt trace tb_buyer01 --date 2026-11-11 --node c-000123
+    """
+    from shunt.commands import trace as cmd
+
+    run(cmd.run, db_path(db), buyer, date, shop=shop, node=node, detail=detail, as_json=json_out, mask=mask)
+
+
+@app.command("why-silent")
+def why_silent(
+    account: str = typer.Argument(..., help="The account, e.g. zhenpin:小王."),
+    at: Optional[str] = typer.Option(None, "--at", help="Moment (default: the last loaded event), e.g. '2026-11-11 21:00:00'."),
+    window: str = typer.Option("24h", "--window", "-w", help="Window of consults replayed before --at (24h, 90m, 2d)."),
+    db: Optional[Path] = DbOpt,
+    shop: Optional[str] = ShopOpt,
+    json_out: bool = JsonOpt,
+    mask: bool = MaskOpt,
+) -> None:
+    """Why an account receives no messages: its state, and where each recent consult passed it by.
+
+    Example: shunt why-silent zhenpin:小王 --at '2026-11-11 21:00'
+    """
+    from shunt.commands import silent as cmd
+
+    run(cmd.run, db_path(db), account, at=at, window=window, shop=shop, as_json=json_out, mask=mask)
+
+
+@app.command("why-received")
+def why_received(
+    buyer: str = typer.Argument(..., help="The buyer who sent the message."),
+    at: str = typer.Option(..., "--at", help="The second the message was sent, e.g. '2026-11-11 10:23:45'."),
+    expected: Optional[str] = typer.Option(None, "--expected", help="An account that you expected to receive it: why it did not."),
+    db: Optional[Path] = DbOpt,
+    shop: Optional[str] = ShopOpt,
+    json_out: bool = JsonOpt,
+    mask: bool = MaskOpt,
+) -> None:
+    """Why an account received a buyer's message: the node that routed it, replayed.
+
+    Example: shunt why-received tb_buyer01 --at '2026-11-11 10:23:45'
+    """
+    from shunt.commands import received as cmd
+
+    run(cmd.run, db_path(db), buyer, at=at, expected=expected, shop=shop, as_json=json_out, mask=mask)
+
+
+@app.command()
+def generate(
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (.jsonl or .jsonl.gz); default stdout."),
+    consults: int = typer.Option(10_000, "--consults", help="Number of consults (total events are about 6x)."),
+    agents: int = typer.Option(12, "--agents", help="Number of shop agents."),
+    groups: int = typer.Option(4, "--groups", help="Number of groups."),
+    days: int = typer.Option(1, "--days", help="Days of traffic."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: same seed, same bytes."),
+    faults: float = typer.Option(0.0, "--faults", help="Share of recorded decisions made to break the rules (0..1)."),
+    start: str = typer.Option("2026-11-11", "--start", help="First day."),
+    shop: str = typer.Option("zhenpin", "--shop", help="Shop nick."),
+) -> None:
+    """Write a synthetic routing log by simulating the routing engine (for demos, tests, benchmarks).
+
+    Example: shunt generate --consults 150000 --seed 7 -o day.jsonl.gz
+    """
+    from shunt.commands import generate as cmd
+
+    run(cmd.run, out, consults=consults, agents=agents, groups=groups, days=days, seed=seed,
+        faults=faults, start=start, shop=shop)
+
+
+@app.command()
+def demo(
+    db: Optional[Path] = DbOpt,
+) -> None:
+    """Load the bundled sample shop into the database and answer the three questions on it.
+
+    Example: shunt demo --db demo.db
+    """
+    from shunt.commands import demo as cmd
+
+    run(cmd.run, db_path(db))
+
+
+def main() -> None:
+    try:
+        app()
+    except UsageError as exc:  # pragma: no cover - typer handles its own
+        print(f"shunt: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""One module per CLI command: parse the options, ask diagnose, render. No typer here."""

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from shunt.errors import NotFound
+
+BAR_MIN_BYTES = 8 * 1024 * 1024  # draw a progress bar for inputs larger than this
+
+
+def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as_json=False) -> int:
+    from shunt import store
+    from shunt.render.text import plain
+
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise NotFound("no such file: " + ", ".join(plain(m) for m in missing))
+    total = sum(f.stat().st_size for f in files)
+    progress = None
+    bar = None
+    if total >= BAR_MIN_BYTES and sys.stderr.isatty():
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+        from shunt.render.human import console
+
+        bar = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                       TimeRemainingColumn(), console=console(stderr=True), transient=True)
+        task = bar.add_task("loading", total=total)
+        done_before: dict[str, int] = {}
+
+        def progress(done: int, _total: int, file) -> None:  # bytes of this file
+            done_before[str(file)] = done
+            bar.update(task, completed=sum(done_before.values()))
+
+        bar.start()
+    try:
+        report = store.load_files(db, files, encoding=encoding, strict=strict, tz=tz, progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    for file, line, why in report.rejected:
+        print(f"{plain(file)}:{line}: {plain(why)}", file=sys.stderr)
+    loaded = sum(report.loaded.values())
+    by_type = ", ".join(f"{k} {v:,}" for k, v in sorted(report.loaded.items()) if v)
+    print(
+        f"loaded {loaded:,} events ({by_type or 'none'}); {report.duplicates:,} duplicates skipped; "
+        f"{len(report.rejected):,} lines rejected" + (f"; {report.unknown:,} of unknown type kept" if report.unknown else ""),
+        file=sys.stderr,
+    )
+    if as_json:
+        from shunt.render.jsonout import dump
+
+        dump({
+            "db": str(db), "files": [str(f) for f in files], "loaded": report.loaded, "events": loaded,
+            "duplicates": report.duplicates, "unknown_types": report.unknown,
+            "rejected": [{"file": str(f), "line": n, "why": w} for f, n, w in report.rejected],
+        })
+    return 3 if report.rejected else 0

@@ -1,0 +1,57 @@
+"""At which rule did a consult pass an account by? Pure: a State and a Decision in, a cause code out."""
+
+from __future__ import annotations
+
+from shunt.engine import eligibility
+from shunt.engine.model import Consult, Decision, State
+
+# eligibility's why_not → why-silent cause code (cli.md's list)
+INELIGIBLE = {
+    "offline": "offline",
+    "suspended": "suspended",
+    "routing_disabled": "routing_disabled",
+    "not_listed": "routing_disabled",
+    "no_capacity": "no_capacity",
+    "at_capacity": "at_capacity",
+    "proxy": "proxy_only",
+}
+RECEIVED = "received"
+DIRECT = "direct"  # qianniu-initiated or a transfer to a named agent: not routed at all
+
+
+def is_shop_account(shop: str, account: str) -> bool:
+    return account == shop or account.startswith(shop + ":")
+
+
+def passed_by(state: State, consult: Consult, decision: Decision, account: str) -> tuple[str, str]:
+    """→ (code, one sentence). code is RECEIVED, DIRECT, or a cause code of cli.md."""
+    if not decision.replayable:
+        return "no_traffic", "no configuration: the node cannot be replayed"
+    if account in decision.agents:
+        if len(decision.agents) == 1:
+            return RECEIVED, "it was the replayed winner"
+        return RECEIVED, f"it was one of {len(decision.agents)} possible winners"
+    rule = decision.rule or ""
+    winners = ", ".join(decision.agents) or "nobody (offline pool)"
+    if rule in ("R1", "R2"):
+        return DIRECT, f"the consult went straight to {winners} ({decision.reason})"
+    cfg = state.config
+    if cfg is not None and cfg.settings.assistant == account:
+        return "assistant_account", "it is the assistant; it takes consults only by robot priority or fallback"
+    ok, why = eligibility(state, account)
+    if not ok:
+        code = INELIGIBLE.get(why or "", "offline")
+        return code, f"it was not eligible ({why}); the consult went to {winners} by {decision.reason}"
+    if rule == "R3":
+        return "exclusive_elsewhere", f"the buyer's exclusive agent {winners} took it"
+    if rule == "R4":
+        return "recent_contact_elsewhere", f"the buyer's recent contact {winners} took it"
+    if decision.reason in ("robot_priority_shop", "robot_priority_group"):
+        return "robot_priority", f"robot priority sent it to the assistant {winners}"
+    if cfg is not None and cfg.groups and not cfg.groups_of(account):
+        return "not_in_group", "it is in no group, so group matching never reaches it"
+    if decision.remaining_groups and account not in {m for g in cfg.groups if g.id in decision.remaining_groups for m in g.members}:
+        return "group_unmatched", (
+            f"its groups were not matched: the consult went to group(s) {', '.join(decision.remaining_groups)}"
+        )
+    return "lost_selection", f"it lost the selection to {winners} ({decision.reason})"

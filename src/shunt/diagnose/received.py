@@ -1,0 +1,84 @@
+"""Question 3: why an account received a buyer's message — the node that routed it, replayed."""
+
+from __future__ import annotations
+
+from shunt import engine, store, timeutil
+from shunt.diagnose.passed_by import RECEIVED, is_shop_account, passed_by
+from shunt.diagnose.replay import from_decision
+from shunt.diagnose.results import Cause, Node, Received, Replay
+from shunt.errors import NotFound
+
+KPI_RULES = (
+    "A carrier's logistics account never becomes the buyer's recent contact (最近联系人).",
+    "Messages in the three-party session count toward no shop KPI (3-minute response rate, marketing 5-message limit).",
+    "A logistics account is the carrier's, never a shop account: it takes no routed consults.",
+)
+
+
+def _logistics(conn, shop_id, consult, account, tz) -> tuple[dict, Replay]:
+    events = store.logistics_events(conn, shop_id, consult.id)
+    invite = next((e for e in events if e["action"] == "invite" and e.get("account") in (account, None)), None)
+    invite = invite or next((e for e in events if e["action"] == "invite"), None)
+    joined = next((e for e in events if e["action"] == "join"), None)
+    declined = next((e for e in events if e["action"] == "decline"), None)
+    cfg = store.config_at(conn, shop_id, invite["ts"] if invite else consult.ts)
+    steps = ()
+    ok = None
+    if cfg is not None and invite is not None:
+        ok, steps = engine.logistics_check(cfg, consult, invite.get("by") or "platform", invite["ts"], tz)
+    info = {
+        "invited_by": invite.get("by") if invite else None,
+        "invited_at": timeutil.to_iso(invite["ts"], tz) if invite else None,
+        "carrier": invite.get("carrier") if invite else None,
+        "order": invite.get("order") if invite else None,
+        "consent": "joined" if joined else ("declined" if declined else "unknown"),
+        "joined_at": timeutil.to_iso(joined["ts"], tz) if joined else None,
+        "conditions_met": ok,
+        "steps": [{"rule": s.rule, "name": s.name, "outcome": s.outcome, "detail": s.detail, "facts": dict(s.facts)}
+                  for s in steps],
+        "rules": list(KPI_RULES),
+    }
+    match = None if ok is None else bool(ok and joined)
+    rep = Replay(match=match, reason="logistics_invited", agents=(account,), steps=tuple(steps),
+                 findings=() if match or match is None else tuple(
+                     ["the buyer's consent (join) is not in the log"] if ok else
+                     [s.detail for s in steps if s.outcome == "fail"]))
+    return info, rep
+
+
+def why_received(conn, shop_id: int, buyer: str, second_ms: int, expected: str | None = None) -> Received:
+    shop, tzname = store.shop_info(conn, shop_id)
+    tz = timeutil.zone(tzname)
+    if not store.buyer_exists(conn, shop_id, buyer):
+        raise NotFound(f"no buyer {buyer!r} in shop {shop}", store.nearest_buyers(conn, shop_id, buyer))
+    msg = store.message_at(conn, shop_id, buyer, second_ms)
+    if msg is None:
+        near = [timeutil.to_iso(t, tz) for t in store.nearest_messages(conn, shop_id, buyer, second_ms)]
+        raise NotFound(f"{buyer!r} sent no message at {timeutil.to_iso(second_ms, tz)}", near)
+    account = msg["account"]
+    message = {"ts": timeutil.to_iso(msg["ts"], tz), "account": account, "sender": msg["sender"]}
+    found = store.consult_of_message(conn, shop_id, msg)
+    if found is None:
+        raise NotFound(f"no routing node at or before the message at {message['ts']} for {buyer!r}")
+    consult, routed, uid = found
+    notes: list[str] = []
+    if account and not is_shop_account(shop, account):
+        info, rep = _logistics(conn, shop_id, consult, account, tz)
+        node = Node(consult=consult, routed=routed, replay=rep)
+        return Received(shop=shop, tz=tzname, buyer=buyer, message=message, account=account, node=node,
+                        reason="logistics_invited", replay=rep, logistics=info, notes=tuple(notes))
+    state = store.state_at(conn, shop_id, consult, uid)
+    decision = engine.decide(state, consult)
+    rep = from_decision(state, consult, routed, decision, tz)
+    if account and routed.agent and account != routed.agent:
+        notes.append(f"The node routed the buyer to {routed.agent}; this message was received by {account} "
+                     "(a later hand-over inside the session).")
+    exp = None
+    if expected:
+        code, why = passed_by(state, consult, decision, expected)
+        if code == RECEIVED:
+            why = f"{expected} was among the replayed winners; the pick among equals is random ({why})"
+        exp = Cause(code=code, message=why, facts={"account": expected})
+    return Received(shop=shop, tz=tzname, buyer=buyer, message=message, account=account,
+                    node=Node(consult=consult, routed=routed, replay=rep), reason=routed.reason, replay=rep,
+                    expected=exp, notes=tuple(notes))

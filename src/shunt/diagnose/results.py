@@ -1,0 +1,81 @@
+"""Result objects of the three questions (and more). Both renderers read these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shunt.engine.model import Candidate, Consult, Routed, Step
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A recorded node replayed: the engine's answer and whether the record matches it."""
+
+    match: bool | None  # None: could not be replayed
+    reason: str | None = None
+    rule: str | None = None
+    agents: tuple[str, ...] = ()
+    odds: dict[str, float] = field(default_factory=dict)
+    matched_groups: tuple[str, ...] = ()
+    remaining_groups: tuple[str, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    steps: tuple[Step, ...] = ()
+    findings: tuple[str, ...] = ()  # on a mismatch: the recorded facts that break it
+    note: str | None = None  # why it could not be replayed
+
+
+@dataclass(frozen=True)
+class Node:
+    consult: Consult
+    routed: Routed
+    replay: Replay
+
+
+@dataclass(frozen=True)
+class Trace:
+    shop: str
+    tz: str
+    buyer: str
+    date: str
+    nodes: tuple[Node, ...]
+    dates: tuple[str, ...] = ()  # the buyer's dates that have nodes (shown when `nodes` is empty)
+
+
+@dataclass(frozen=True)
+class Cause:
+    code: str
+    message: str
+    advice: str | None = None
+    count: int | None = None
+    share: float | None = None
+    examples: tuple[dict[str, Any], ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Silent:
+    shop: str
+    tz: str
+    account: str
+    at: int
+    window_ms: int
+    receiving: bool
+    causes: tuple[Cause, ...]
+    state: dict[str, Any] = field(default_factory=dict)  # status, since, load, capacity, groups...
+    window: dict[str, Any] = field(default_factory=dict)  # consults replayed, received, by rule
+
+
+@dataclass(frozen=True)
+class Received:
+    shop: str
+    tz: str
+    buyer: str
+    message: dict[str, Any]  # ts, account, sender
+    account: str | None
+    node: Node | None
+    reason: str | None
+    replay: Replay
+    logistics: dict[str, Any] | None = None  # for a carrier's account: the invitation and its conditions
+    expected: Cause | None = None  # --expected: why that account did not get it
+    notes: tuple[str, ...] = ()

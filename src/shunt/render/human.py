@@ -1,0 +1,177 @@
+"""Human views (rich) of the result objects. Every name from the log is printed through `safe()`."""
+
+from __future__ import annotations
+
+from shunt import timeutil
+from shunt.diagnose.results import Node, Received, Replay, Silent, Trace
+from shunt.render import labels
+from shunt.render.text import safe
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, emoji=False)
+
+
+def verdict(r: Replay):
+    from rich.text import Text
+
+    if r.match is None:
+        return Text("– not replayable", style="yellow")
+    if r.match:
+        return Text("✓ match", style="green")
+    return Text("✗ mismatch", style="bold red")
+
+
+def _kv(rows):
+    from rich.table import Table
+
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold")
+    t.add_column()
+    for k, v in rows:
+        t.add_row(k, v if not isinstance(v, str) else safe(v))
+    return t
+
+
+def candidates_table(r: Replay):
+    from rich.table import Table
+
+    t = Table(title="candidates 候选客服", title_justify="left", show_lines=False)
+    for col in ("account", "groups", "status", "load", "limit", "weight", "conv.", "busy", "eligible", "win"):
+        t.add_column(col)
+    for c in r.candidates:
+        win = r.odds.get(c.account)
+        t.add_row(
+            safe(c.account), safe(",".join(c.groups) or "-"), labels.label(labels.STATUSES, c.status),
+            str(c.load), "-" if c.max_sessions is None else str(c.max_sessions), f"{c.weight:g}",
+            f"{c.conversion:.2f}", "busy" if c.busy else "", "yes" if c.eligible else safe(c.why_not or "no"),
+            f"{win:.0%}" if win is not None else "",
+        )
+    return t
+
+
+def steps_table(r: Replay):
+    from rich.table import Table
+
+    t = Table(title="routing process 分流过程", title_justify="left")
+    t.add_column("rule")
+    t.add_column("outcome")
+    t.add_column("detail")
+    for s in r.steps:
+        style = {"decide": "bold green", "drop": "yellow", "fail": "red"}.get(s.outcome, "")
+        t.add_row(f"{s.rule} {s.name}", safe(s.outcome, style), safe(s.detail))
+    return t
+
+
+def node_detail(n: Node, tz, out) -> None:
+    from rich.panel import Panel
+
+    c = n.consult
+    order = "-"
+    if c.order:
+        order = f"{c.order.id or '?'} ({labels.label(labels.ORDER_STATES, c.order.state)})"
+        if c.order.carrier:
+            order += f", {c.order.carrier}, {c.order.packages if c.order.packages is not None else '?'} package(s)"
+    rows = [
+        ("consult", c.id),
+        ("time", timeutil.to_iso(c.ts, tz)),
+        ("source 来源", labels.label(labels.SOURCES, c.source)),
+        ("item 商品", c.item or "-"),
+        ("order 订单", order),
+        ("intent 意图", c.intent or "-"),
+        ("by / target", f"{c.by or '-'} → {c.target or '-'}"),
+        ("recorded 记录", f"{n.routed.agent or '-'}  group {n.routed.group or '-'}  {labels.reason(n.routed.reason)}"),
+        ("replayed 回放", f"{', '.join(n.replay.agents) or '-'}  {labels.reason(n.replay.reason)}"),
+    ]
+    out.print(Panel(_kv(rows), title=safe(f"node {c.id}"), title_align="left"))
+    r = n.replay
+    if r.note:
+        out.print(safe(r.note, "yellow"))
+    if r.steps:
+        out.print(steps_table(r))
+    if r.candidates:
+        out.print(candidates_table(r))
+    if r.match:
+        out.print(safe("✓ the recorded decision follows the rules.", "green"))
+    for f in r.findings:
+        out.print(safe("✗ " + f, "red"))
+
+
+def trace(t: Trace, detail: bool = False, out=None) -> None:
+    from rich.table import Table
+
+    out = out or console()
+    tz = timeutil.zone(t.tz)
+    if not t.nodes:
+        out.print(safe(f"{t.buyer} has no routing nodes on {t.date} (shop {t.shop})."))
+        if t.dates:
+            out.print(safe("Dates with nodes: " + ", ".join(t.dates)))
+        return
+    tab = Table(title=safe(f"{t.buyer} · {t.date} · {t.shop}"), title_justify="left")
+    for col in ("time", "source 来源", "reason 原因", "agent 客服", "group 分组", "replay 回放"):
+        tab.add_column(col)
+    for n in t.nodes:
+        c = n.consult
+        tab.add_row(
+            timeutil.to_clock(c.ts, tz)[6:], labels.label(labels.SOURCES, c.source),
+            labels.reason(n.routed.reason), safe(n.routed.agent or "-"), safe(n.routed.group or "-"),
+            verdict(n.replay),
+        )
+    out.print(tab)
+    bad = [n for n in t.nodes if n.replay.match is False]
+    if detail or len(t.nodes) == 1:
+        for n in t.nodes:
+            node_detail(n, tz, out)
+    else:
+        for n in bad:
+            out.print(safe(f"✗ {n.consult.id}: " + "; ".join(n.replay.findings), "red"))
+        out.print(safe(f"Open a node: shunt trace {t.buyer} --date {t.date} --node {t.nodes[0].consult.id}", "dim"))
+
+
+def silent(s: Silent, out=None) -> None:
+    out = out or console()
+    tz = timeutil.zone(s.tz)
+    head = "receiving 可接待" if s.receiving else "not receiving 收不到消息"
+    out.print(safe(f"{s.account} at {timeutil.to_iso(s.at, tz)}: {head}", "bold green" if s.receiving else "bold red"))
+    st = s.state
+    if st:
+        out.print(_kv([(k, str(v)) for k, v in st.items() if v is not None and v != [] and v != {}]))
+    for c in s.causes:
+        count = f" — {c.count} consults ({c.share:.0%})" if c.count is not None and c.share is not None else ""
+        out.print(safe(f"• {labels.label(labels.CAUSES, c.code)} [{c.code}]{count}", "bold"))
+        out.print(safe(f"  {c.message}"))
+        if c.advice:
+            out.print(safe(f"  → {c.advice}", "cyan"))
+        for ex in c.examples[:3]:
+            out.print(safe("    e.g. " + " ".join(f"{k}={v}" for k, v in ex.items()), "dim"))
+    w = s.window
+    if w:
+        out.print(safe("window: " + ", ".join(f"{k} {v}" for k, v in w.items() if not isinstance(v, (dict, list))), "dim"))
+
+
+def received(r: Received, out=None) -> None:
+    out = out or console()
+    tz = timeutil.zone(r.tz)
+    m = r.message
+    out.print(safe(f"{r.buyer}'s message at {m.get('ts')} was received by {r.account or '-'}", "bold"))
+    if r.logistics is not None:
+        lg = r.logistics
+        out.print(safe("reason: 物流客服三方会话 logistics_invited — a carrier's agent invited into the consult", "bold"))
+        for s in lg.get("steps", []):
+            mark = "✓" if s.get("outcome") == "pass" else "✗"
+            out.print(safe(f"  {mark} {s.get('detail')}"))
+        for line in lg.get("rules", []):
+            out.print(safe(f"  • {line}", "dim"))
+    elif r.node is not None:
+        n = r.node
+        out.print(safe(f"routed by node {n.consult.id} at {timeutil.to_iso(n.consult.ts, tz)}: {labels.reason(n.routed.reason)}"))
+        node_detail(n, tz, out)
+    for note in r.notes:
+        out.print(safe(note, "yellow"))
+    if r.expected is not None:
+        e = r.expected
+        out.print(safe(f"Why not {e.facts.get('account', '')}: {labels.label(labels.CAUSES, e.code)} — {e.message}", "bold yellow"))
+        if e.advice:
+            out.print(safe(f"  → {e.advice}", "cyan"))

@@ -1,0 +1,105 @@
+"""JSON views of the result objects (shapes of ../shared/spec/cli.md, plus free extra fields)."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from typing import Any
+
+from shunt import timeutil
+from shunt.diagnose.results import Node, Received, Replay, Silent, Trace
+
+
+def dump(obj: Any) -> None:
+    """Write one JSON document to stdout (UTF-8, not ASCII-escaped)."""
+    import msgspec
+
+    sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(obj), indent=2) + b"\n")
+    sys.stdout.flush()
+
+
+def _plain(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+def replay(r: Replay) -> dict[str, Any]:
+    return {
+        "match": r.match,
+        "reason": r.reason,
+        "agents": list(r.agents),
+        "rule": r.rule,
+        "odds": r.odds,
+        "matched_groups": list(r.matched_groups),
+        "remaining_groups": list(r.remaining_groups),
+        "candidates": [_plain(c) for c in r.candidates],
+        "steps": [
+            {"rule": s.rule, "name": s.name, "outcome": s.outcome, "detail": s.detail, "facts": _plain(s.facts)}
+            for s in r.steps
+        ],
+        "findings": list(r.findings),
+        "note": r.note,
+    }
+
+
+def node(n: Node, tz) -> dict[str, Any]:
+    c = n.consult
+    return {
+        "consult": c.id,
+        "ts": timeutil.to_iso(c.ts, tz),
+        "source": c.source,
+        "reason": n.routed.reason,
+        "agent": n.routed.agent,
+        "group": n.routed.group,
+        "item": c.item,
+        "order": _plain(c.order) if c.order else None,
+        "intent": c.intent,
+        "by": c.by,
+        "target": c.target,
+        "replay": replay(n.replay),
+    }
+
+
+def trace(t: Trace) -> dict[str, Any]:
+    tz = timeutil.zone(t.tz)
+    out = {"shop": t.shop, "buyer": t.buyer, "date": t.date, "nodes": [node(n, tz) for n in t.nodes]}
+    if not t.nodes:
+        out["dates"] = list(t.dates)
+    return out
+
+
+def silent(s: Silent) -> dict[str, Any]:
+    tz = timeutil.zone(s.tz)
+    return {
+        "shop": s.shop,
+        "account": s.account,
+        "at": timeutil.to_iso(s.at, tz),
+        "receiving": s.receiving,
+        "causes": [_plain(c) for c in s.causes],
+        "state": _plain(s.state),
+        "window": _plain(s.window),
+    }
+
+
+def received(r: Received) -> dict[str, Any]:
+    tz = timeutil.zone(r.tz)
+    out = {
+        "shop": r.shop,
+        "buyer": r.buyer,
+        "message": _plain(r.message),
+        "account": r.account,
+        "consult": r.node.consult.id if r.node else None,
+        "reason": r.reason,
+        "replay": replay(r.replay),
+        "node": node(r.node, tz) if r.node else None,
+        "logistics": _plain(r.logistics),
+        "notes": list(r.notes),
+    }
+    if r.expected is not None:
+        out["expected"] = _plain(r.expected)
+    return out

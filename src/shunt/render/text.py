@@ -1,0 +1,60 @@
+"""Untrusted text made safe for a terminal, and masking of buyer nicks."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+
+# C0 controls (but not tab), DEL, C1 controls, and bidi overrides / isolates: shown, never interpreted.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(m: re.Match) -> str:
+    c = m.group(0)
+    o = ord(c)
+    return f"\\x{o:02x}" if o <= 0xFF else f"\\u{o:04x}"
+
+
+def plain(text: object) -> str:
+    """`text` with every control character (ESC, CR, bidi overrides...) written as a visible escape."""
+    s = "" if text is None else str(text)
+    return _CONTROL.sub(_visible, s)
+
+
+def safe(text: object, style: str | None = None):
+    """A rich Text holding `text` literally: no markup parsed, no escapes interpreted."""
+    from rich.text import Text
+
+    return Text(plain(text), style=style or "")
+
+
+def mask_nick(nick: str) -> str:
+    """Stable mask for a buyer nick: first and last characters, and a short hash so two buyers never look the same."""
+    h = hashlib.blake2b(nick.encode("utf-8", "surrogatepass"), digest_size=3).hexdigest()
+    if len(nick) <= 1:
+        return f"*#{h}"
+    return f"{nick[0]}***{nick[-1]}#{h}"
+
+
+def mask_all(obj, nicks):
+    """Return `obj` (dataclasses, dicts, lists, strings) with every occurrence of the given nicks masked."""
+    pairs = sorted(((n, mask_nick(n)) for n in set(nicks) if n), key=lambda p: -len(p[0]))
+    if not pairs:
+        return obj
+
+    def walk(o):
+        if isinstance(o, str):
+            for n, m in pairs:
+                if n in o:
+                    o = o.replace(n, m)
+            return o
+        if dataclasses.is_dataclass(o) and not isinstance(o, type):
+            return dataclasses.replace(o, **{f.name: walk(getattr(o, f.name)) for f in dataclasses.fields(o) if f.init})
+        if isinstance(o, dict):
+            return {walk(k): walk(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return type(o)(walk(v) for v in o)
+        return o
+
+    return walk(obj)
