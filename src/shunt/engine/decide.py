@@ -1,0 +1,36 @@
+"""decide(state, consult): run the rules in order and record every step."""
+
+from __future__ import annotations
+
+from .context import Context
+from .groups import node_group
+from .model import Consult, Decision, State, Step
+from .rules import RULES
+
+
+def decide(state: State, consult: Consult) -> Decision:
+    """The replayed decision for `consult` against `state` (the shop just before it)."""
+    if state.config is None:
+        return Decision(replayable=False, steps=(Step(
+            rule="R0", name="config", outcome="skip",
+            detail="No shop_config is in force at or before this consult, so it cannot be replayed.", facts={}),))
+    ctx = Context(state=state, consult=consult)
+    for rule in RULES:
+        result = rule.fn(ctx)
+        if result is not None:
+            break
+    else:  # pragma: no cover - R8 always decides
+        raise AssertionError("rule 8 must decide")
+    remaining = ctx.remaining if rule.code in ("R6", "R7") else ()
+    return Decision(
+        replayable=True,
+        reason=result.reason,
+        rule=rule.code,
+        agents=result.agents,
+        odds=dict(result.odds),
+        groups={a: node_group(state.config, a, remaining) for a in result.agents},
+        matched_groups=ctx.matched,
+        remaining_groups=ctx.remaining,
+        candidates=ctx.candidates,
+        steps=tuple(ctx.steps),
+    )

@@ -1,0 +1,61 @@
+"""Who may take a routed consult: eligible(agent) of routing-rules.md / semantics.md."""
+
+from __future__ import annotations
+
+from .model import Candidate, Config, State
+
+
+def is_shop_account(shop: str, account: str | None) -> bool:
+    """The shop's own accounts: the main nick or `shop:*` (logistics accounts are the carrier's)."""
+    return account is not None and (account == shop or account.startswith(shop + ":"))
+
+
+def eligibility(state: State, account: str, *, allow_proxy: bool = False) -> tuple[bool, str | None]:
+    """(eligible, why_not). why_not, checked in this order: not_listed, routing_disabled, no_capacity,
+    offline, suspended, at_capacity, proxy. `allow_proxy=True` is rule 8's view of a proxy account."""
+    cfg = state.config
+    conf = cfg.agent(account) if cfg is not None else None
+    if conf is None:
+        return False, "not_listed"
+    if not conf.routing:
+        return False, "routing_disabled"
+    if conf.max_sessions is not None and conf.max_sessions <= 0:
+        return False, "no_capacity"
+    status = state.status_of(account)
+    if status != "online":
+        return False, "suspended" if status == "suspended" else "offline"
+    if conf.max_sessions is not None and state.load_of(account) >= conf.max_sessions:
+        return False, "at_capacity"
+    if conf.proxy and not allow_proxy:
+        return False, "proxy"
+    return True, None
+
+
+def candidate(state: State, account: str, groups: tuple[str, ...] = ()) -> Candidate:
+    """One row of rule 7's table: the account's figures at the state's moment."""
+    cfg: Config | None = state.config
+    conf = cfg.agent(account) if cfg is not None else None
+    threshold = cfg.settings.busy_threshold if cfg is not None else 4
+    load = state.load_of(account)
+    ok, why = eligibility(state, account)
+    return Candidate(
+        account=account,
+        groups=tuple(groups),
+        status=state.status_of(account),
+        load=load,
+        max_sessions=conf.max_sessions if conf else None,
+        weight=conf.weight if conf else 0.0,
+        conversion=float(state.conversion.get(account, 0.0)),
+        busy=load > threshold,
+        eligible=ok,
+        why_not=why,
+    )
+
+
+def candidate_facts(c: Candidate) -> dict:
+    """A Candidate as a JSON-able dict (for Step.facts)."""
+    return {
+        "account": c.account, "groups": list(c.groups), "status": c.status, "load": c.load,
+        "max_sessions": c.max_sessions, "weight": c.weight, "conversion": c.conversion,
+        "busy": c.busy, "eligible": c.eligible, "why_not": c.why_not,
+    }

@@ -1,0 +1,66 @@
+"""Rule 4: the buyer's recent contact (最近联系人)."""
+
+from __future__ import annotations
+
+from .context import Context, Result
+from .eligibility import is_shop_account
+from .model import Consult, RecentContact, State
+from .timefmt import ago, hours_text
+
+HOUR_MS = 3_600_000
+
+
+def window_ms(hours: float) -> int:
+    return int(round(hours * HOUR_MS))
+
+
+def recent_in_window(state: State, consult: Consult) -> tuple[RecentContact, ...]:
+    """The state's recent contacts, re-checked: within the config's hours before the consult,
+    human shop accounts only (never the assistant), most recent first, one per account."""
+    cfg = state.config
+    if cfg is None:
+        return ()
+    lo = consult.ts - window_ms(cfg.settings.recent_contact_hours)
+    seen: set[str] = set()
+    out = []
+    for rc in sorted(state.recent, key=lambda r: -r.ts):
+        if rc.account in seen or rc.ts < lo or rc.ts > consult.ts:
+            continue
+        if rc.account == cfg.settings.assistant or not is_shop_account(cfg.shop, rc.account):
+            continue
+        seen.add(rc.account)
+        out.append(rc)
+    return tuple(out)
+
+
+def r4_recent_contact(ctx: Context) -> Result | None:
+    """R4: the first eligible recent contact; not for transfer_to_group; hours 0 turns it off."""
+    c = ctx.consult
+    hours = ctx.config.settings.recent_contact_hours
+    if c.source == "transfer_to_group":
+        ctx.step("R4", "recent_contact", "skip", "A transfer to a group skips recent contact.", source=c.source)
+        return None
+    if hours <= 0:
+        ctx.step("R4", "recent_contact", "skip", "Recent-contact priority is off (recent_contact_hours 0).", hours=hours)
+        return None
+    contacts = recent_in_window(ctx.state, c)
+    if not contacts:
+        ctx.step("R4", "recent_contact", "pass",
+                 f"The buyer had no contact with the shop's agents in the {hours_text(hours)} h before.",
+                 hours=hours, contacts=[])
+        return None
+    rows = []
+    for rc in contacts:
+        ok, why = ctx.eligible(rc.account), ctx.why_not(rc.account)
+        rows.append({"account": rc.account, "ts": rc.ts, "eligible": ok, "why_not": why,
+                     "status": ctx.state.status_of(rc.account), "load": ctx.state.load_of(rc.account)})
+        if ok:
+            skipped = "; ".join(f"{r['account']} was {r['why_not']}" for r in rows[:-1])
+            more = f" ({skipped})" if skipped else ""
+            ctx.step("R4", "recent_contact", "decide",
+                     f"{rc.account} was the buyer's first eligible recent contact, {ago(c.ts - rc.ts)} before{more}.",
+                     hours=hours, contacts=rows)
+            return Result("recent_contact", (rc.account,), {rc.account: 1.0})
+    listed = "; ".join(f"{r['account']} was {r['why_not']}" for r in rows)
+    ctx.step("R4", "recent_contact", "pass", f"No recent contact was eligible: {listed}.", hours=hours, contacts=rows)
+    return None

@@ -1,0 +1,95 @@
+"""Rule 7: agent selection among the eligible members of the remaining groups."""
+
+from __future__ import annotations
+
+from .context import Context, Result
+from .eligibility import candidate_facts
+from .model import LastPick
+from .odds import equal, weighted
+
+
+def r7_select(ctx: Context) -> Result | None:
+    """R7: one → only_one_online; else by the configured strategy (unknown strategy → reception_rate)."""
+    pool = [c for c in ctx.candidates if c.eligible]
+    table = [candidate_facts(c) for c in ctx.candidates]
+    if not pool:
+        ctx.step("R7", "agent_selection", "pass", "No candidate was eligible.", candidates=table)
+        return None
+    if len(pool) == 1:
+        a = pool[0]
+        ctx.step("R7", "only_one_online", "decide",
+                 f"{a.account} was the only eligible candidate (load {a.load}).", candidates=table)
+        return Result("only_one_online", (a.account,), {a.account: 1.0})
+    strategy = ctx.config.settings.strategy
+    if strategy == "conversion_rate":
+        return _conversion_rate(ctx, pool, table)
+    if strategy == "round_robin":
+        return _round_robin(ctx, pool, table)
+    return _reception_rate(ctx, pool, table)
+
+
+def _names(rows) -> str:
+    return ", ".join(r.account for r in rows)
+
+
+def _reception_rate(ctx: Context, pool, table) -> Result:
+    t = ctx.config.settings.busy_threshold
+    busy = [c for c in pool if c.busy]
+    if busy:
+        low = min(c.load for c in pool)
+        win = [c for c in pool if c.load == low]
+        agents, odds = equal(c.account for c in win)
+        loads = "; ".join(f"{c.account} {c.load}" for c in pool)
+        ctx.step("R7", "reception_rate", "decide",
+                 f"{_names(busy)} held more than {t} open sessions (busy), so the least loaded win: "
+                 f"{_names(win)} with {low} (loads: {loads}).",
+                 candidates=table, busy_threshold=t, busy=[c.account for c in busy], least_load=low)
+        return Result("reception_rate", agents, odds)
+    agents, odds = weighted([c.account for c in pool], {c.account: c.weight for c in pool})
+    ctx.step("R7", "reception_rate", "decide",
+             f"No candidate held more than {t} open sessions, so all {len(pool)} win by weight "
+             f"({'; '.join(f'{c.account} weight {c.weight:g}' for c in pool)}).",
+             candidates=table, busy_threshold=t, busy=[])
+    return Result("reception_rate", agents, odds)
+
+
+def _conversion_rate(ctx: Context, pool, table) -> Result:
+    best = max(c.conversion for c in pool)
+    win = [c for c in pool if c.conversion == best]
+    agents, odds = weighted([c.account for c in win], {c.account: c.weight for c in win})
+    rates = "; ".join(f"{c.account} {c.conversion:g}" for c in pool)
+    ctx.step("R7", "conversion_rate", "decide",
+             f"The highest conversion rate wins: {_names(win)} with {best:g} (rates: {rates}).",
+             candidates=table, best=best)
+    return Result("conversion_rate", agents, odds)
+
+
+def pointer(ctx: Context) -> tuple[str, LastPick] | None:
+    """Round robin's pointer: the most recent last pick among the remaining groups."""
+    picks = [(g, ctx.state.last_pick[g]) for g in ctx.remaining if g in ctx.state.last_pick]
+    if not picks:
+        return None
+    return max(picks, key=lambda p: (p[1].ts, p[1].consult))
+
+
+def _round_robin(ctx: Context, pool, table) -> Result:
+    eligible = {c.account for c in pool}
+    rotation = list(ctx.rotation)
+    p = pointer(ctx)
+    winner = None
+    if p is not None and p[1].account in rotation:
+        i = rotation.index(p[1].account)
+        for k in range(1, len(rotation) + 1):
+            a = rotation[(i + k) % len(rotation)]
+            if a in eligible:
+                winner = a
+                break
+        detail = (f"The last pick in group {p[0]} was {p[1].account}; the next eligible member after it "
+                  f"in the rotation is {winner}.")
+    else:
+        winner = pool[0].account
+        why = "there is no earlier pick" if p is None else f"the last pick {p[1].account} is not in the rotation"
+        detail = f"Round robin starts at the first eligible candidate, {winner}, because {why}."
+    ctx.step("R7", "round_robin", "decide", detail, candidates=table, rotation=rotation,
+             pointer=None if p is None else {"group": p[0], "account": p[1].account, "ts": p[1].ts, "consult": p[1].consult})
+    return Result("round_robin", (winner,), {winner: 1.0})

@@ -1,0 +1,190 @@
+"""Tracker: the shop's state, kept incrementally while events are fed in time order.
+
+Feed order (docs/semantics.md's cut): by ts; at equal ts the non-consult events
+(set_config, status, stats, session_end) before consults, consults by uid. For each
+consult call `state_for(consult)` (the state it is routed against), then
+`consult(consult, routed)` to record it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Iterable, Mapping
+
+from .model import SELECTION_REASONS, Config, Consult, LastPick, RecentContact, Routed, State
+from .eligibility import is_shop_account
+
+HOUR_MS = 3_600_000
+MIN_HORIZON_HOURS = 72.0  # history is kept at least this long, even if every config says less
+
+
+class _Aged:
+    """A dict whose entries are forgotten once older than a horizon (insertion in time order)."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, int] = {}
+        self._order: deque[tuple[int, str]] = deque()
+
+    def put(self, key: str, ts: int) -> None:
+        self.items[key] = ts
+        self._order.append((ts, key))
+
+    def pop(self, key: str) -> int | None:
+        return self.items.pop(key, None)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.items
+
+    def prune(self, lo: int) -> None:
+        while self._order and self._order[0][0] < lo:
+            ts, key = self._order.popleft()
+            if self.items.get(key) == ts:
+                del self.items[key]
+
+
+class Tracker:
+    def __init__(self) -> None:
+        self._config: Config | None = None
+        self._status: dict[str, str] = {}
+        self._since: dict[str, int] = {}
+        self._conversion: dict[str, float] = {}
+        self._open: dict[str, tuple[str, str, int]] = {}  # consult id → (buyer, agent, start)
+        self._buyer_open: dict[str, list[str]] = {}  # buyer → its open consult ids
+        self._load: dict[str, int] = {}
+        self._pending_end = _Aged()  # session_end seen before its consult
+        self._closed = _Aged()  # consults seen whose session is over (or never opened)
+        self._recent: dict[str, deque[tuple[int, str]]] = {}  # buyer → (ts, account), oldest first
+        self._recent_order: deque[tuple[int, str]] = deque()  # (ts, buyer), oldest first
+        self._max_hours = MIN_HORIZON_HOURS
+        self._last_pick: dict[str, LastPick] = {}
+
+    # ---- events -------------------------------------------------------------------------
+    def set_config(self, cfg: Config) -> None:
+        self._config = cfg
+        self._max_hours = max(self._max_hours, float(cfg.settings.recent_contact_hours or 0))
+
+    def status(self, ts: int, account: str, status: str) -> None:
+        if self._status.get(account) != status or account not in self._since:
+            self._since[account] = ts
+        self._status[account] = status
+
+    def stats(self, ts: int, account: str, rate: float) -> None:
+        self._conversion[account] = float(rate)
+
+    def session_end(self, ts: int, consult_id: str) -> None:
+        if consult_id in self._open:
+            self._close(consult_id)
+            self._closed.put(consult_id, ts)  # a duplicate end is then ignored
+        elif consult_id in self._closed:
+            pass
+        else:  # its consult is not seen yet: a zero-length session when it comes
+            self._pending_end.put(consult_id, ts)
+
+    def consult(self, consult: Consult, routed: Routed) -> None:
+        buyer, ts = consult.buyer, consult.ts
+        for cid in self._buyer_open.pop(buyer, []):
+            self._close(cid, keep_buyer=True)
+            self._closed.put(cid, ts)  # a late session_end for it is then ignored
+        agent = routed.agent
+        ended = self._pending_end.pop(consult.id) is not None
+        if agent is not None and not ended:
+            self._open[consult.id] = (buyer, agent, ts)
+            self._buyer_open.setdefault(buyer, []).append(consult.id)
+            self._load[agent] = self._load.get(agent, 0) + 1
+        else:  # no session, or a zero-length one: later ends for it are ignored
+            self._closed.put(consult.id, ts)
+        if agent is not None:
+            self._add_recent(ts, buyer, agent)
+            if routed.reason in SELECTION_REASONS and routed.group:
+                self._last_pick[routed.group] = LastPick(ts=ts, consult=consult.id, account=agent)
+        self._prune(ts)
+
+    def seed(self, open_sessions: Iterable[tuple[str, str, str, int]] = (),
+             statuses: Iterable[tuple[int, str, str]] = (),
+             stats: Iterable[tuple[int, str, float]] = (),
+             last_picks: Mapping[str, LastPick] | None = None,
+             recent: Iterable[tuple[int, str, str]] = ()) -> None:
+        """Start mid-history. open_sessions: (consult_id, buyer, agent, start_ts); statuses:
+        (ts, account, status); stats: (ts, account, rate); last_picks: group → LastPick;
+        recent (optional): (ts, buyer, account) of earlier routed consults, for recent contacts."""
+        for cid, buyer, agent, start in sorted(open_sessions, key=lambda s: (s[3], s[0])):
+            if cid in self._open or agent is None:
+                continue
+            self._open[cid] = (buyer, agent, start)
+            self._buyer_open.setdefault(buyer, []).append(cid)
+            self._load[agent] = self._load.get(agent, 0) + 1
+        for ts, account, st in sorted(statuses, key=lambda s: s[0]):
+            self.status(ts, account, st)
+        for ts, account, rate in sorted(stats, key=lambda s: s[0]):
+            self.stats(ts, account, rate)
+        self._last_pick.update(last_picks or {})
+        for ts, buyer, account in sorted(recent, key=lambda r: r[0]):
+            if account is not None:
+                self._add_recent(ts, buyer, account)
+
+    # ---- state --------------------------------------------------------------------------
+    def state_for(self, consult: Consult) -> State:
+        """The state just before `consult` (call before `consult()` records it)."""
+        cfg = self._config
+        load = dict(self._load)
+        # the buyer's own open session ends at this consult (end = T is not open at T)
+        for cid in self._buyer_open.get(consult.buyer, ()):
+            load[self._open[cid][1]] -= 1
+        return State(
+            config=cfg,
+            status=dict(self._status),
+            status_since=dict(self._since),
+            load={a: n for a, n in load.items() if n > 0},
+            recent=self._recent_for(consult, cfg),
+            conversion=dict(self._conversion),
+            last_pick=dict(self._last_pick),
+        )
+
+    @property
+    def config(self) -> Config | None:
+        return self._config
+
+    # ---- internals ----------------------------------------------------------------------
+    def _recent_for(self, consult: Consult, cfg: Config | None) -> tuple[RecentContact, ...]:
+        if cfg is None:
+            return ()
+        lo = consult.ts - int(round(cfg.settings.recent_contact_hours * HOUR_MS))
+        seen: set[str] = set()
+        out = []
+        for ts, account in reversed(self._recent.get(consult.buyer, ())):
+            if ts < lo:
+                break
+            if account in seen or account == cfg.settings.assistant or not is_shop_account(cfg.shop, account):
+                continue
+            seen.add(account)
+            out.append(RecentContact(account=account, ts=ts))
+        return tuple(out)
+
+    def _add_recent(self, ts: int, buyer: str, account: str) -> None:
+        self._recent.setdefault(buyer, deque()).append((ts, account))
+        self._recent_order.append((ts, buyer))
+
+    def _close(self, cid: str, keep_buyer: bool = False) -> None:
+        buyer, agent, _start = self._open.pop(cid)
+        self._load[agent] -= 1
+        if self._load[agent] <= 0:
+            del self._load[agent]
+        if not keep_buyer:
+            ids = self._buyer_open.get(buyer)
+            if ids is not None:
+                ids.remove(cid)
+                if not ids:
+                    del self._buyer_open[buyer]
+
+    def _prune(self, now: int) -> None:
+        lo = now - int(round(self._max_hours * HOUR_MS))
+        order = self._recent_order
+        while order and order[0][0] < lo:
+            _ts, buyer = order.popleft()
+            q = self._recent[buyer]
+            q.popleft()
+            if not q:
+                del self._recent[buyer]
+        self._closed.prune(lo)
+        # pending ends are not pruned: an end may precede its consult by any time (exactness wins;
+        # they are rare — an end for a consult never fed, or one closed longer ago than the horizon)
