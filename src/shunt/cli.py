@@ -139,7 +139,7 @@ def generate(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (.jsonl or .jsonl.gz); default stdout."),
     consults: int = typer.Option(10_000, "--consults", help="Number of consults (total events are about 6x)."),
     agents: int = typer.Option(12, "--agents", help="Number of shop agents."),
-    groups: int = typer.Option(4, "--groups", help="Number of groups."),
+    groups: int = typer.Option(4, "--groups", help="Number of bound groups (one unbound group is added)."),
     days: int = typer.Option(1, "--days", help="Days of traffic."),
     seed: int = typer.Option(0, "--seed", help="Random seed: same seed, same bytes."),
     faults: float = typer.Option(0.0, "--faults", help="Share of recorded decisions made to break the rules (0..1)."),

@@ -9,12 +9,7 @@ from shunt.errors import UsageError
 def run(out: Path | None, **opts) -> None:
     from shunt.generate import generate
 
-    if not 0.0 <= opts.get("faults", 0.0) <= 1.0:
-        raise UsageError("--faults takes a share between 0 and 1")
-    if opts.get("consults", 1) < 0:
-        raise UsageError("--consults must be 0 or more")
-    bar = None
-    progress = None
+    bar = progress = None
     if sys.stderr.isatty() and opts.get("consults", 0) >= 100_000:
         from rich.progress import Progress
 
@@ -23,26 +18,30 @@ def run(out: Path | None, **opts) -> None:
         bar = Progress(console=console(stderr=True), transient=True)
         task = bar.add_task("generating", total=opts["consults"])
 
-        def progress(done: int, total: int) -> None:
+        def progress(done: int) -> None:
             bar.update(task, completed=done)
 
         bar.start()
     try:
-        if out is None:
-            report = generate(sys.stdout.buffer, progress=progress, **opts)
-        elif out.suffix == ".gz":
-            import gzip
-
-            with gzip.open(out, "wb", compresslevel=3) as fh:
-                report = generate(fh, progress=progress, **opts)
-        else:
-            with open(out, "wb", buffering=1 << 20) as fh:
-                report = generate(fh, progress=progress, **opts)
+        report = _write(out, generate, progress, opts)
+    except ValueError as exc:  # the generator's own argument checks
+        raise UsageError(str(exc)) from None
     finally:
         if bar is not None:
             bar.stop()
-    events = getattr(report, "events", {}) or {}
-    total = sum(events.values()) if isinstance(events, dict) else events
-    faults = getattr(report, "faults", ()) or ()
-    print(f"generated {total:,} events" + (f" ({len(faults):,} faulted decisions)" if faults else "")
+    faults = report.faults or ()
+    print(f"generated {report.total:,} events ({report.consults:,} consults"
+          + (f", {len(faults):,} faulted decisions" if faults else "") + ")"
           + (f" to {out}" if out else ""), file=sys.stderr)
+
+
+def _write(out: Path | None, generate, progress, opts):
+    if out is None:
+        return generate(sys.stdout.buffer, progress=progress, **opts)
+    if out.suffix == ".gz":
+        import gzip
+
+        with gzip.open(out, "wb", compresslevel=3) as fh:
+            return generate(fh, progress=progress, **opts)
+    with open(out, "wb", buffering=1 << 20) as fh:
+        return generate(fh, progress=progress, **opts)
