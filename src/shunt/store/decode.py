@@ -1,0 +1,366 @@
+"""One log line → (table, shop nick, row), or a LineError with a short reason.
+
+The fast path decodes straight into msgspec Structs (tagged by `type`, unknown fields
+forbidden). Anything it refuses goes through the slow path, which decodes to a dict,
+separates unknown fields into `extra`, and says precisely what is wrong with the line.
+Rows start with `(ts_ms, uid, ...)`; the loader adds the shop id in front.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from datetime import datetime
+from typing import Annotated, Any, Callable, Literal, Union
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from shunt.engine.model import ORDER_STATES, SOURCES, STATUSES, Config
+from shunt.timeutil import parse_ts, zone
+
+MAX_LINE = 1 << 20  # 1 MiB
+_I64 = 2**63 - 1
+
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+Count = Annotated[int, msgspec.Meta(ge=0, le=_I64)]
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+Source = Literal[SOURCES]  # type: ignore[valid-type]
+OrderState = Literal[ORDER_STATES]  # type: ignore[valid-type]
+Sender = Literal["buyer", "agent", "logistics"]
+Action = Literal["invite", "join", "decline", "end"]
+Party = Literal["platform", "merchant"]
+
+ENUMS = {
+    "status": STATUSES, "source": SOURCES, "order.state": ORDER_STATES,
+    "sender": ("buyer", "agent", "logistics"), "action": ("invite", "join", "decline", "end"),
+    "by": ("platform", "merchant"),
+}
+
+
+class LineError(ValueError):
+    """A rejected line; str(e) is the reason."""
+
+
+class _Event(msgspec.Struct, forbid_unknown_fields=True, tag_field="type", kw_only=True):
+    ts: Union[str, int]
+    shop: NonEmpty
+    id: Union[str, int, None] = None
+    v: Union[int, None] = None
+
+
+class ShopConfig(_Event, tag="shop_config", forbid_unknown_fields=False):
+    timezone: Union[str, None] = None
+    settings: Union[dict, None] = None
+    agents: Union[list, None] = None
+    groups: Union[list, None] = None
+    exclusive: Union[list, None] = None
+
+
+class AgentStatus(_Event, tag="agent_status"):
+    account: NonEmpty
+    status: Status
+
+
+class AgentStats(_Event, tag="agent_stats"):
+    account: NonEmpty
+    conversion_rate: float
+
+
+class Order(msgspec.Struct, forbid_unknown_fields=True):
+    state: OrderState
+    id: Union[str, int, None] = None
+    carrier: Union[str, None] = None
+    packages: Union[Count, None] = None
+
+
+class RoutedS(msgspec.Struct, forbid_unknown_fields=True):
+    reason: NonEmpty
+    agent: Union[str, None] = None
+    group: Union[str, None] = None
+
+
+class ConsultE(_Event, tag="consult"):
+    buyer: NonEmpty
+    routed: RoutedS
+    source: Source = "unknown"
+    item: Union[str, int, None] = None
+    order: Union[Order, None] = None
+    intent: Union[str, None] = None
+    by: Union[str, None] = None
+    target: Union[str, None] = None
+
+
+class SessionEnd(_Event, tag="session_end"):
+    consult: NonEmpty
+
+
+class Message(_Event, tag="message"):
+    buyer: NonEmpty
+    sender: Sender
+    account: Union[str, None] = None
+    consult: Union[str, None] = None
+
+
+class Logistics(_Event, tag="logistics"):
+    consult: NonEmpty
+    action: Action
+    by: Union[Party, None] = None
+    account: Union[str, None] = None
+    carrier: Union[str, None] = None
+    order: Union[str, int, None] = None
+
+
+TYPES: dict[str, type] = {
+    "shop_config": ShopConfig, "agent_status": AgentStatus, "agent_stats": AgentStats,
+    "consult": ConsultE, "session_end": SessionEnd, "message": Message, "logistics": Logistics,
+}
+TABLE_OF = {
+    "shop_config": "configs", "agent_status": "statuses", "agent_stats": "stats",
+    "consult": "consults", "session_end": "session_ends", "message": "messages",
+    "logistics": "logistics",
+}
+_NESTED = {"consult": {"order": Order, "routed": RoutedS}}
+
+_fast = msgspec.json.Decoder(Union[tuple(TYPES.values())])  # type: ignore[arg-type]
+_to_dict = msgspec.json.Decoder()
+_enc = msgspec.json.Encoder(order="sorted")
+
+
+def _s(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
+def _fields(e: Any) -> tuple:
+    """The typed fields of a decoded event, after (ts, uid), before extra."""
+    t = type(e)
+    if t is ConsultE:
+        o, r = e.order, e.routed
+        if o is None:
+            oid = ost = car = pk = None
+        else:
+            oid, ost, car, pk = _s(o.id), o.state, o.carrier, o.packages
+        return (e.buyer, e.source, _s(e.item), oid, ost, car, pk, e.intent, e.by, e.target,
+                r.agent, r.group, r.reason)
+    if t is Message:
+        return (e.buyer, e.sender, e.account, e.consult)
+    if t is AgentStatus:
+        return (e.account, e.status)
+    if t is SessionEnd:
+        return (e.consult,)
+    if t is AgentStats:
+        if not math.isfinite(e.conversion_rate):
+            raise LineError("`conversion_rate`: not a finite number")
+        return (e.account, e.conversion_rate)
+    if t is Logistics:
+        return (e.consult, e.action, e.by, e.account, e.carrier, _s(e.order))
+    raise AssertionError(t)
+
+
+def _hash(parts: list) -> str:
+    return "~" + hashlib.blake2b(_enc.encode(parts), digest_size=12).hexdigest()
+
+
+_MSG_RE = re.compile(r"^(.*?)(?: - at `\$\.?(.*)`)?$", re.S)
+
+
+def _explain(exc: Exception, prefix: str = "") -> str:
+    m = _MSG_RE.match(str(exc))
+    msg, where = (m.group(1), m.group(2)) if m else (str(exc), None)
+    where = (prefix + "." + where if prefix and where else prefix or where) or None
+    if where:
+        where = where.replace("$.", "").replace("$", "")
+    mm = re.match(r"Object missing required field `(.*)`", msg)
+    if mm:
+        return f"missing field `{where + '.' if where else ''}{mm.group(1)}`"
+    if msg.startswith("Invalid enum value"):
+        allowed = ENUMS.get(where or "")
+        val = msg[len("Invalid enum value "):]
+        return f"`{where}`: invalid value {val}" + (f"; expected one of {', '.join(allowed)}" if allowed else "")
+    if "Expected `int` <=" in msg or "Expected `int` >=" in msg:
+        if ">= 0" in msg:
+            return f"`{where}`: must not be negative"
+        return f"`{where}`: integer out of range"
+    if msg.startswith("Expected"):
+        return f"`{where}`: {msg[0].lower()}{msg[1:]}" if where else msg
+    return f"`{where}`: {msg}" if where else msg
+
+
+def _check_values(obj: Any, path: str = "") -> None:
+    """Lone surrogates (SQLite cannot store them) and integers beyond 64 bits."""
+    if isinstance(obj, str):
+        try:
+            obj.encode("utf-8")
+        except UnicodeEncodeError:
+            raise LineError(f"lone surrogate in `{path or 'value'}`") from None
+    elif isinstance(obj, bool) or obj is None or isinstance(obj, float):
+        return
+    elif isinstance(obj, int):
+        if not -_I64 - 1 <= obj <= _I64:
+            raise LineError(f"integer out of range in `{path or 'value'}`")
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            p = f"{path}.{k}" if path else str(k)
+            if isinstance(k, str):
+                try:
+                    k.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise LineError(f"lone surrogate in a field name at `{path or '$'}`") from None
+            _check_values(v, p)
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            _check_values(v, f"{path}[{i}]")
+
+
+_MS_MIN, _MS_MAX = 631152000000, 4102444800000  # as timeutil.parse_ts: 1990..2100
+
+
+def _fast_ts(value: Any, tz: ZoneInfo) -> int:
+    """timeutil.parse_ts, with a quicker path for ISO strings (same results)."""
+    if type(value) is str:
+        try:
+            dt = datetime.fromisoformat(value)
+        except ValueError:
+            return parse_ts(value, tz)
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=tz)
+        us = dt.microsecond
+        ms = int((dt.replace(microsecond=0) if us else dt).timestamp()) * 1000 + us // 1000
+        if _MS_MIN <= ms <= _MS_MAX:
+            return ms
+    return parse_ts(value, tz)
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class LineDecoder:
+    """Decodes lines; `tz_for(shop)` gives the zone for local times without offset."""
+
+    def __init__(self, tz_for: Callable[[str], ZoneInfo]):
+        self.tz_for = tz_for
+        self._ts_cache: dict[tuple, int] = {}
+
+    def ts(self, value: Any, tz: ZoneInfo) -> int:
+        if type(value) is int:
+            key: Any = value
+        else:
+            key = (value, tz)
+        ms = self._ts_cache.get(key)
+        if ms is None:
+            try:
+                ms = _fast_ts(value, tz)
+            except ValueError as exc:
+                text = str(exc)
+                if "ISO 8601" in text:
+                    raise LineError(f"`ts`: not an ISO 8601 time ({value!r})") from None
+                raise LineError(f"`ts`: {text}") from None
+            if len(self._ts_cache) > 20_000:
+                self._ts_cache.clear()
+            self._ts_cache[key] = ms
+        return ms
+
+    def decode(self, data: bytes | str) -> tuple[str, str, tuple]:
+        """→ (table, shop nick, row). Raises LineError."""
+        try:
+            e = _fast.decode(data)
+        except UnicodeDecodeError:
+            raise LineError("invalid UTF-8 bytes") from None
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            return self._slow(data)
+        if type(e) is ShopConfig:
+            return self._config(e, _to_dict.decode(data))
+        shop = e.shop
+        ts = self.ts(e.ts, self.tz_for(shop))
+        fields = _fields(e)
+        typ = e.__struct_config__.tag
+        uid = _s(e.id) if e.id is not None else _hash([typ, shop, ts, *fields, None])
+        return TABLE_OF[typ], shop, (ts, uid, *fields, None)
+
+    def _config(self, e: ShopConfig, body: dict) -> tuple[str, str, tuple]:
+        tzname = e.timezone
+        try:
+            tz = zone(tzname) if tzname else self.tz_for(e.shop)
+        except ValueError:
+            raise LineError(f"`timezone`: unknown time zone {tzname!r}") from None
+        ts = self.ts(e.ts, tz)
+        try:
+            Config.from_body(e.shop, ts, body)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            what = f"missing field `{exc.args[0]}`" if isinstance(exc, KeyError) else str(exc)
+            raise LineError(f"shop_config not readable: {what}") from None
+        if e.id is not None:
+            uid = str(e.id)
+        else:
+            canon = {k: v for k, v in body.items() if k != "id"}
+            canon["ts"] = ts
+            uid = _hash(["shop_config", canon])
+        return "configs", e.shop, (ts, uid, tzname, json.dumps(body, ensure_ascii=False))
+
+    def _slow(self, data: bytes | str) -> tuple[str, str, tuple]:
+        try:
+            text = data if isinstance(data, str) else data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise LineError("invalid UTF-8 bytes") from None
+        try:
+            obj = json.loads(text, parse_constant=_no_constants)
+        except json.JSONDecodeError as exc:
+            raise LineError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+        except ValueError as exc:
+            raise LineError(f"invalid JSON: {exc}") from None
+        except RecursionError:
+            raise LineError("invalid JSON: nested too deeply") from None
+        if not isinstance(obj, dict):
+            raise LineError(f"not a JSON object (a {type(obj).__name__})")
+        _check_values(obj)
+        typ = obj.get("type")
+        if typ is None:
+            raise LineError("missing field `type`")
+        if not isinstance(typ, str):
+            raise LineError("`type`: expected a string")
+        cls = TYPES.get(typ)
+        if cls is None:
+            return self._other(obj, typ)
+        known_names = set(cls.__struct_fields__) | {"type"}
+        known = {k: v for k, v in obj.items() if k in known_names}
+        extra = {k: v for k, v in obj.items() if k not in known_names}
+        for name, sub in _NESTED.get(typ, {}).items():
+            val = known.get(name)
+            if isinstance(val, dict):
+                names = set(sub.__struct_fields__)
+                sub_extra = {k: v for k, v in val.items() if k not in names}
+                if sub_extra:
+                    extra[name] = sub_extra
+                    known[name] = {k: v for k, v in val.items() if k in names}
+        try:
+            e = msgspec.convert(known, cls)
+        except msgspec.ValidationError as exc:
+            raise LineError(_explain(exc)) from None
+        if cls is ShopConfig:
+            return self._config(e, obj)
+        shop = e.shop
+        ts = self.ts(e.ts, self.tz_for(shop))
+        fields = _fields(e)
+        extra_json = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
+        uid = _s(e.id) if e.id is not None else _hash([typ, shop, ts, *fields, extra_json])
+        return TABLE_OF[typ], shop, (ts, uid, *fields, extra_json)
+
+    def _other(self, obj: dict, typ: str) -> tuple[str, str, tuple]:
+        shop = obj.get("shop")
+        if shop is None:
+            raise LineError("missing field `shop`")
+        if not isinstance(shop, str) or not shop:
+            raise LineError("`shop`: expected a non-empty string")
+        if "ts" not in obj:
+            raise LineError("missing field `ts`")
+        ts = self.ts(obj["ts"], self.tz_for(shop))
+        if obj.get("id") is not None:
+            uid = str(obj["id"])
+        else:
+            canon = {k: v for k, v in obj.items() if k != "id"}
+            canon["ts"] = ts
+            uid = _hash([typ, canon])
+        return "other_events", shop, (ts, uid, typ, json.dumps(obj, ensure_ascii=False))

@@ -1,0 +1,143 @@
+"""Derived tables: each consult's session end (consults.end_ts) and each account's load steps.
+
+A batch that inserts consults or session_ends marks its shop dirty in `meta`
+(`dirty:<shop_id>` = the earliest consult ts it inserted, or a huge value when only
+session_ends came) in the same transaction; `derive` recomputes and clears the mark in one
+transaction, so a killed load is finished by the next `derive`/`ensure_derived`.
+
+Session end (docs/semantics.md): min(ts of a session_end naming the consult, ts of the
+same buyer's next consult in (ts, uid) order), clamped to >= the start; NULL when neither
+exists: the session is open for ever.
+
+load_steps: for every consult with an agent and a non-zero-length session, a step
+(agent, ts, phase 1, uid) and, when it ends, (agent, end_ts, phase 0, uid); `load` is the
+running sum of +1/-1 over (ts, phase, uid). Steps are rebuilt from the earliest position
+any change can touch, so appending a day to a large database does not redo the history.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+BIG = 9223372036854775807
+
+# 1. each consult's next consult of the same buyer (covering index scan, no table lookups)
+_NEXT = """
+INSERT INTO temp._chg(rid, ts, new_end)
+SELECT rowid, ts, lead(ts) OVER (PARTITION BY buyer ORDER BY ts, uid)
+FROM consults WHERE shop_id = :sid
+"""
+# 2. the earliest session_end naming it (both sides walked in uid order)
+_SESSION_END = """
+UPDATE temp._chg SET new_end = min(coalesce(new_end, :big), e.ts)
+FROM (SELECT c.rowid AS rid, min(s.ts) AS ts
+        FROM session_ends s JOIN consults c ON c.shop_id = s.shop_id AND c.uid = s.consult
+       WHERE s.shop_id = :sid GROUP BY s.consult) e
+WHERE temp._chg.rid = e.rid
+"""
+# 3. clamp to the start, fetch the stored value (rowid order), keep the changed ones
+_CLAMP = """
+UPDATE temp._chg SET new_end = CASE WHEN new_end < ts THEN ts ELSE new_end END,
+       old_end = (SELECT end_ts FROM consults WHERE rowid = temp._chg.rid)
+"""
+
+_TMIN = """
+SELECT min(CASE WHEN (old_end IS NOT NULL AND old_end = ts) != (new_end IS NOT NULL AND new_end = ts)
+                THEN ts ELSE min(coalesce(old_end, :big), coalesce(new_end, :big)) END)
+FROM temp._chg WHERE old_end IS NOT new_end
+"""
+
+_STEPS = """
+INSERT INTO load_steps(shop_id, account, ts, phase, uid, load)
+SELECT :sid, s.account, s.ts, s.phase, s.uid,
+       coalesce(b.load, 0) + sum(s.d) OVER (PARTITION BY s.account ORDER BY s.ts, s.phase, s.uid
+                                            ROWS UNBOUNDED PRECEDING)
+FROM (
+    SELECT agent AS account, ts, 1 AS phase, uid, 1 AS d FROM consults
+     WHERE shop_id = :sid AND ts >= :t AND agent IS NOT NULL AND (end_ts IS NULL OR end_ts > ts)
+    UNION ALL
+    SELECT agent, end_ts, 0, uid, -1 FROM consults
+     WHERE shop_id = :sid AND end_ts >= :t AND agent IS NOT NULL AND end_ts > ts
+) s LEFT JOIN temp._base b ON b.account = s.account
+"""
+
+
+def dirty_shops(conn: sqlite3.Connection) -> dict[int, int]:
+    out = {}
+    for key, value in conn.execute("SELECT key, value FROM meta WHERE key LIKE 'dirty:%'"):
+        out[int(key.split(":", 1)[1])] = int(value)
+    return out
+
+
+def mark_dirty(conn: sqlite3.Connection, shop_id: int, t: int) -> None:
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = min(CAST(value AS INTEGER), excluded.value)",
+        (f"dirty:{shop_id:d}", int(t)),
+    )
+
+
+def _accounts(conn: sqlite3.Connection, sid: int) -> list[str]:
+    accounts, last = [], ""
+    while True:
+        row = conn.execute(
+            "SELECT account FROM load_steps WHERE shop_id = ? AND account > ? ORDER BY account LIMIT 1",
+            (sid, last)).fetchone()
+        if row is None:
+            return accounts
+        last = row[0]
+        accounts.append(last)
+
+
+def derive_shop(conn: sqlite3.Connection, sid: int, t_flag: int) -> None:
+    """Recompute end_ts and load_steps of one shop (call inside a transaction)."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _chg(rid INTEGER PRIMARY KEY, ts INTEGER, old_end INTEGER, new_end INTEGER)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _base(account TEXT PRIMARY KEY, load INTEGER)")
+    conn.execute("DELETE FROM temp._chg")
+    conn.execute("DELETE FROM temp._base")
+    conn.execute(_NEXT, {"sid": sid})
+    conn.execute(_SESSION_END, {"sid": sid, "big": BIG})
+    conn.execute(_CLAMP)
+    t_chg = conn.execute(_TMIN, {"big": BIG}).fetchone()[0]
+    conn.execute("DELETE FROM temp._chg WHERE old_end IS new_end")
+    conn.execute(
+        "UPDATE consults SET end_ts = (SELECT new_end FROM temp._chg WHERE rid = consults.rowid) "
+        "WHERE rowid IN (SELECT rid FROM temp._chg)")
+    t = min(t_flag, t_chg if t_chg is not None else BIG)
+    if t >= BIG:
+        return
+    conn.execute("DELETE FROM load_steps WHERE shop_id = ? AND ts >= ?", (sid, t))
+    for account in _accounts(conn, sid):
+        row = conn.execute(
+            "SELECT load FROM load_steps WHERE shop_id = ? AND account = ? "
+            "ORDER BY ts DESC, phase DESC, uid DESC LIMIT 1", (sid, account)).fetchone()
+        if row and row[0]:
+            conn.execute("INSERT INTO temp._base(account, load) VALUES (?, ?)", (account, row[0]))
+    conn.execute(_STEPS, {"sid": sid, "t": t})
+
+
+def derive(conn: sqlite3.Connection) -> list[int]:
+    """Bring the derived tables of every dirty shop up to date; returns those shops."""
+    done = []
+    dirty = dirty_shops(conn)
+    if dirty:
+        conn.execute("PRAGMA temp_store = MEMORY")  # the window sorts: ~60 bytes per session
+    for sid, t in sorted(dirty.items()):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = conn.execute("SELECT value FROM meta WHERE key = ?", (f"dirty:{sid:d}",)).fetchone()
+            if current is not None:
+                derive_shop(conn, sid, int(current[0]))
+                conn.execute("DELETE FROM meta WHERE key = ?", (f"dirty:{sid:d}",))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        done.append(sid)
+    return done
+
+
+def ensure_derived(conn: sqlite3.Connection) -> None:
+    """For readers: finish the derivation a killed load left undone (cheap when nothing is)."""
+    if conn.execute("SELECT 1 FROM meta WHERE key LIKE 'dirty:%' LIMIT 1").fetchone():
+        derive(conn)

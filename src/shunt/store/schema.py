@@ -1,0 +1,135 @@
+"""The SQLite schema of a shunt database, as versioned migrations.
+
+`MIGRATIONS[i]` takes a database from schema version `i` to `i + 1`; the version is kept
+in `PRAGMA user_version`. Every time column is epoch milliseconds (INTEGER, UTC).
+Every event table has a unique `(shop_id, uid)`: `uid` is the event's `id`, or a stable
+hash of its content when the export had none (docs/semantics.md), so loads are idempotent
+(`INSERT OR IGNORE`). docs/schema.md describes the tables for people using sqlite3 or Datasette.
+
+Secondary indexes live apart in `INDEXES` (created with IF NOT EXISTS every time a database
+is opened for writing) so the loader may drop them for a bulk load into empty tables and
+build them afterwards; a load killed in between gets them back on the next open.
+"""
+
+from __future__ import annotations
+
+# "shun" in ASCII: marks a SQLite file as a shunt database (PRAGMA application_id).
+APPLICATION_ID = 0x7368756E
+
+# Reasons decided by rule 7 (agent selection); they move a group's round-robin pointer.
+_SEL = "('only_one_online','reception_rate','conversion_rate','round_robin')"
+
+MIGRATIONS: list[str] = [
+    # ---- version 1 ----
+    f"""
+CREATE TABLE shops(
+    id INTEGER PRIMARY KEY,
+    nick TEXT NOT NULL UNIQUE,          -- the shop's main account nick
+    timezone TEXT,                      -- timezone of its latest shop_config (NULL: Asia/Shanghai)
+    tz_ts INTEGER, tz_uid TEXT          -- (ts, uid) of that shop_config
+);
+CREATE TABLE configs(                    -- shop_config events
+    shop_id INTEGER NOT NULL REFERENCES shops(id),
+    ts INTEGER NOT NULL, uid TEXT NOT NULL,
+    timezone TEXT,
+    body TEXT NOT NULL                  -- the whole event as JSON (Config.from_body reads it)
+);
+CREATE UNIQUE INDEX configs_uid ON configs(shop_id, uid);
+CREATE INDEX configs_ts ON configs(shop_id, ts, uid);
+CREATE TABLE statuses(                   -- agent_status events
+    shop_id INTEGER NOT NULL, ts INTEGER NOT NULL, uid TEXT NOT NULL,
+    account TEXT NOT NULL, status TEXT NOT NULL, extra TEXT
+);
+CREATE UNIQUE INDEX statuses_uid ON statuses(shop_id, uid);
+CREATE TABLE stats(                      -- agent_stats events
+    shop_id INTEGER NOT NULL, ts INTEGER NOT NULL, uid TEXT NOT NULL,
+    account TEXT NOT NULL, conversion_rate REAL, extra TEXT
+);
+CREATE UNIQUE INDEX stats_uid ON stats(shop_id, uid);
+CREATE TABLE consults(                   -- consult events: the routing nodes
+    shop_id INTEGER NOT NULL, ts INTEGER NOT NULL, uid TEXT NOT NULL,
+    buyer TEXT NOT NULL, source TEXT NOT NULL, item TEXT,
+    order_id TEXT, order_state TEXT,    -- order_state NULL: no `order` (no active order)
+    carrier TEXT, packages INTEGER,
+    intent TEXT, by_account TEXT, target TEXT,
+    agent TEXT, grp TEXT, reason TEXT NOT NULL,   -- routed.agent / .group / .reason
+    extra TEXT,                         -- unknown fields, JSON object (NULL: none)
+    end_ts INTEGER                      -- derived: when its session ends; NULL = open forever
+);
+CREATE UNIQUE INDEX consults_uid ON consults(shop_id, uid);
+CREATE TABLE session_ends(
+    shop_id INTEGER NOT NULL, ts INTEGER NOT NULL, uid TEXT NOT NULL,
+    consult TEXT NOT NULL, extra TEXT
+);
+CREATE UNIQUE INDEX session_ends_uid ON session_ends(shop_id, uid);
+CREATE TABLE messages(
+    shop_id INTEGER NOT NULL, ts INTEGER NOT NULL, uid TEXT NOT NULL,
+    buyer TEXT NOT NULL, sender TEXT NOT NULL, account TEXT, consult TEXT, extra TEXT
+);
+CREATE UNIQUE INDEX messages_uid ON messages(shop_id, uid);
+CREATE TABLE logistics(
+    shop_id INTEGER NOT NULL, ts INTEGER NOT NULL, uid TEXT NOT NULL,
+    consult TEXT NOT NULL, action TEXT NOT NULL, by_party TEXT,
+    account TEXT, carrier TEXT, order_id TEXT, extra TEXT
+);
+CREATE UNIQUE INDEX logistics_uid ON logistics(shop_id, uid);
+CREATE TABLE other_events(               -- events of a type this version does not know (kept)
+    shop_id INTEGER NOT NULL, ts INTEGER NOT NULL, uid TEXT NOT NULL,
+    type TEXT NOT NULL, body TEXT NOT NULL
+);
+CREATE UNIQUE INDEX other_events_uid ON other_events(shop_id, uid, type);
+CREATE TABLE load_steps(                 -- derived: each account's open sessions, step by step
+    shop_id INTEGER NOT NULL, account TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    phase INTEGER NOT NULL,             -- 0: a session ends, 1: a session starts
+    uid TEXT NOT NULL,                  -- the consult whose session it is
+    load INTEGER NOT NULL,              -- the account's open sessions after this step
+    PRIMARY KEY(shop_id, account, ts, phase, uid)
+) WITHOUT ROWID;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;   -- e.g. dirty:<shop_id> = earliest ts to re-derive from
+CREATE TABLE loads(                      -- history of `shunt load`
+    id INTEGER PRIMARY KEY, file TEXT NOT NULL,
+    started INTEGER NOT NULL, finished INTEGER, counts TEXT
+);
+CREATE VIEW routing_nodes AS
+SELECT s.nick AS shop, c.uid AS consult,
+       datetime(c.ts / 1000, 'unixepoch') || 'Z' AS ts_utc,
+       datetime(c.ts / 1000, 'unixepoch', '+8 hours') AS ts_shanghai,
+       c.buyer, c.source, c.item, c.order_id, c.order_state, c.intent,
+       c.by_account, c.target, c.agent, c.grp AS "group", c.reason,
+       CASE WHEN c.end_ts IS NULL THEN NULL
+            ELSE datetime(c.end_ts / 1000, 'unixepoch') || 'Z' END AS session_end_utc,
+       c.ts, c.end_ts
+FROM consults c JOIN shops s ON s.id = c.shop_id;
+""",
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# name -> (table, definition). Built after a bulk load when the loader dropped them.
+INDEXES: dict[str, str] = {
+    "consults_ts": "consults(shop_id, ts, uid)",
+    "consults_buyer": "consults(shop_id, buyer, ts, uid)",
+    "consults_grp": f"consults(shop_id, grp, ts, uid) WHERE reason IN {_SEL}",
+    "statuses_acc": "statuses(shop_id, account, ts, uid)",
+    "statuses_ts": "statuses(shop_id, ts, uid)",
+    "stats_acc": "stats(shop_id, account, ts, uid)",
+    "session_ends_consult": "session_ends(shop_id, consult, ts)",
+    "session_ends_ts": "session_ends(shop_id, ts, uid)",
+    "messages_buyer": "messages(shop_id, buyer, ts)",
+    "logistics_consult": "logistics(shop_id, consult, ts)",
+}
+
+
+def create_indexes(conn) -> None:
+    for name, definition in INDEXES.items():
+        conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
+
+
+def drop_indexes(conn, tables: set[str]) -> list[str]:
+    dropped = []
+    for name, definition in INDEXES.items():
+        if definition.split("(", 1)[0] in tables:
+            conn.execute(f"DROP INDEX IF EXISTS {name}")
+            dropped.append(name)
+    return dropped

@@ -1,0 +1,124 @@
+"""The incremental sweep: every consult of a span with the state it was routed against.
+
+One pass: a Tracker is seeded at `start` from indexed lookups (config, statuses, stats,
+open sessions, round-robin pointers, and the recent contacts of the span's buyers), then
+fed the span's events merged in cut order: (ts, non-consult before consult, uid).
+Session ends are fed from the derived `consults.end_ts`, so the sweep's loads are exactly
+those of `lookups.state_at` (see the comment in `sweep`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import sqlite3
+from typing import Iterator
+
+from shunt.engine.model import Config, Consult, LastPick, Routed, State
+from shunt.engine.tracker import MIN_HORIZON_HOURS, Tracker
+from shunt.store.derive import ensure_derived
+from shunt.store.lookups import (
+    CONSULT_COLS, HOUR_MS, _SEL_SQL, config_row, consult_from_row, shop_nick, status_at,
+)
+
+# kinds in the merge: non-consult events first at equal ts
+_CONFIG, _STATUS, _STATS, _END, _CONSULT = 0, 0, 0, 0, 1
+
+
+def _distinct(conn: sqlite3.Connection, sql: str, sid: int) -> list[str]:
+    """Skip-scan of distinct values through an index: `sql` takes (sid, after)."""
+    out, last = [], ""
+    while True:
+        row = conn.execute(sql, (sid, last)).fetchone()
+        if row is None or row[0] is None:
+            return out
+        last = row[0]
+        out.append(last)
+
+
+def _seed(conn: sqlite3.Connection, tr: Tracker, sid: int, nick: str, start: int, end: int) -> None:
+    row = config_row(conn, sid, start, strict_before=True)
+    if row is not None:
+        tr.set_config(Config.from_body(nick, row[1], json.loads(row[2])))
+    statuses = []
+    for account in _distinct(conn, "SELECT account FROM statuses WHERE shop_id = ? AND account > ? "
+                                   "ORDER BY account LIMIT 1", sid):
+        st = status_at(conn, sid, account, start - 1)
+        if st is not None:
+            statuses.append((st[1], account, st[0]))
+    stats = []
+    for account in _distinct(conn, "SELECT account FROM stats WHERE shop_id = ? AND account > ? "
+                                   "ORDER BY account LIMIT 1", sid):
+        r = conn.execute("SELECT ts, conversion_rate FROM stats WHERE shop_id = ? AND account = ? AND ts < ? "
+                         "ORDER BY ts DESC, uid DESC LIMIT 1", (sid, account, start)).fetchone()
+        if r is not None:
+            stats.append((r[0], account, r[1]))
+    picks = {}
+    for grp in _distinct(conn, f"SELECT grp FROM consults WHERE shop_id = ? AND grp > ? AND reason IN {_SEL_SQL} "
+                               "ORDER BY grp LIMIT 1", sid):
+        r = conn.execute(f"SELECT ts, uid, agent FROM consults WHERE shop_id = ? AND grp = ? AND reason IN {_SEL_SQL} "
+                         "AND ts < ? AND agent IS NOT NULL ORDER BY ts DESC, uid DESC LIMIT 1",
+                         (sid, grp, start)).fetchone()
+        if r is not None:
+            picks[grp] = LastPick(ts=r[0], consult=r[1], account=r[2])
+    # sessions open at the seed point: started before it, ending at or after it (the events
+    # at `start` that close them are streamed) — never a zero-length one.
+    open_sessions = conn.execute(
+        "SELECT uid, buyer, agent, ts FROM consults WHERE shop_id = ? AND ts < ? AND agent IS NOT NULL "
+        "AND (end_ts IS NULL OR (end_ts >= ? AND end_ts > ts))", (sid, start, start)).fetchall()
+    # recent contacts of the span's buyers, from the widest window any config of the span asks
+    hours = MIN_HORIZON_HOURS
+    for (body,) in conn.execute("SELECT body FROM configs WHERE shop_id = ? AND ts < ? ORDER BY ts DESC LIMIT 1",
+                                (sid, start)).fetchall() + conn.execute(
+            "SELECT body FROM configs WHERE shop_id = ? AND ts >= ? AND ts < ?", (sid, start, end)).fetchall():
+        h = (json.loads(body).get("settings") or {}).get("recent_contact_hours")
+        if isinstance(h, (int, float)) and h > hours:
+            hours = float(h)
+    lo = start - int(round(hours * HOUR_MS)) - 1
+    recent = conn.execute(
+        "SELECT ts, buyer, agent FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ? AND agent IS NOT NULL "
+        "AND buyer IN (SELECT buyer FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ?) ORDER BY ts, uid",
+        (sid, lo, start, sid, start, end)).fetchall()
+    tr.seed(open_sessions=open_sessions, statuses=statuses, stats=stats, last_picks=picks, recent=recent)
+
+
+def sweep(conn: sqlite3.Connection, shop_id: int, start_ms: int, end_ms: int,
+          tracker: Tracker | None = None) -> Iterator[tuple[Consult, Routed, State, str]]:
+    """Every consult with start <= ts < end, in cut order, with its State: (consult, routed, state, uid)."""
+    ensure_derived(conn)
+    sid = shop_id
+    nick = shop_nick(conn, sid)
+    tr = tracker or Tracker()
+    _seed(conn, tr, sid, nick, start_ms, end_ms)
+    span = (sid, start_ms, end_ms)
+    # Separate cursors need separate statements; sqlite3 allows many open cursors per connection.
+    configs = ((ts, 0, uid, "c", body) for uid, ts, body in conn.execute(
+        "SELECT uid, ts, body FROM configs WHERE shop_id = ? AND ts >= ? AND ts < ? ORDER BY ts, uid", span))
+    statuses = ((ts, 0, uid, "s", (account, status)) for ts, uid, account, status in conn.execute(
+        "SELECT ts, uid, account, status FROM statuses WHERE shop_id = ? AND ts >= ? AND ts < ? ORDER BY ts, uid", span))
+    stats = ((ts, 0, uid, "r", (account, rate)) for ts, uid, account, rate in conn.cursor().execute(
+        "SELECT ts, uid, account, conversion_rate FROM stats WHERE shop_id = ? AND ts >= ? AND ts < ? "
+        "ORDER BY ts, uid", span))
+    # Session ends come from the derived consults.end_ts (docs/semantics.md: the earlier of
+    # its session_end and the buyer's next consult), fed before the consults of their ts: a
+    # session closed at T is not open at any cut with ts T, whichever consult closes it; a
+    # zero-length session's end arrives before its consult, so it never loads anyone.
+    ends = ((ts, 0, uid, "e", uid) for ts, uid in conn.execute(
+        "SELECT end_ts, uid FROM consults WHERE shop_id = ? AND end_ts >= ? AND end_ts < ? "
+        "AND agent IS NOT NULL ORDER BY end_ts, uid", span))
+    consults = ((r[1], 1, r[0], "k", r) for r in conn.execute(
+        f"SELECT {CONSULT_COLS} FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ? ORDER BY ts, uid", span))
+    for ts, _kind, uid, what, data in heapq.merge(configs, statuses, stats, ends, consults):
+        if what == "k":
+            c, routed, uid = consult_from_row(data)
+            state = tr.state_for(c)
+            yield c, routed, state, uid
+            tr.consult(c, routed)
+        elif what == "s":
+            tr.status(ts, data[0], data[1])
+        elif what == "e":
+            tr.session_end(ts, data)
+        elif what == "r":
+            tr.stats(ts, data[0], data[1])
+        else:
+            tr.set_config(Config.from_body(nick, ts, json.loads(data)))

@@ -1,0 +1,45 @@
+"""Run the CLI in-process and read its JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from shunt.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
+
+
+def runner() -> CliRunner:
+    try:
+        return CliRunner(mix_stderr=False)  # click < 8.2
+    except TypeError:
+        return CliRunner()
+
+
+def shunt(*args: str, db: Path | None = None):
+    argv = [str(a) for a in args]
+    if db is not None:
+        argv += ["--db", str(db)]
+    return runner().invoke(app, argv, catch_exceptions=False)
+
+
+def shunt_json(*args: str, db: Path | None = None):
+    res = shunt(*args, "--json", db=db)
+    assert res.exit_code == 0, (res.exit_code, res.stdout, res.stderr)
+    return json.loads(res.stdout)
+
+
+def path_get(doc, path: str):
+    """'nodes[0].replay.agents' → the value in `doc`."""
+    cur = doc
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if part.startswith("["):
+            cur = cur[int(part[1:-1])]
+        else:
+            cur = cur[part]
+    return cur

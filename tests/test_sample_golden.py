@@ -1,0 +1,55 @@
+"""The demo shop's hand-checked answers (sample_data/expected.json), through the CLI's --json."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cli_helpers import SAMPLE, path_get, shunt, shunt_json
+
+EXPECTED = json.loads((SAMPLE / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("sample") / "shunt.db"
+    res = shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db)
+    assert res.exit_code == 0, res.stderr
+    return db
+
+
+def test_sample_loads_cleanly_and_idempotently(sample_db):
+    res = shunt("load", str(SAMPLE / "zhenpin.jsonl"), "--json", db=sample_db)
+    assert res.exit_code == 0
+    report = json.loads(res.stdout)
+    assert report["events"] == 0 and report["rejected"] == []
+
+
+@pytest.mark.parametrize("case", EXPECTED, ids=[" ".join(c["command"][:2]) + f" q{c['question']}" for c in EXPECTED])
+def test_expected_answer(sample_db, case):
+    doc = shunt_json(*case["command"], db=sample_db)
+    for path, want in case["expect"].items():
+        got = path_get(doc, path)
+        if path.endswith(".agents"):
+            assert sorted(got) == sorted(want), (path, got, case["about"])
+        else:
+            assert got == want, (path, got, case["about"])
+
+
+def test_every_node_but_the_planted_one_replays_as_a_match(sample_db):
+    """All 66 consults: only c-0040 (question 9) breaks the rules."""
+    from shunt import store
+    from shunt.diagnose.replay import replay_node
+
+    conn = store.open_db(sample_db, create=False)
+    sid = store.shop_id(conn, None)
+    bad = []
+    rows = conn.execute("SELECT uid FROM consults WHERE shop_id=? ORDER BY ts, uid", (sid,)).fetchall()
+    assert len(rows) == 66
+    for (uid,) in rows:
+        consult, routed, u = store.consult_row(conn, sid, uid)
+        _, rep = replay_node(conn, sid, consult, routed, u)
+        if rep.match is not True:
+            bad.append(consult.id)
+    assert bad == ["c-0040"]
