@@ -197,12 +197,12 @@ def test_killed_derivation_is_finished_by_readers(tmp_path):
     db = tmp_path / "s.db"
     f = write(tmp_path / "a.jsonl", events(40))
     load_files(db, [f])
-    before = _q(db, "SELECT * FROM load_steps ORDER BY 1,2,3,4,5")
+    before = _q(db, "SELECT * FROM load_steps ORDER BY 1,2,3,4,5,6")
     conn = open_db(db)
     conn.execute("DELETE FROM load_steps")
-    conn.execute("UPDATE consults SET end_ts = NULL")
+    conn.execute("UPDATE consults SET end_ts = NULL, end_uid = NULL")
     conn.execute("INSERT INTO meta(key, value) VALUES ('dirty:1', 0)")
     ensure_derived(conn)
     conn.close()
-    assert _q(db, "SELECT * FROM load_steps ORDER BY 1,2,3,4,5") == before
+    assert _q(db, "SELECT * FROM load_steps ORDER BY 1,2,3,4,5,6") == before
     assert _q(db, "SELECT count(*) FROM meta WHERE key LIKE 'dirty:%'") == [(0,)]

@@ -143,8 +143,8 @@ def test_no_config_before(store_db):
 def _derived(db):
     c = sqlite3.connect(db)
     try:
-        return (c.execute("SELECT uid, end_ts FROM consults ORDER BY uid").fetchall(),
-                c.execute("SELECT account, ts, phase, uid, load FROM load_steps ORDER BY 1, 2, 3, 4").fetchall())
+        return (c.execute("SELECT uid, end_ts, end_uid FROM consults ORDER BY uid").fetchall(),
+                c.execute("SELECT account, ts, okey, phase, uid, load FROM load_steps ORDER BY 1, 2, 3, 4, 5").fetchall())
     finally:
         c.close()
 

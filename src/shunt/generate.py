@@ -418,11 +418,10 @@ class _Gen:
               intent: str | None = None, keep: Consult | None = None) -> None:
         rng, w = self.rng, self.world
         if T <= self.last_consult:
-            # A buyer with an earlier consult never shares its ts with a consult routed before it:
-            # its new consult closes the old session at ts, which an in-order tracker sees only
-            # after the tied consults (docs/semantics.md: end = the next consult's ts). Such
-            # consults move 1 ms later; new buyers keep the ties (consults ordered by id).
-            T = self.last_consult + 1 if b.last_ts >= 0 else self.last_consult
+            # Consults are written in time order; ties are kept (ordered by id), including a
+            # returning buyer's, whose new consult closes the old session at its own place
+            # (docs/semantics.md, the streaming reading).
+            T = self.last_consult
         c0 = self.consult_for(T, b, source, by, target, intent, keep)
         cid = f"c-{self.n_consults + 1:09d}"
         c = Consult(id=cid, ts=T, buyer=c0.buyer, source=c0.source, item=c0.item, order=c0.order,

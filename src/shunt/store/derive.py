@@ -5,13 +5,15 @@ A batch that inserts consults or session_ends marks its shop dirty in `meta`
 session_ends came) in the same transaction; `derive` recomputes and clears the mark in one
 transaction, so a killed load is finished by the next `derive`/`ensure_derived`.
 
-Session end (docs/semantics.md): min(ts of a session_end naming the consult, ts of the
-same buyer's next consult in (ts, uid) order), clamped to >= the start; NULL when neither
-exists: the session is open for ever.
+Session end (docs/semantics.md, the streaming reading): whichever comes first of the
+session_end naming the consult — placed at (its ts, '') before every consult of that ts —
+and the same buyer's next consult — placed at (its ts, its uid). Stored as
+(end_ts, end_uid); NULL when neither exists: the session is open for ever. An end placed
+at or before the start makes a zero-length session, which loads no one.
 
 load_steps: for every consult with an agent and a non-zero-length session, a step
-(agent, ts, phase 1, uid) and, when it ends, (agent, end_ts, phase 0, uid); `load` is the
-running sum of +1/-1 over (ts, phase, uid). Steps are rebuilt from the earliest position
+(agent, ts, okey uid, phase 1) and, when it ends, (agent, end_ts, okey end_uid, phase 0);
+`load` is the running sum of +1/-1 over (ts, okey, phase, uid). Steps are rebuilt from the earliest position
 any change can touch, so appending a day to a large database does not redo the history.
 """
 
@@ -23,13 +25,15 @@ BIG = 9223372036854775807
 
 # 1. each consult's next consult of the same buyer (covering index scan, no table lookups)
 _NEXT = """
-INSERT INTO temp._chg(rid, ts, new_end)
-SELECT rowid, ts, lead(ts) OVER (PARTITION BY buyer ORDER BY ts, uid)
+INSERT INTO temp._chg(rid, ts, uid, new_end, new_uid)
+SELECT rowid, ts, uid, lead(ts) OVER w, lead(uid) OVER w
 FROM consults WHERE shop_id = :sid
+WINDOW w AS (PARTITION BY buyer ORDER BY ts, uid)
 """
 # 2. the earliest session_end naming it (both sides walked in uid order)
 _SESSION_END = """
-UPDATE temp._chg SET new_end = min(coalesce(new_end, :big), e.ts)
+UPDATE temp._chg SET new_uid = CASE WHEN e.ts <= coalesce(new_end, :big) THEN '' ELSE new_uid END,
+                     new_end = min(coalesce(new_end, :big), e.ts)
 FROM (SELECT c.rowid AS rid, min(s.ts) AS ts
         FROM session_ends s JOIN consults c ON c.shop_id = s.shop_id AND c.uid = s.consult
        WHERE s.shop_id = :sid GROUP BY s.consult) e
@@ -38,26 +42,28 @@ WHERE temp._chg.rid = e.rid
 # 3. clamp to the start, fetch the stored value (rowid order), keep the changed ones
 _CLAMP = """
 UPDATE temp._chg SET new_end = CASE WHEN new_end < ts THEN ts ELSE new_end END,
-       old_end = (SELECT end_ts FROM consults WHERE rowid = temp._chg.rid)
+       old_end = (SELECT end_ts FROM consults WHERE rowid = temp._chg.rid),
+       old_uid = (SELECT end_uid FROM consults WHERE rowid = temp._chg.rid)
 """
 
 _TMIN = """
-SELECT min(CASE WHEN (old_end IS NOT NULL AND old_end = ts) != (new_end IS NOT NULL AND new_end = ts)
+SELECT min(CASE WHEN (old_end IS NOT NULL AND old_end = ts AND old_uid = '')
+                    != (new_end IS NOT NULL AND new_end = ts AND new_uid = '')
                 THEN ts ELSE min(coalesce(old_end, :big), coalesce(new_end, :big)) END)
-FROM temp._chg WHERE old_end IS NOT new_end
+FROM temp._chg WHERE old_end IS NOT new_end OR old_uid IS NOT new_uid
 """
 
 _STEPS = """
-INSERT INTO load_steps(shop_id, account, ts, phase, uid, load)
-SELECT :sid, s.account, s.ts, s.phase, s.uid,
-       coalesce(b.load, 0) + sum(s.d) OVER (PARTITION BY s.account ORDER BY s.ts, s.phase, s.uid
+INSERT INTO load_steps(shop_id, account, ts, okey, phase, uid, load)
+SELECT :sid, s.account, s.ts, s.okey, s.phase, s.uid,
+       coalesce(b.load, 0) + sum(s.d) OVER (PARTITION BY s.account ORDER BY s.ts, s.okey, s.phase, s.uid
                                             ROWS UNBOUNDED PRECEDING)
 FROM (
-    SELECT agent AS account, ts, 1 AS phase, uid, 1 AS d FROM consults
-     WHERE shop_id = :sid AND ts >= :t AND agent IS NOT NULL AND (end_ts IS NULL OR end_ts > ts)
+    SELECT agent AS account, ts, uid AS okey, 1 AS phase, uid, 1 AS d FROM consults
+     WHERE shop_id = :sid AND ts >= :t AND agent IS NOT NULL AND (end_ts IS NULL OR (end_ts, end_uid) > (ts, uid))
     UNION ALL
-    SELECT agent, end_ts, 0, uid, -1 FROM consults
-     WHERE shop_id = :sid AND end_ts >= :t AND agent IS NOT NULL AND end_ts > ts
+    SELECT agent, end_ts, end_uid, 0, uid, -1 FROM consults
+     WHERE shop_id = :sid AND end_ts >= :t AND agent IS NOT NULL AND (end_ts, end_uid) > (ts, uid)
 ) s LEFT JOIN temp._base b ON b.account = s.account
 """
 
@@ -91,7 +97,8 @@ def _accounts(conn: sqlite3.Connection, sid: int) -> list[str]:
 
 def derive_shop(conn: sqlite3.Connection, sid: int, t_flag: int) -> None:
     """Recompute end_ts and load_steps of one shop (call inside a transaction)."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _chg(rid INTEGER PRIMARY KEY, ts INTEGER, old_end INTEGER, new_end INTEGER)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _chg(rid INTEGER PRIMARY KEY, ts INTEGER, uid TEXT, "
+                 "old_end INTEGER, new_end INTEGER, old_uid TEXT, new_uid TEXT)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _base(account TEXT PRIMARY KEY, load INTEGER)")
     conn.execute("DELETE FROM temp._chg")
     conn.execute("DELETE FROM temp._base")
@@ -99,9 +106,9 @@ def derive_shop(conn: sqlite3.Connection, sid: int, t_flag: int) -> None:
     conn.execute(_SESSION_END, {"sid": sid, "big": BIG})
     conn.execute(_CLAMP)
     t_chg = conn.execute(_TMIN, {"big": BIG}).fetchone()[0]
-    conn.execute("DELETE FROM temp._chg WHERE old_end IS new_end")
+    conn.execute("DELETE FROM temp._chg WHERE old_end IS new_end AND old_uid IS new_uid")
     conn.execute(
-        "UPDATE consults SET end_ts = (SELECT new_end FROM temp._chg WHERE rid = consults.rowid) "
+        "UPDATE consults SET (end_ts, end_uid) = (SELECT new_end, new_uid FROM temp._chg WHERE rid = consults.rowid) "
         "WHERE rowid IN (SELECT rid FROM temp._chg)")
     t = min(t_flag, t_chg if t_chg is not None else BIG)
     if t >= BIG:
@@ -110,7 +117,7 @@ def derive_shop(conn: sqlite3.Connection, sid: int, t_flag: int) -> None:
     for account in _accounts(conn, sid):
         row = conn.execute(
             "SELECT load FROM load_steps WHERE shop_id = ? AND account = ? "
-            "ORDER BY ts DESC, phase DESC, uid DESC LIMIT 1", (sid, account)).fetchone()
+            "ORDER BY ts DESC, okey DESC, phase DESC, uid DESC LIMIT 1", (sid, account)).fetchone()
         if row and row[0]:
             conn.execute("INSERT INTO temp._base(account, load) VALUES (?, ?)", (account, row[0]))
     conn.execute(_STEPS, {"sid": sid, "t": t})

@@ -141,10 +141,14 @@ def conversion_at(conn: sqlite3.Connection, sid: int, account: str, ts: int) -> 
 
 
 def load_at(conn: sqlite3.Connection, sid: int, account: str, ts: int, uid: str) -> int:
-    """Open sessions of `account` at the cut of a consult (ts, uid): steps (ts, phase, uid) < (T, 1, uid)."""
+    """Open sessions of `account` at the cut of consult (T, uid): its last step with (ts, okey, phase) < (T, uid, 1).
+
+    That takes every step placed before the consult, and the end of the buyer's previous
+    session that this very consult closes (okey = uid, phase 0), but not its own start.
+    """
     row = conn.execute(
         "SELECT load FROM load_steps WHERE shop_id = ? AND account = ? AND ts <= ? "
-        "AND (ts, phase, uid) < (?, 1, ?) ORDER BY ts DESC, phase DESC, uid DESC LIMIT 1",
+        "AND (ts, okey, phase) < (?, ?, 1) ORDER BY ts DESC, okey DESC, phase DESC, uid DESC LIMIT 1",
         (sid, account, ts, ts, uid)).fetchone()
     return row[0] if row else 0
 

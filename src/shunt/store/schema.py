@@ -54,7 +54,9 @@ CREATE TABLE consults(                   -- consult events: the routing nodes
     intent TEXT, by_account TEXT, target TEXT,
     agent TEXT, grp TEXT, reason TEXT NOT NULL,   -- routed.agent / .group / .reason
     extra TEXT,                         -- unknown fields, JSON object (NULL: none)
-    end_ts INTEGER                      -- derived: when its session ends; NULL = open forever
+    end_ts INTEGER,                     -- derived: when its session ends; NULL = open forever
+    end_uid TEXT                        -- derived: '' ended by a session_end, else the uid of the
+                                        -- buyer's next consult, which ends it at its own place
 );
 CREATE UNIQUE INDEX consults_uid ON consults(shop_id, uid);
 CREATE TABLE session_ends(
@@ -81,10 +83,12 @@ CREATE UNIQUE INDEX other_events_uid ON other_events(shop_id, uid, type);
 CREATE TABLE load_steps(                 -- derived: each account's open sessions, step by step
     shop_id INTEGER NOT NULL, account TEXT NOT NULL,
     ts INTEGER NOT NULL,
+    okey TEXT NOT NULL,                 -- place at that ts: '' (a session_end, before every
+                                        -- consult of its ts) or the uid of the consult there
     phase INTEGER NOT NULL,             -- 0: a session ends, 1: a session starts
     uid TEXT NOT NULL,                  -- the consult whose session it is
     load INTEGER NOT NULL,              -- the account's open sessions after this step
-    PRIMARY KEY(shop_id, account, ts, phase, uid)
+    PRIMARY KEY(shop_id, account, ts, okey, phase, uid)
 ) WITHOUT ROWID;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;   -- e.g. dirty:<shop_id> = earliest ts to re-derive from
 CREATE TABLE loads(                      -- history of `shunt load`

@@ -3,8 +3,8 @@
 One pass: a Tracker is seeded at `start` from indexed lookups (config, statuses, stats,
 open sessions, round-robin pointers, and the recent contacts of the span's buyers), then
 fed the span's events merged in cut order: (ts, non-consult before consult, uid).
-Session ends are fed from the derived `consults.end_ts`, so the sweep's loads are exactly
-those of `lookups.state_at` (see the comment in `sweep`).
+The Tracker closes a buyer's session at the buyer's next consult itself; the sweep feeds it
+the span's session_end events, so its loads are exactly those of `lookups.state_at`.
 """
 
 from __future__ import annotations
@@ -61,11 +61,11 @@ def _seed(conn: sqlite3.Connection, tr: Tracker, sid: int, nick: str, start: int
                          (sid, grp, start)).fetchone()
         if r is not None:
             picks[grp] = LastPick(ts=r[0], consult=r[1], account=r[2])
-    # sessions open at the seed point: started before it, ending at or after it (the events
-    # at `start` that close them are streamed) — never a zero-length one.
+    # sessions open at the seed point: started before it and not ended before it (the events
+    # at or after `start` that close them are streamed) — never a zero-length one.
     open_sessions = conn.execute(
         "SELECT uid, buyer, agent, ts FROM consults WHERE shop_id = ? AND ts < ? AND agent IS NOT NULL "
-        "AND (end_ts IS NULL OR (end_ts >= ? AND end_ts > ts))", (sid, start, start)).fetchall()
+        "AND (end_ts IS NULL OR (end_ts >= ? AND (end_ts, end_uid) > (ts, uid)))", (sid, start, start)).fetchall()
     # recent contacts of the span's buyers, from the widest window any config of the span asks
     hours = MIN_HORIZON_HOURS
     for (body,) in conn.execute("SELECT body FROM configs WHERE shop_id = ? AND ts < ? ORDER BY ts DESC LIMIT 1",
@@ -99,20 +99,22 @@ def sweep(conn: sqlite3.Connection, shop_id: int, start_ms: int, end_ms: int,
     stats = ((ts, 0, uid, "r", (account, rate)) for ts, uid, account, rate in conn.cursor().execute(
         "SELECT ts, uid, account, conversion_rate FROM stats WHERE shop_id = ? AND ts >= ? AND ts < ? "
         "ORDER BY ts, uid", span))
-    # Session ends come from the derived consults.end_ts (docs/semantics.md: the earlier of
-    # its session_end and the buyer's next consult), fed before the consults of their ts: a
-    # session closed at T is not open at any cut with ts T, whichever consult closes it; a
-    # zero-length session's end arrives before its consult, so it never loads anyone.
-    ends = ((ts, 0, uid, "e", uid) for ts, uid in conn.execute(
-        "SELECT end_ts, uid FROM consults WHERE shop_id = ? AND end_ts >= ? AND end_ts < ? "
-        "AND agent IS NOT NULL ORDER BY end_ts, uid", span))
+    # Raw session_end events, before the consults of their ts; the Tracker closes a session
+    # at the buyer's next consult on its own (docs/semantics.md, the streaming reading).
+    ends = ((ts, 0, uid, "e", consult) for ts, uid, consult in conn.cursor().execute(
+        "SELECT ts, uid, consult FROM session_ends WHERE shop_id = ? AND ts >= ? AND ts < ? ORDER BY ts, uid", span))
     consults = ((r[1], 1, r[0], "k", r) for r in conn.execute(
-        f"SELECT {CONSULT_COLS} FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ? ORDER BY ts, uid", span))
+        f"SELECT {CONSULT_COLS}, end_ts, end_uid FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ? "
+        "ORDER BY ts, uid", span))
     for ts, _kind, uid, what, data in heapq.merge(configs, statuses, stats, ends, consults):
         if what == "k":
-            c, routed, uid = consult_from_row(data)
+            c, routed, uid = consult_from_row(data[:-2])
             state = tr.state_for(c)
             yield c, routed, state, uid
+            if data[-1] == "" and data[-2] == ts:
+                # ended at or before its start (a session_end before the consult, maybe before
+                # the span): a zero-length session that loads no one
+                tr.session_end(ts, uid)
             tr.consult(c, routed)
         elif what == "s":
             tr.status(ts, data[0], data[1])
