@@ -111,7 +111,7 @@ def trace(t: Trace, detail: bool = False, out=None) -> None:
         return
     tab = Table(title=safe(f"{t.buyer} · {t.date} · {t.shop}"), title_justify="left")
     for col in ("time", "source 来源", "reason 原因", "agent 客服", "group 分组", "replay 回放"):
-        tab.add_column(col)
+        tab.add_column(col, overflow="fold", no_wrap=col.startswith(("time", "replay")))
     for n in t.nodes:
         c = n.consult
         tab.add_row(
