@@ -339,7 +339,10 @@ def account_known(conn: sqlite3.Connection, sid: int, account: str) -> bool:
         return True
     if conn.execute("SELECT 1 FROM load_steps WHERE shop_id = ? AND account = ? LIMIT 1", (sid, account)).fetchone():
         return True
-    return account in known_accounts(conn, sid)
+    if account in known_accounts(conn, sid):
+        return True
+    # a carrier's logistics account appears only in invitations (a small table)
+    return conn.execute("SELECT 1 FROM logistics WHERE shop_id = ? AND account = ? LIMIT 1", (sid, account)).fetchone() is not None
 
 
 def account_exists(conn: sqlite3.Connection, sid: int, account: str) -> bool:
