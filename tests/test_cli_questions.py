@@ -271,7 +271,9 @@ def test_trace_single_node_detail_in_human_view(db):
 def test_human_why_silent_names_the_decisive_fact(db):
     res = shunt("why-silent", G, "--at", "2026-11-11 09:30:00", db=db)
     assert res.exit_code == 0
-    assert "1 open sessions, its limit is 1" in res.stdout
+    assert "1 open sessions, its limit is 1" in res.stdout and "k2 (tb_b2" in res.stdout
+    doc = shunt_json("why-silent", G, "--at", "2026-11-11 09:30:00", db=db)
+    assert [s["consult"] for s in doc["causes"][0]["facts"]["open_sessions"]] == ["k2"]
 
 
 def test_human_why_received_names_the_rule(db):

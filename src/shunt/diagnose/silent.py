@@ -25,7 +25,7 @@ def _since(state: State, account: str, tz) -> str:
     return f" since {timeutil.to_iso(ts, tz)}" if ts else " (no status event ever)"
 
 
-def state_causes(shop: str, account: str, state: State, tz) -> tuple[list[Cause], dict]:
+def state_causes(shop: str, account: str, state: State, tz, sessions=()) -> tuple[list[Cause], dict]:
     cfg = state.config
     causes: list[Cause] = []
     info: dict = {"status": state.status_of(account), "since": timeutil.to_iso(state.status_since.get(account), tz),
@@ -64,8 +64,12 @@ def state_causes(shop: str, account: str, state: State, tz) -> tuple[list[Cause]
             causes.append(Cause("no_capacity", f"{account}'s reception limit (接待上限) is 0.",
                                 advice="Raise its reception limit above 0."))
         elif a.max_sessions is not None and state.load_of(account) >= a.max_sessions:
+            listed = ", ".join(f"{s['consult']} ({s['buyer']}, since {timeutil.to_clock(s['ts'], tz)})"
+                               for s in sessions[:5])
             causes.append(Cause("at_capacity", f"{account} holds {state.load_of(account)} open sessions, its limit "
-                                f"is {a.max_sessions}.", advice="Raise its reception limit, or close finished sessions."))
+                                f"is {a.max_sessions}" + (f": {listed}" if listed else "") + ".",
+                                advice="Raise its reception limit, or close finished sessions.",
+                                facts={"open_sessions": [dict(s, ts=timeutil.to_iso(s["ts"], tz)) for s in sessions]}))
         if a.proxy:
             causes.append(Cause("proxy_only", f"{account} is a proxy (代理) account: it gets consults only when no "
                                 "ordinary agent is eligible.", advice="Mark it as a regular account if it should share "
@@ -116,7 +120,8 @@ def why_silent(conn, shop_id: int, account: str, at: int | None, window_ms: int)
     if not store.account_exists(conn, shop_id, account):
         raise NotFound(f"no account {account!r} in shop {shop}", store.nearest_accounts(conn, shop_id, account))
     now = state_now(conn, shop_id, at)
-    causes, info = state_causes(shop, account, now, tz)
+    sessions = store.open_sessions(conn, shop_id, account, at, at - window_ms)
+    causes, info = state_causes(shop, account, now, tz, sessions)
     counts: Counter = Counter()
     examples: dict[str, list] = defaultdict(list)
     states: Counter = Counter()
