@@ -55,6 +55,13 @@ def run(fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except ShuntError as exc:
         fail(exc)
+    except Exception as exc:  # a full disk, an I/O error, a lock held too long: a clear message, exit 4
+        from shunt.commands.common import is_storage_error, storage_error
+
+        if not is_storage_error(exc):
+            raise
+        db = args[0] if args and isinstance(args[0], Path) and fn.__module__ != "shunt.commands.generate" else None
+        fail(storage_error(exc, db))
 
 
 @app.command()
@@ -167,6 +174,53 @@ def demo(
     from shunt.commands import demo as cmd
 
     run(cmd.run, db_path(db))
+
+
+@app.command()
+def balance(
+    date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone (default: the day of the last consult)."),
+    start: Optional[str] = typer.Option(None, "--from", help="Start moment, e.g. '2026-11-10 00:00' (with --to)."),
+    end: Optional[str] = typer.Option(None, "--to", help="End moment (exclusive), e.g. '2026-11-12 00:00'."),
+    group: Optional[str] = typer.Option(None, "--group", "-g", help="Only the members of this group (id or name)."),
+    pair: Optional[str] = typer.Option(None, "--pair", help="Compare these two accounts: 'zhenpin:阿甲,zhenpin:阿乙' (default: most vs fewest received)."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML report to this file."),
+    db: Optional[Path] = DbOpt,
+    shop: Optional[str] = ShopOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """How evenly consults were spread over the accounts, and why: per account received, share, online
+    hours, consults per online hour, reasons; the difference between the most and least loaded accounts
+    attributed to recent contacts, group bindings, weights, online time and more (docs/balance.md).
+
+    Example: shunt balance --date 2026-11-11 --html balance.html
+    """
+    from shunt.commands import balance as cmd
+
+    run(cmd.run, db_path(db), date=date, start=start, end=end, group=group, pair=pair, html=html, shop=shop,
+        as_json=json_out)
+
+
+@app.command()
+def simulate(
+    config: Path = typer.Option(..., "--config", "-c", help="A shop_config body (JSON) with the fields to change: settings/agents/groups/exclusive."),
+    date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone (default: the day of the last consult)."),
+    start: Optional[str] = typer.Option(None, "--from", help="Start moment (with --to)."),
+    end: Optional[str] = typer.Option(None, "--to", help="End moment (exclusive)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the sampled run: same seed, same answer."),
+    limit: int = typer.Option(50, "--limit", help="Moved consults listed as examples."),
+    db: Optional[Path] = DbOpt,
+    shop: Optional[str] = ShopOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Replay a period's recorded consults against a changed configuration: how the distribution over
+    accounts and groups would change, and which buyers would have landed elsewhere (and by which rule).
+
+    Example: shunt simulate --config unbind.json --date 2026-11-11 --seed 7
+    """
+    from shunt.commands import simulate as cmd
+
+    run(cmd.run, db_path(db), config, date=date, start=start, end=end, seed=seed, limit=limit, shop=shop,
+        as_json=json_out)
 
 
 def main() -> None:

@@ -1,0 +1,472 @@
+"""Shared machinery of `balance` and `simulate`: counterfactual replays of a period.
+
+- `FastTracker`: the engine's Tracker, with a `state_for` that does not copy the shop's maps
+  (the State is read and dropped before the next event is fed), a config `transform` (simulate
+  substitutes the changed configuration) and an `override` of the recorded decision fed back
+  (simulate feeds its own picks, so loads and recent contacts follow the simulated assignment).
+  It is driven by `store.sweep(..., tracker=...)`, so seeding and the event order are the store's.
+- `DecisionCache`: `engine.decide` memoised on a sufficient statistic of its inputs (the
+  config, each listed agent's status / full / busy flags, loads when someone is busy, the
+  consult's routing-relevant fields, the buyer's exclusive agent and in-window recent contacts).
+  Only the decision's rule, reason, winners, odds, groups and candidates' eligibility are read
+  from a cached decision: never its step texts, which name the consult first decided.
+- config variants, config bodies and merging, the period of a command, status timelines.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from typing import Any, Callable, Iterable, Mapping
+
+from shunt import engine, timeutil
+from shunt.engine.eligibility import is_shop_account
+from shunt.engine.model import Bind, Config, Consult, Decision, RecentContact, Routed, State
+from shunt.engine.recent import recent_in_window
+from shunt.engine.tracker import HOUR_MS, Tracker
+from shunt.errors import UsageError
+
+HOUR = 3_600_000
+DAY = 24 * HOUR
+
+
+# ---- a tracker for replays ----------------------------------------------------------------
+
+class FastTracker(Tracker):
+    """Tracker whose states share its live maps (read each State before feeding the next event)."""
+
+    def __init__(self, transform: Callable[[Config], Config] | None = None) -> None:
+        super().__init__()
+        self.transform = transform
+        self.recorded_config: Config | None = None  # the config the log says was in force
+        self.override: Routed | None = None  # the decision to record for the next consult fed
+        self.extra_hours = 0.0  # keep recent contacts at least this long (the other config's hours)
+
+    def set_config(self, cfg: Config) -> None:
+        self.recorded_config = cfg
+        new = self.transform(cfg) if self.transform is not None else cfg
+        super().set_config(new)
+        self._max_hours = max(self._max_hours, float(cfg.settings.recent_contact_hours or 0), self.extra_hours)
+
+    def consult(self, consult: Consult, routed: Routed) -> None:
+        if self.override is not None:
+            routed, self.override = self.override, None
+        super().consult(consult, routed)
+
+    def state_for(self, consult: Consult) -> State:
+        cfg = self._config
+        load: Mapping[str, int] = self._load
+        own = self._buyer_open.get(consult.buyer)
+        if own:
+            load = dict(load)
+            for cid in own:
+                agent = self._open[cid][1]
+                n = load[agent] - 1
+                if n > 0:
+                    load[agent] = n
+                else:
+                    del load[agent]
+        hours = 0.0
+        if cfg is not None:
+            hours = float(cfg.settings.recent_contact_hours or 0)
+        if self.recorded_config is not None:
+            hours = max(hours, float(self.recorded_config.settings.recent_contact_hours or 0))
+        return State(config=cfg, status=self._status, status_since=self._since, load=load,
+                     recent=self._recent_wide(consult, cfg, hours), conversion=self._conversion,
+                     last_pick=self._last_pick)
+
+    def _recent_wide(self, consult: Consult, cfg: Config | None, hours: float) -> tuple[RecentContact, ...]:
+        """The buyer's recent contacts over `hours` (R4 re-filters by the config's own window)."""
+        if cfg is None:
+            return ()
+        q = self._recent.get(consult.buyer)
+        if not q:
+            return ()
+        lo = consult.ts - int(round(hours * HOUR_MS))
+        seen: set[str] = set()
+        out = []
+        assistant, shop = cfg.settings.assistant, cfg.shop
+        for ts, account in reversed(q):
+            if ts < lo:
+                break
+            if account in seen or account == assistant or not is_shop_account(shop, account):
+                continue
+            seen.add(account)
+            out.append(RecentContact(account=account, ts=ts))
+        return tuple(out)
+
+
+# ---- the decision cache -------------------------------------------------------------------
+
+class _Info:
+    __slots__ = ("cfg", "agents", "conf", "threshold", "strategy", "items", "intents", "states", "exclusive",
+                 "assistant", "hours", "groups", "round_robin")
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg  # keeps the object alive: ids stay unique
+        self.agents = tuple((a.account, a.max_sessions) for a in cfg.agents)
+        self.conf = {a.account: a for a in reversed(cfg.agents)}  # first listing wins, as Config.agent
+        s = cfg.settings
+        self.threshold = s.busy_threshold
+        self.strategy = s.strategy
+        self.items = frozenset(i for g in cfg.groups for i in g.bind.items)
+        self.intents = frozenset(i for g in cfg.groups for i in g.bind.intents) if s.intent_routing else frozenset()
+        self.states = frozenset(st for g in cfg.groups for st in g.bind.order_states)
+        self.exclusive = {}
+        for e in reversed(cfg.exclusive):
+            self.exclusive[e.buyer] = e
+        self.assistant = s.assistant
+        self.hours = float(s.recent_contact_hours or 0)
+        self.groups = {g.id for g in cfg.groups}
+        self.round_robin = s.strategy == "round_robin"
+
+
+class DecisionCache:
+    """`decide(state, consult)` memoised; SHUNT_NO_DECISION_CACHE=1 turns it off (for checking)."""
+
+    def __init__(self, enabled: bool | None = None, max_entries: int = 100_000) -> None:
+        self.enabled = (os.environ.get("SHUNT_NO_DECISION_CACHE", "") in ("", "0")) if enabled is None else enabled
+        self._infos: dict[int, _Info] = {}
+        self._memo: dict[tuple, Decision] = {}
+        self.max_entries = max_entries
+        self.hits = self.misses = 0
+
+    def info(self, cfg: Config) -> _Info:
+        inf = self._infos.get(id(cfg))
+        if inf is None or inf.cfg is not cfg:
+            inf = self._infos[id(cfg)] = _Info(cfg)
+        return inf
+
+    def recent_key(self, state: State, consult: Consult) -> tuple[str, ...]:
+        """The buyer's in-window recent contacts (as rule 4 sees them), most recent first."""
+        return tuple(rc.account for rc in recent_in_window(state, consult))
+
+    def base(self, state: State, consult: Consult, cfg: Config | None = None) -> tuple | None:
+        """Everything `decide` reads apart from the config itself and the recent contacts; None:
+        do not cache. Every variant of `cfg` (same agents in the same order) shares it."""
+        cfg = cfg or state.config
+        if cfg is None:
+            return None
+        inf = self.info(cfg)
+        status, load = state.status, state.load
+        reception = inf.strategy not in ("conversion_rate", "round_robin")
+        flags = []
+        busy = False
+        live = []
+        if reception:
+            thr = inf.threshold
+            for acc, mx in inf.agents:
+                n = load.get(acc, 0)
+                st = status.get(acc, "offline")
+                full = mx is not None and n >= mx
+                if st == "online" and not full:  # only candidates' busy-ness and loads can matter
+                    b = n > thr
+                    busy = busy or b
+                    live.append(n)
+                    flags.append(b)
+                else:
+                    live.append(None)
+                    flags.append((st, full))
+        else:
+            for acc, mx in inf.agents:
+                flags.append((status.get(acc, "offline"), mx is not None and load.get(acc, 0) >= mx))
+        ranks = None
+        if busy:  # the least loaded win: only the order of the loads matters
+            levels = sorted({n for n in live if n is not None})
+            pos = {v: i for i, v in enumerate(levels)}
+            ranks = tuple(None if n is None else pos[n] for n in live)
+        conv = None if inf.strategy != "conversion_rate" else tuple(state.conversion.get(acc, 0.0) for acc, _ in inf.agents)
+        c = consult
+        src = c.source
+        item = c.item if c.item is not None and str(c.item) in inf.items else None
+        intent = c.intent if src == "bot_transfer" and c.intent in inf.intents else None
+        ostate = c.order_state if c.order_state in inf.states else None
+        by = c.by if src == "qianniu_initiated" else None
+        target = tstat = None
+        if src == "transfer_to_agent":
+            target = c.target
+            tstat = status.get(target, "offline") if target else None
+        elif src == "transfer_to_group":
+            target = c.target if c.target in inf.groups else None
+        ex = inf.exclusive.get(c.buyer)
+        exk = (ex.agent, ex.mode, status.get(ex.agent, "offline")) if ex is not None else None
+        asst = status.get(inf.assistant, "offline") if inf.assistant else None
+        rr = None
+        if inf.round_robin:  # the pointer: the most recent pick among the remaining groups
+            picks = state.last_pick
+            rr = tuple((g, p.account) for g, p in sorted(
+                ((g, p) for g, p in picks.items() if g in inf.groups), key=lambda gp: (gp[1].ts, gp[1].consult)))
+        return (tuple(flags), ranks, conv, src, item, intent, ostate, by, target, tstat, exk, asst, rr)
+
+    def decide(self, state: State, consult: Consult, cfg: Config | None = None, base: tuple | None = None,
+               recent: tuple[str, ...] | None = None) -> Decision:
+        """decide() against `state` with its config replaced by `cfg` (a variant: same agents, same
+        order). `base` and `recent` may be passed in when already computed for this consult."""
+        cfg = cfg or state.config
+        if cfg is None or not self.enabled:
+            return engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult)
+        if base is None:
+            base = self.base(state, consult, cfg)
+        if base is None:
+            self.misses += 1
+            return engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult)
+        inf = self.info(cfg)
+        if inf.hours > 0 and consult.source != "transfer_to_group":
+            if recent is None:
+                recent = self.recent_key(state if cfg is state.config else dataclasses.replace(state, config=cfg),
+                                         consult)
+        else:
+            recent = ()
+        first = None  # rule 4 takes the first eligible recent contact: nothing else about them matters
+        for r in recent:
+            if eligible(inf, state, r)[0]:
+                first = r
+                break
+        k = (id(cfg), base, first)
+        d = self._memo.get(k)
+        if d is None:
+            self.misses += 1
+            d = _slim(engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult))
+            if len(self._memo) >= self.max_entries:
+                self._memo.clear()
+            self._memo[k] = d
+        else:
+            self.hits += 1
+        return d
+
+
+_MATCH_RULES = ("R6a", "R6b", "R6c", "R6d", "R6e", "R6f")
+
+
+def _slim(d: Decision) -> Decision:
+    """What is kept of a cached decision: no step texts but the group-matching step (its code)."""
+    keep = tuple(dataclasses.replace(s, detail="", facts={}) for s in d.steps
+                 if s.rule in _MATCH_RULES and s.outcome == "match")
+    cands = tuple(dataclasses.replace(c, groups=()) for c in d.candidates)
+    return dataclasses.replace(d, steps=keep, candidates=cands)
+
+
+def eligible(inf: _Info, state: State, account: str) -> tuple[bool, str | None]:
+    """engine.eligibility through the cached per-config lookup (same order of checks)."""
+    conf = inf.conf.get(account)
+    if conf is None:
+        return False, "not_listed"
+    if not conf.routing:
+        return False, "routing_disabled"
+    if conf.max_sessions is not None and conf.max_sessions <= 0:
+        return False, "no_capacity"
+    st = state.status.get(account, "offline")
+    if st != "online":
+        return False, "suspended" if st == "suspended" else "offline"
+    if conf.max_sessions is not None and state.load.get(account, 0) >= conf.max_sessions:
+        return False, "at_capacity"
+    if conf.proxy:
+        return False, "proxy"
+    return True, None
+
+
+def matched_by(d: Decision) -> str | None:
+    """The group-matching step (R6a–R6f) that matched, if rule 6 ran."""
+    for s in d.steps:
+        if s.rule in ("R6a", "R6b", "R6c", "R6d", "R6e", "R6f") and s.outcome == "match":
+            return s.rule
+    return None
+
+
+# ---- configurations -----------------------------------------------------------------------
+
+def to_body(cfg: Config) -> dict[str, Any]:
+    """A Config back to a `shop_config` body (what Config.from_body reads)."""
+    s = cfg.settings
+    return {
+        "timezone": cfg.timezone,
+        "settings": {
+            "recent_contact_hours": s.recent_contact_hours, "robot_priority": s.robot_priority,
+            "assistant": s.assistant, "intent_routing": s.intent_routing,
+            "offline_to_assistant": s.offline_to_assistant, "main_account_fallback": s.main_account_fallback,
+            "strategy": s.strategy, "busy_threshold": s.busy_threshold,
+            "logistics_cs": {"enabled": s.logistics.enabled, "hours": list(s.logistics.hours),
+                             "carriers": list(s.logistics.carriers)},
+        },
+        "agents": [{"account": a.account, "weight": a.weight, "max_sessions": a.max_sessions,
+                    "routing": a.routing, "proxy": a.proxy} for a in cfg.agents],
+        "groups": [{"id": g.id, "name": g.name, "members": list(g.members), "robot_priority": g.robot_priority,
+                    "bind": {"order_states": list(g.bind.order_states), "items": list(g.bind.items),
+                             "intents": list(g.bind.intents)}} for g in cfg.groups],
+        "exclusive": [{"buyer": e.buyer, "agent": e.agent, "mode": e.mode} for e in cfg.exclusive],
+    }
+
+
+CONFIG_KEYS = ("settings", "agents", "groups", "exclusive")
+_IGNORED_KEYS = ("type", "shop", "ts", "id", "v", "timezone")
+
+
+def read_override(text: str, where: str = "the new config") -> dict[str, Any]:
+    """Parse and check a NEW.json body: a JSON object with settings/agents/groups/exclusive."""
+    try:
+        body = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{where} is not JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise UsageError(f"{where} must be a JSON object (a shop_config body)")
+    unknown = [k for k in body if k not in CONFIG_KEYS and k not in _IGNORED_KEYS]
+    if unknown:
+        raise UsageError(f"{where} has unknown field(s) {', '.join(map(repr, unknown))}; "
+                         f"expected some of {', '.join(CONFIG_KEYS)}")
+    if "settings" in body and not isinstance(body["settings"], dict):
+        raise UsageError(f"{where}: settings must be an object")
+    for k in ("agents", "groups", "exclusive"):
+        if k in body and not isinstance(body[k], list):
+            raise UsageError(f"{where}: {k} must be a list")
+    try:  # the merged config must parse
+        Config.from_body("shop", 0, merge_body(to_body(Config(shop="shop", ts=0)), body))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UsageError(f"{where} is not a valid shop_config body: {exc!r}") from None
+    return body
+
+
+def merge_body(recorded: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """`new` over `recorded`: settings merge key by key (logistics_cs too); agents, groups and
+    exclusive, when given, replace the recorded lists whole."""
+    out = dict(recorded)
+    if "settings" in new:
+        s = dict(recorded.get("settings") or {})
+        for k, v in new["settings"].items():
+            if k == "logistics_cs" and isinstance(v, dict):
+                lg = dict(s.get("logistics_cs") or {})
+                lg.update(v)
+                s[k] = lg
+            else:
+                s[k] = v
+        out["settings"] = s
+    for k in ("agents", "groups", "exclusive"):
+        if k in new:
+            out[k] = new[k]
+    return out
+
+
+def apply_override(cfg: Config, new: Mapping[str, Any]) -> Config:
+    return Config.from_body(cfg.shop, cfg.ts, merge_body(to_body(cfg), new))
+
+
+# Counterfactual factors of `balance`, one bit each.
+RECENT, BINDING, WEIGHTS, EXCLUSIVE = 1, 2, 4, 8
+FACTORS = ((RECENT, "recent_contact"), (BINDING, "group_binding"), (WEIGHTS, "weights"), (EXCLUSIVE, "exclusive"))
+ALL = RECENT | BINDING | WEIGHTS | EXCLUSIVE
+
+
+def variant(cfg: Config, mask: int) -> Config:
+    """`cfg` with the factors of `mask` removed: recent contact off, bindings cleared, weights 1, no exclusive."""
+    if not mask:
+        return cfg
+    kw: dict[str, Any] = {}
+    if mask & RECENT:
+        kw["settings"] = dataclasses.replace(cfg.settings, recent_contact_hours=0.0)
+    if mask & BINDING:
+        kw["groups"] = tuple(dataclasses.replace(g, bind=Bind()) for g in cfg.groups)
+    if mask & WEIGHTS:
+        kw["agents"] = tuple(dataclasses.replace(a, weight=1.0) for a in cfg.agents)
+    if mask & EXCLUSIVE:
+        kw["exclusive"] = ()
+    return dataclasses.replace(cfg, **kw)
+
+
+class Variants:
+    """Every config's 16 variants, made once."""
+
+    def __init__(self) -> None:
+        self._v: dict[int, tuple[Config, dict[int, Config]]] = {}
+
+    def get(self, cfg: Config, mask: int) -> Config:
+        e = self._v.get(id(cfg))
+        if e is None or e[0] is not cfg:
+            e = self._v[id(cfg)] = (cfg, {})
+        v = e[1].get(mask)
+        if v is None:
+            v = e[1][mask] = variant(cfg, mask)
+        return v
+
+
+# ---- the period ---------------------------------------------------------------------------
+
+def period(conn, sid: int, tz, date: str | None, start: str | None, end: str | None) -> tuple[int, int, str]:
+    """(start_ms, end_ms, label). --date D, or --from/--to moments, or the day of the last consult."""
+    from shunt.commands.common import day, moment
+
+    if date and (start or end):
+        raise UsageError("give either --date or --from/--to, not both")
+    if start or end:
+        if not (start and end):
+            raise UsageError("--from and --to go together")
+        s, e = moment(start, tz), moment(end, tz)
+        if e <= s:
+            raise UsageError("--to must be after --from")
+        return s, e, f"{timeutil.to_iso(s, tz)} – {timeutil.to_iso(e, tz)}"
+    if date:
+        d = day(date, tz)
+    else:
+        row = conn.execute("SELECT max(ts) FROM consults WHERE shop_id = ?", (sid,)).fetchone()
+        if row is None or row[0] is None:
+            from shunt.errors import NotFound
+
+            raise NotFound("the shop has no consults yet")
+        d = timeutil.local_date(row[0], tz)
+    s, e = timeutil.day_bounds(d, tz)
+    return s, e, d.isoformat()
+
+
+# ---- statuses over a period ---------------------------------------------------------------
+
+def status_accounts(conn, sid: int) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT DISTINCT account FROM statuses WHERE shop_id = ?", (sid,))]
+
+
+def timelines(conn, sid: int, accounts: Iterable[str], start: int, end: int) -> dict[str, list[tuple[int, int, str]]]:
+    """Each account's status segments (t0, t1, status) covering [start, end)."""
+    from shunt.store.lookups import status_at
+
+    cur: dict[str, tuple[int, str]] = {}
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    for a in accounts:
+        st = status_at(conn, sid, a, start - 1)
+        cur[a] = (start, st[0] if st else "offline")
+        out[a] = []
+    for ts, a, st in conn.execute("SELECT ts, account, status FROM statuses WHERE shop_id = ? AND ts >= ? AND ts < ? "
+                                  "ORDER BY ts, uid", (sid, start, end)):
+        if a not in cur:
+            continue
+        t0, old = cur[a]
+        if ts > t0:
+            out[a].append((t0, ts, old))
+        cur[a] = (ts, st)
+    for a, (t0, st) in cur.items():
+        if end > t0:
+            out[a].append((t0, end, st))
+    return out
+
+
+def online_ms(segments: list[tuple[int, int, str]], lo: int | None = None, hi: int | None = None) -> int:
+    total = 0
+    for t0, t1, st in segments:
+        if st != "online":
+            continue
+        a = t0 if lo is None else max(t0, lo)
+        b = t1 if hi is None else min(t1, hi)
+        if b > a:
+            total += b - a
+    return total
+
+
+def buckets(start: int, end: int) -> tuple[int, int]:
+    """(bucket length ms, count) for the hourly chart: 1 h, or more for long periods (≤ 96 buckets)."""
+    span = end - start
+    size = HOUR
+    while span / size > 96:
+        size *= 2 if size < 4 * HOUR else 3
+    return size, max(1, -(-span // size))
+
+
+def fmt_hours(ms: float) -> str:
+    return f"{ms / HOUR:.1f}"
+

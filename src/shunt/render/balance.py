@@ -1,0 +1,278 @@
+"""Views of `balance` and `simulate`: rich tables and bars, a self-contained HTML report, JSON.
+
+Every name from the log goes through `safe()` (terminal) or `html.escape` (HTML).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from shunt import timeutil
+from shunt.diagnose.balance import CATEGORIES, Balance
+from shunt.diagnose.simulate import Simulation
+from shunt.render.text import plain, safe
+
+CATEGORY_LABELS = {
+    "recent_contact": "recent 最近联系人", "bound_group": "bound 绑定分组", "selection": "selection 分配",
+    "exclusive": "exclusive 专属", "transfer": "transfer 转交", "fallback": "fallback 兜底", "robot": "robot 机器人",
+}
+SHORT = {"recent_contact": "recent", "bound_group": "bound", "selection": "select", "exclusive": "excl.",
+         "transfer": "transfer", "fallback": "fallback", "robot": "robot"}
+BARS = " ▁▂▃▄▅▆▇█"
+STATUS_STYLE = {"online": "green", "suspended": "yellow", "offline": "grey50"}
+
+
+def _hours(ms: int) -> str:
+    return f"{ms / 3_600_000:.1f}"
+
+
+# ---- JSON ---------------------------------------------------------------------------------
+
+def balance_json(b: Balance) -> dict[str, Any]:
+    tz = timeutil.zone(b.tz)
+    out: dict[str, Any] = {
+        "shop": b.shop, "period": b.label, "from": timeutil.to_iso(b.start, tz), "to": timeutil.to_iso(b.end, tz),
+        "group": b.group, "consults": b.consults, "replayable": b.replayable, "routed": b.routed,
+        "accounts": [{
+            "account": a.account, "received": a.received, "share": round(a.share, 4),
+            "online_hours": round(a.online_ms / 3_600_000, 3),
+            "per_online_hour": None if a.per_online_hour is None else round(a.per_online_hour, 3),
+            "by_reason": a.by_reason, "expected": round(a.expected, 3),
+            "expected_without": {k: round(v, 3) for k, v in a.expected_without.items()},
+            "effects": {k: round(v, 3) for k, v in a.effects.items()},
+            "weight": a.weight, "groups": list(a.groups),
+        } for a in b.accounts],
+        "attribution": None,
+        "hourly": {
+            "bucket_minutes": b.bucket_ms // 60_000,
+            "starts": [timeutil.to_iso(b.start + i * b.bucket_ms, tz) for i in range(b.buckets)],
+            "accounts": {a.account: {"received": list(a.hourly_received), "online_minutes": list(a.hourly_online_min),
+                                     "status": list(a.hourly_status)} for a in b.accounts},
+        },
+        "notes": list(b.notes),
+        "method": b.method,
+    }
+    at = b.attribution
+    if at is not None:
+        out["attribution"] = {
+            "top": at.top, "bottom": at.bottom, "received": list(at.received), "ratio": at.ratio,
+            "difference": at.difference, "expected_difference": at.expected_difference,
+            "chance": at.chance, "broken_rules": at.broken,
+            "factors": [{"factor": f.code, "consults": f.consults, "share": f.share, "message": f.message,
+                         "facts": f.facts} for f in at.factors],
+            "summary": at.summary,
+        }
+    return out
+
+
+def _row(r) -> dict[str, Any]:
+    return {"name": r.name, "recorded": r.recorded, "expected_before": r.expected_before,
+            "expected_after": r.expected_after, "sampled": r.sampled, "change": round(r.change, 3)}
+
+
+def simulate_json(s: Simulation) -> dict[str, Any]:
+    tz = timeutil.zone(s.tz)
+    return {
+        "shop": s.shop, "period": s.label, "from": timeutil.to_iso(s.start, tz), "to": timeutil.to_iso(s.end, tz),
+        "seed": s.seed, "config": s.changed, "configs_changed": s.configs,
+        "consults": s.consults, "replayable": s.replayable,
+        "accounts": [{**_row(r), "account": r.name} for r in s.accounts],
+        "groups": [{**_row(r), "group": r.name} for r in s.groups],
+        "reasons": s.reasons,
+        "moved": s.moved,
+        "caveats": list(s.caveats),
+    }
+
+
+# ---- terminal -----------------------------------------------------------------------------
+
+def _bar(n: int, top: int) -> str:
+    if n <= 0 or top <= 0:
+        return BARS[0] if n <= 0 else BARS[1]
+    return BARS[max(1, min(8, round(8 * n / top)))]
+
+
+def chart(b: Balance):
+    """One line per account: a bar per hour (height: consults received), coloured by status."""
+    from rich.table import Table
+    from rich.text import Text
+
+    tz = timeutil.zone(b.tz)
+    top = max((max(a.hourly_received or (0,)) for a in b.accounts), default=0)
+    t = Table(title=f"load per {b.bucket_ms // 60_000} min", caption=f"bar height: consults (highest bar {top}); "
+                    "colour: green online, yellow suspended, grey offline", title_justify="left",
+              caption_justify="left", box=None)
+    t.add_column("account", no_wrap=True)
+    t.add_column(Text(timeutil.to_clock(b.start, tz)[6:11] + " →"))
+    for a in b.accounts:
+        line = Text()
+        for n, st in zip(a.hourly_received, a.hourly_status):
+            line.append(_bar(n, top), style=STATUS_STYLE.get(st, ""))
+        t.add_row(safe(a.account), line)
+    return t
+
+
+def balance_human(b: Balance, out=None) -> None:
+    from rich.table import Table
+
+    from shunt.render.human import console
+
+    out = out or console()
+    title = f"balance · {b.shop} · {b.label}" + (f" · group {b.group}" if b.group else "")
+    t = Table(title=safe(title), title_justify="left")
+    t.add_column("account", no_wrap=True)
+    for col in ("received", "share", "online h", "per online h", "expected"):
+        t.add_column(col, justify="right")
+    for a in b.accounts:
+        t.add_row(safe(a.account), f"{a.received:,}", f"{a.share:.1%}", _hours(a.online_ms),
+                  "-" if a.per_online_hour is None else f"{a.per_online_hour:.1f}", f"{a.expected:,.1f}")
+    out.print(t)
+    rt = Table(title="received by reason", title_justify="left")
+    rt.add_column("account", no_wrap=True)
+    for c in CATEGORIES:
+        rt.add_column(SHORT[c], justify="right")
+    for a in b.accounts:
+        rt.add_row(safe(a.account), *[f"{a.by_reason.get(c, 0):,}" for c in CATEGORIES])
+    out.print(t)
+    out.print(rt)
+    r = b.routed
+    out.print(safe(f"{b.consults:,} consults: {r['accounts']:,} to these accounts, {r['assistant']:,} to the assistant, "
+                   f"{r['offline_queue']:,} to the offline queue, {r['others']:,} to other accounts."))
+    at = b.attribution
+    if at is not None:
+        out.print()
+        out.print(safe(at.summary, "bold"))
+        ft = Table(title="why · 原因 (share of the expected difference)", title_justify="left")
+        for col in ("factor", "consults", "share", "what"):
+            ft.add_column(col, justify="right" if col in ("consults", "share") else "left",
+                          no_wrap=col != "what")
+        for f in at.factors:
+            ft.add_row(safe(f.code), f"{f.consults:+,.1f}", "-" if f.share is None else f"{f.share:.0%}", safe(f.message))
+        out.print(ft)
+        eff = Table(title="effect of each factor on each account's expected count (Shapley)", title_justify="left")
+        eff.add_column("account", no_wrap=True)
+        names = list(b.accounts[0].effects) if b.accounts else []
+        for n in names:
+            eff.add_column(n, justify="right")
+        for a in b.accounts:
+            eff.add_row(safe(a.account), *[f"{a.effects[n]:+,.1f}" for n in names])
+        out.print(eff)
+    for n in b.notes:
+        out.print(safe(n, "yellow"))
+    out.print(chart(b))
+    out.print(safe("Method: " + b.method, "dim"))
+
+
+def simulate_human(s: Simulation, out=None) -> None:
+    from rich.table import Table
+
+    from shunt.render.human import console
+
+    out = out or console()
+    out.print(safe(f"simulate · {s.shop} · {s.label} · seed {s.seed} · {s.configs} configuration(s) changed", "bold"))
+
+    def table(title, rows):
+        t = Table(title=safe(title), title_justify="left")
+        t.add_column("", no_wrap=True)
+        for col in ("recorded", "expected now", "expected new", "change", "sampled new"):
+            t.add_column(col, justify="right")
+        for r in rows:
+            t.add_row(safe(r.name), f"{r.recorded:,}", f"{r.expected_before:,.1f}", f"{r.expected_after:,.1f}",
+                      f"{r.change:+,.1f}", f"{r.sampled:,}")
+        return t
+
+    out.print(table("per account", s.accounts))
+    out.print(table("per group", s.groups))
+    rt = Table(title="reasons", title_justify="left")
+    for col in ("reason", "recorded", "sampled new"):
+        rt.add_column(col, justify="left" if col == "reason" else "right")
+    for k, v in s.reasons.items():
+        rt.add_row(safe(k), f"{v['recorded']:,.0f}", f"{v['sampled']:,.0f}")
+    out.print(rt)
+    m = s.moved
+    out.print(safe(f"{m['consults']:,} consults of {s.consults:,} ({m['buyers']:,} buyers) would have landed elsewhere: "
+                   f"{m['certain']:,} certainly (the recorded agent could not get them), {m['by_chance']:,} by the "
+                   "sampled pick."))
+    if m["flows"]:
+        ft = Table(title="moves (from → to, by the rule that moved them)", title_justify="left")
+        for col in ("from", "to", "rule", "consults"):
+            ft.add_column(col, justify="right" if col == "consults" else "left")
+        for f in m["flows"][:10]:
+            ft.add_row(safe(f["from"] or "-"), safe(f["to"] or "-"), safe(f["reason"]), f"{f['consults']:,}")
+        out.print(ft)
+    if m["examples"]:
+        et = Table(title="examples", title_justify="left")
+        for col in ("time", "buyer", "from", "to", "why"):
+            et.add_column(col)
+        for e in m["examples"][:10]:
+            et.add_row(safe(e["ts"][11:19]), safe(e["buyer"]), safe(e["from"] or "-"), safe(e["to"] or "-"), safe(e["why"]))
+        out.print(et)
+    out.print(safe("What cannot be known:", "yellow"))
+    for c in s.caveats:
+        out.print(safe("• " + c, "yellow"))
+
+
+# ---- HTML ---------------------------------------------------------------------------------
+
+def _e(x: object) -> str:
+    return html.escape(plain(x), quote=True)
+
+
+def balance_html(b: Balance) -> str:
+    """A self-contained page (inline CSS and SVG, no scripts, no external assets)."""
+    tz = timeutil.zone(b.tz)
+    rows = []
+    for a in b.accounts:
+        cells = "".join(f"<td>{a.by_reason.get(c, 0):,}</td>" for c in CATEGORIES)
+        rows.append(f"<tr><th>{_e(a.account)}</th><td>{a.received:,}</td><td>{a.share:.1%}</td>"
+                    f"<td>{_hours(a.online_ms)}</td><td>{'-' if a.per_online_hour is None else f'{a.per_online_hour:.1f}'}</td>"
+                    f"<td>{a.expected:,.1f}</td>{cells}</tr>")
+    head = "".join(f"<th>{_e(CATEGORY_LABELS[c])}</th>" for c in CATEGORIES)
+    at = b.attribution
+    why = ""
+    if at is not None:
+        fr = "".join(f"<tr><th>{_e(f.code)}</th><td>{f.consults:+,.1f}</td>"
+                     f"<td>{'-' if f.share is None else f'{f.share:.0%}'}</td><td>{_e(f.message)}</td></tr>"
+                     for f in at.factors)
+        why = (f"<h2>Why</h2><p class=summary>{_e(at.summary)}</p><table><tr><th>factor</th><th>consults</th>"
+               f"<th>share</th><th>what</th></tr>{fr}</table>")
+    top = max((max(a.hourly_received or (0,)) for a in b.accounts), default=0) or 1
+    w, h, gap = 12, 40, 2
+    charts = []
+    colors = {"online": "#3a3", "suspended": "#db3", "offline": "#bbb"}
+    for a in b.accounts:
+        bars = []
+        for i, (n, st, mins) in enumerate(zip(a.hourly_received, a.hourly_status, a.hourly_online_min)):
+            x = i * (w + gap)
+            bh = round(h * n / top)
+            label = _e(f"{timeutil.to_clock(b.start + i * b.bucket_ms, tz)[6:11]}: {n} consults, {st}, "
+                       f"online {mins:g} min")
+            bars.append(f'<rect x="{x}" y="{h + 4}" width="{w}" height="4" fill="{colors.get(st, "#bbb")}"/>'
+                        f'<rect x="{x}" y="{h - bh}" width="{w}" height="{bh}" fill="#36c"><title>{label}</title></rect>')
+        width = max(1, len(a.hourly_received)) * (w + gap)
+        charts.append(f"<tr><th>{_e(a.account)}</th><td><svg width='{width}' height='{h + 10}' "
+                      f"xmlns='http://www.w3.org/2000/svg'>{''.join(bars)}</svg></td></tr>")
+    notes = "".join(f"<p class=note>{_e(n)}</p>" for n in b.notes)
+    title = f"balance · {b.shop} · {b.label}" + (f" · group {b.group}" if b.group else "")
+    return f"""<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{_e(title)}</title>
+<style>
+body{{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}}
+table{{border-collapse:collapse;margin:1em 0}} td,th{{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}}
+th:first-child{{text-align:left}} .summary{{font-weight:bold;max-width:60em}} .note{{color:#a60}}
+.legend span{{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}}
+</style></head><body>
+<h1>{_e(title)}</h1>
+<p>{b.consults:,} consults from {_e(timeutil.to_iso(b.start, tz))} to {_e(timeutil.to_iso(b.end, tz))}.</p>
+<table><tr><th>account</th><th>received</th><th>share</th><th>online h</th><th>per online h</th><th>expected</th>{head}</tr>
+{''.join(rows)}</table>
+{why}
+<h2>Load per {b.bucket_ms // 60_000} min</h2>
+<p class=legend>bars: consults received (max {top}); strip:<span style="background:#3a3"></span>online
+<span style="background:#db3"></span>suspended<span style="background:#bbb"></span>offline</p>
+<table>{''.join(charts)}</table>
+{notes}
+<h2>Method</h2><p>{_e(b.method)}</p>
+</body></html>
+"""
