@@ -3,6 +3,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from shunt.commands.common import is_storage_error, storage_error
 from shunt.errors import NotFound
 
 BAR_MIN_BYTES = 8 * 1024 * 1024  # draw a progress bar for inputs larger than this
@@ -35,6 +36,10 @@ def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as
         bar.start()
     try:
         report = store.load_files(db, files, encoding=encoding, strict=strict, tz=tz, progress=progress)
+    except Exception as exc:  # disk full, I/O error, locked too long: a clear message, exit 4
+        if not is_storage_error(exc):
+            raise
+        raise storage_error(exc, db, load=True) from None
     finally:
         if bar is not None:
             bar.stop()

@@ -132,7 +132,7 @@ def why_silent(conn, shop_id: int, account: str, at: int | None, window_ms: int)
         for consult, routed, state, _uid in store.sweep(conn, shop_id, at - window_ms, at):
             total += 1
             states[consult.order_state] += 1
-            d = engine.decide(state, consult)
+            d = engine.decide(state, consult, explain=False)  # passed_by reads no step
             code, why = passed_by(state, consult, d, account)
             if code == RECEIVED:
                 received += 1

@@ -30,6 +30,8 @@ class Context:
     remaining: tuple[str, ...] = ()  # group ids after drop / overflow
     candidates: tuple[Candidate, ...] = ()  # rule 7's table
     rotation: tuple[str, ...] = ()  # round robin's list: the remaining groups' members, in order
+    explain: bool = True  # False: rules skip their step texts and facts (same outcome)
+    _elig: dict = field(default_factory=dict, repr=False)  # account → eligibility(state, account)
 
     @property
     def config(self) -> Config:
@@ -39,11 +41,18 @@ class Context:
     def step(self, rule: str, name: str, outcome: str, detail: str, **facts: Any) -> None:
         self.steps.append(Step(rule=rule, name=name, outcome=outcome, detail=detail, facts=facts))
 
+    def eligibility(self, account: str) -> tuple[bool, str | None]:
+        """eligibility(state, account), once per account per decision (the state does not change)."""
+        r = self._elig.get(account)
+        if r is None:
+            r = self._elig[account] = eligibility(self.state, account)
+        return r
+
     def eligible(self, account: str) -> bool:
-        return eligibility(self.state, account)[0]
+        return self.eligibility(account)[0]
 
     def why_not(self, account: str) -> str | None:
-        return eligibility(self.state, account)[1]
+        return self.eligibility(account)[1]
 
     def cand(self, account: str, groups: tuple[str, ...] = ()) -> Candidate:
-        return candidate(self.state, account, groups)
+        return candidate(self.state, account, groups, self.eligibility(account))

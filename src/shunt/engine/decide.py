@@ -8,13 +8,17 @@ from .model import Consult, Decision, State, Step
 from .rules import RULES
 
 
-def decide(state: State, consult: Consult) -> Decision:
-    """The replayed decision for `consult` against `state` (the shop just before it)."""
+def decide(state: State, consult: Consult, explain: bool = True) -> Decision:
+    """The replayed decision for `consult` against `state` (the shop just before it).
+
+    `explain=False` skips the step texts and facts (`steps` is empty): the same replayable,
+    reason, rule, agents, odds, groups, matched/remaining groups and candidates, faster —
+    for callers that read only the outcome (generate, sweeps)."""
     if state.config is None:
         return Decision(replayable=False, steps=(Step(
             rule="R0", name="config", outcome="skip",
             detail="No shop_config is in force at or before this consult, so it cannot be replayed.", facts={}),))
-    ctx = Context(state=state, consult=consult)
+    ctx = Context(state=state, consult=consult, explain=explain)
     for rule in RULES:
         result = rule.fn(ctx)
         if result is not None:
@@ -22,13 +26,14 @@ def decide(state: State, consult: Consult) -> Decision:
     else:  # pragma: no cover - R8 always decides
         raise AssertionError("rule 8 must decide")
     remaining = ctx.remaining if rule.code in ("R6", "R7") else ()
+    cfg = state.config
     return Decision(
         replayable=True,
         reason=result.reason,
         rule=rule.code,
         agents=result.agents,
         odds=dict(result.odds),
-        groups={a: node_group(state.config, a, remaining) for a in result.agents},
+        groups={a: node_group(cfg, a, remaining) for a in result.agents},
         matched_groups=ctx.matched,
         remaining_groups=ctx.remaining,
         candidates=ctx.candidates,

@@ -21,34 +21,36 @@ def eligibility(state: State, account: str, *, allow_proxy: bool = False) -> tup
         return False, "routing_disabled"
     if conf.max_sessions is not None and conf.max_sessions <= 0:
         return False, "no_capacity"
-    status = state.status_of(account)
+    status = state.status.get(account, "offline")
     if status != "online":
         return False, "suspended" if status == "suspended" else "offline"
-    if conf.max_sessions is not None and state.load_of(account) >= conf.max_sessions:
+    if conf.max_sessions is not None and state.load.get(account, 0) >= conf.max_sessions:
         return False, "at_capacity"
     if conf.proxy and not allow_proxy:
         return False, "proxy"
     return True, None
 
 
-def candidate(state: State, account: str, groups: tuple[str, ...] = ()) -> Candidate:
-    """One row of rule 7's table: the account's figures at the state's moment."""
+def candidate(state: State, account: str, groups: tuple[str, ...] = (),
+              elig: tuple[bool, str | None] | None = None) -> Candidate:
+    """One row of rule 7's table: the account's figures at the state's moment. `elig`: the
+    account's eligibility(state, account) when the caller has it already."""
     cfg: Config | None = state.config
     conf = cfg.agent(account) if cfg is not None else None
     threshold = cfg.settings.busy_threshold if cfg is not None else 4
-    load = state.load_of(account)
-    ok, why = eligibility(state, account)
+    load = state.load.get(account, 0)
+    ok, why = elig if elig is not None else eligibility(state, account)
     return Candidate(
-        account=account,
-        groups=tuple(groups),
-        status=state.status_of(account),
-        load=load,
-        max_sessions=conf.max_sessions if conf else None,
-        weight=conf.weight if conf else 0.0,
-        conversion=float(state.conversion.get(account, 0.0)),
-        busy=load > threshold,
-        eligible=ok,
-        why_not=why,
+        account,
+        tuple(groups),
+        state.status.get(account, "offline"),
+        load,
+        conf.max_sessions if conf else None,
+        conf.weight if conf else 0.0,
+        float(state.conversion.get(account, 0.0)),
+        load > threshold,
+        ok,
+        why,
     )
 
 

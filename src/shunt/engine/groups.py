@@ -24,64 +24,78 @@ def match_groups(ctx: Context) -> tuple[tuple[GroupConf, ...], str]:
         g = cfg.group(c.target)
         if g is not None:
             basis = f"transfer to group {g.id}"
-            ctx.step("R6a", "transfer_to_group", "match", f"{c.by or 'An agent'} transferred the buyer to group {g.id} ({g.name}).",
-                     basis=basis, groups=[g.id], why={g.id: "the transfer's target"})
+            if ctx.explain:
+                ctx.step("R6a", "transfer_to_group", "match", f"{c.by or 'An agent'} transferred the buyer to group {g.id} ({g.name}).",
+                         basis=basis, groups=[g.id], why={g.id: "the transfer's target"})
             return (g,), basis
-        ctx.step("R6a", "transfer_to_group", "skip", f"The transfer's target group {c.target} is not configured; matching goes on.",
-                 target=c.target)
+        if ctx.explain:
+            ctx.step("R6a", "transfer_to_group", "skip", f"The transfer's target group {c.target} is not configured; matching goes on.",
+                     target=c.target)
     else:
-        ctx.step("R6a", "transfer_to_group", "skip", f"The source is {c.source}, not transfer_to_group.", source=c.source)
+        if ctx.explain:
+            ctx.step("R6a", "transfer_to_group", "skip", f"The source is {c.source}, not transfer_to_group.", source=c.source)
 
     # b. one group → it
     if len(groups) == 1:
         g = groups[0]
         basis = "the shop's only group"
-        ctx.step("R6b", "single_group", "match", f"The shop has one group, {g.id} ({g.name}): no matching needed.",
-                 basis=basis, groups=[g.id], why={g.id: "the only group"})
+        if ctx.explain:
+            ctx.step("R6b", "single_group", "match", f"The shop has one group, {g.id} ({g.name}): no matching needed.",
+                     basis=basis, groups=[g.id], why={g.id: "the only group"})
         return (g,), basis
-    ctx.step("R6b", "single_group", "skip", f"The shop has {len(groups)} groups.", groups=_ids(groups))
+    if ctx.explain:
+        ctx.step("R6b", "single_group", "skip", f"The shop has {len(groups)} groups.", groups=_ids(groups))
 
     # c. bot_transfer + intent + intent_routing → groups bound to the intent
     if c.source == "bot_transfer" and c.intent and s.intent_routing:
         hit = tuple(g for g in groups if c.intent in g.bind.intents)
         basis = f"intent {c.intent}"
         if hit:
-            ctx.step("R6c", "intent", "match", f"Groups bound to intent {c.intent}: {', '.join(_ids(hit))}.",
-                     basis=basis, groups=_ids(hit), why={g.id: f"bound to intent {c.intent}" for g in hit})
+            if ctx.explain:
+                ctx.step("R6c", "intent", "match", f"Groups bound to intent {c.intent}: {', '.join(_ids(hit))}.",
+                         basis=basis, groups=_ids(hit), why={g.id: f"bound to intent {c.intent}" for g in hit})
             return hit, basis
-        ctx.step("R6c", "intent", "skip", f"No group is bound to intent {c.intent}.", intent=c.intent)
+        if ctx.explain:
+            ctx.step("R6c", "intent", "skip", f"No group is bound to intent {c.intent}.", intent=c.intent)
     else:
         why = ("the source is not bot_transfer" if c.source != "bot_transfer"
                else "the consult has no intent" if not c.intent else "intent routing is off")
-        ctx.step("R6c", "intent", "skip", f"Intent matching does not apply: {why}.",
-                 source=c.source, intent=c.intent, intent_routing=s.intent_routing)
+        if ctx.explain:
+            ctx.step("R6c", "intent", "skip", f"Intent matching does not apply: {why}.",
+                     source=c.source, intent=c.intent, intent_routing=s.intent_routing)
 
     # d. item → groups bound to it
     if c.item is not None:
         hit = tuple(g for g in groups if str(c.item) in g.bind.items)
         basis = f"item {c.item}"
         if hit:
-            ctx.step("R6d", "item", "match", f"Groups bound to item {c.item}: {', '.join(_ids(hit))}.",
-                     basis=basis, groups=_ids(hit), why={g.id: f"bound to item {c.item}" for g in hit})
+            if ctx.explain:
+                ctx.step("R6d", "item", "match", f"Groups bound to item {c.item}: {', '.join(_ids(hit))}.",
+                         basis=basis, groups=_ids(hit), why={g.id: f"bound to item {c.item}" for g in hit})
             return hit, basis
-        ctx.step("R6d", "item", "skip", f"No group is bound to item {c.item}.", item=c.item)
+        if ctx.explain:
+            ctx.step("R6d", "item", "skip", f"No group is bound to item {c.item}.", item=c.item)
     else:
-        ctx.step("R6d", "item", "skip", "The consult names no item.", item=None)
+        if ctx.explain:
+            ctx.step("R6d", "item", "skip", "The consult names no item.", item=None)
 
     # e. order state → groups bound to it
     state = c.order_state
     hit = tuple(g for g in groups if state in g.bind.order_states)
     basis = f"order state {state}"
     if hit:
-        ctx.step("R6e", "order_state", "match", f"Groups bound to order state {state}: {', '.join(_ids(hit))}.",
-                 basis=basis, groups=_ids(hit), why={g.id: f"bound to order state {state}" for g in hit})
+        if ctx.explain:
+            ctx.step("R6e", "order_state", "match", f"Groups bound to order state {state}: {', '.join(_ids(hit))}.",
+                     basis=basis, groups=_ids(hit), why={g.id: f"bound to order state {state}" for g in hit})
         return hit, basis
-    ctx.step("R6e", "order_state", "skip", f"No group is bound to order state {state}.", order_state=state)
+    if ctx.explain:
+        ctx.step("R6e", "order_state", "skip", f"No group is bound to order state {state}.", order_state=state)
 
     # f. nothing bound matched → every group
     basis = f"order state {state} (bound to no group, so every group)"
-    ctx.step("R6f", "all_groups", "match", f"Nothing bound matched, so every group: {', '.join(_ids(groups))}.",
-             basis=basis, groups=_ids(groups), why={g.id: "nothing bound matched" for g in groups})
+    if ctx.explain:
+        ctx.step("R6f", "all_groups", "match", f"Nothing bound matched, so every group: {', '.join(_ids(groups))}.",
+                 basis=basis, groups=_ids(groups), why={g.id: "nothing bound matched" for g in groups})
     return groups, basis
 
 
@@ -99,8 +113,9 @@ def r6_group_matching(ctx: Context) -> Result | None:
     if not cfg.groups:
         ctx.rotation = tuple(a.account for a in cfg.agents)
         ctx.candidates = tuple(ctx.cand(a) for a in ctx.rotation)
-        ctx.step("R6", "no_groups", "info", "The shop has no groups: every eligible listed account is a candidate.",
-                 candidates=[candidate_facts(r) for r in ctx.candidates])
+        if ctx.explain:
+            ctx.step("R6", "no_groups", "info", "The shop has no groups: every eligible listed account is a candidate.",
+                     candidates=[candidate_facts(r) for r in ctx.candidates])
         return None
 
     matched, basis = match_groups(ctx)
@@ -108,21 +123,28 @@ def r6_group_matching(ctx: Context) -> Result | None:
 
     kept = []
     for g in matched:
+        if not ctx.explain:
+            if any(ctx.eligible(m) for m in g.members):
+                kept.append(g)
+            continue
         rows = [ctx.cand(m, (g.id,)) for m in g.members]
         if any(r.eligible for r in rows):
             kept.append(g)
             continue
         why = "; ".join(f"{r.account} {r.why_not}" for r in rows) or "it has no members"
-        ctx.step("R6", "drop", "drop", f"Group {g.id} is dropped: no eligible member ({why}).",
-                 group=g.id, members={r.account: r.why_not for r in rows})
+        if ctx.explain:
+            ctx.step("R6", "drop", "drop", f"Group {g.id} is dropped: no eligible member ({why}).",
+                     group=g.id, members={r.account: r.why_not for r in rows})
     if not kept:
         kept = [g for g in cfg.groups if any(ctx.eligible(m) for m in g.members)]
         if kept:
-            ctx.step("R6", "overflow", "info",
-                     f"No matched group had an eligible member, so every group with one takes it (overflow): {', '.join(_ids(kept))}.",
-                     groups=_ids(kept))
+            if ctx.explain:
+                ctx.step("R6", "overflow", "info",
+                         f"No matched group had an eligible member, so every group with one takes it (overflow): {', '.join(_ids(kept))}.",
+                         groups=_ids(kept))
         else:
-            ctx.step("R6", "overflow", "info", "No group has an eligible member.", groups=[])
+            if ctx.explain:
+                ctx.step("R6", "overflow", "info", "No group has an eligible member.", groups=[])
     ctx.remaining = tuple(_ids(kept))
 
     shown = kept or list(matched)

@@ -77,6 +77,21 @@ class Exclusive:
     mode: str  # priority | 1v1
 
 
+# id(config) → (config, account → its first AgentConf): Config.agent without a scan. The entry
+# holds the config, so its id cannot be reused while cached; bounded (configs are few).
+_AGENT_INDEX: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
+def _index_agents(cfg: "Config") -> tuple[Any, dict[str, Any]]:
+    index: dict[str, Any] = {}
+    for a in cfg.agents:
+        index.setdefault(a.account, a)
+    if len(_AGENT_INDEX) >= 256:
+        _AGENT_INDEX.clear()
+    entry = _AGENT_INDEX[id(cfg)] = (cfg, index)
+    return entry
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     shop: str
@@ -88,10 +103,11 @@ class Config:
     exclusive: tuple[Exclusive, ...] = ()
 
     def agent(self, account: str | None) -> AgentConf | None:
-        for a in self.agents:
-            if a.account == account:
-                return a
-        return None
+        """The account's listing (the first one, if listed twice), or None."""
+        entry = _AGENT_INDEX.get(id(self))
+        if entry is None or entry[0] is not self:
+            entry = _index_agents(self)
+        return entry[1].get(account)
 
     def group(self, group_id: str | None) -> GroupConf | None:
         for g in self.groups:

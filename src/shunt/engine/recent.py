@@ -38,16 +38,19 @@ def r4_recent_contact(ctx: Context) -> Result | None:
     c = ctx.consult
     hours = ctx.config.settings.recent_contact_hours
     if c.source == "transfer_to_group":
-        ctx.step("R4", "recent_contact", "skip", "A transfer to a group skips recent contact.", source=c.source)
+        if ctx.explain:
+            ctx.step("R4", "recent_contact", "skip", "A transfer to a group skips recent contact.", source=c.source)
         return None
     if hours <= 0:
-        ctx.step("R4", "recent_contact", "skip", "Recent-contact priority is off (recent_contact_hours 0).", hours=hours)
+        if ctx.explain:
+            ctx.step("R4", "recent_contact", "skip", "Recent-contact priority is off (recent_contact_hours 0).", hours=hours)
         return None
     contacts = recent_in_window(ctx.state, c)
     if not contacts:
-        ctx.step("R4", "recent_contact", "pass",
-                 f"The buyer had no contact with the shop's agents in the {hours_text(hours)} h before.",
-                 hours=hours, contacts=[])
+        if ctx.explain:
+            ctx.step("R4", "recent_contact", "pass",
+                     f"The buyer had no contact with the shop's agents in the {hours_text(hours)} h before.",
+                     hours=hours, contacts=[])
         return None
     rows = []
     for rc in contacts:
@@ -57,10 +60,12 @@ def r4_recent_contact(ctx: Context) -> Result | None:
         if ok:
             skipped = "; ".join(f"{r['account']} was {r['why_not']}" for r in rows[:-1])
             more = f" ({skipped})" if skipped else ""
-            ctx.step("R4", "recent_contact", "decide",
-                     f"{rc.account} was the buyer's first eligible recent contact, {ago(c.ts - rc.ts)} before{more}.",
-                     hours=hours, contacts=rows)
+            if ctx.explain:
+                ctx.step("R4", "recent_contact", "decide",
+                         f"{rc.account} was the buyer's first eligible recent contact, {ago(c.ts - rc.ts)} before{more}.",
+                         hours=hours, contacts=rows)
             return Result("recent_contact", (rc.account,), {rc.account: 1.0})
     listed = "; ".join(f"{r['account']} was {r['why_not']}" for r in rows)
-    ctx.step("R4", "recent_contact", "pass", f"No recent contact was eligible: {listed}.", hours=hours, contacts=rows)
+    if ctx.explain:
+        ctx.step("R4", "recent_contact", "pass", f"No recent contact was eligible: {listed}.", hours=hours, contacts=rows)
     return None

@@ -11,16 +11,19 @@ def r5_robot_priority_shop(ctx: Context) -> Result | None:
     s = ctx.config.settings
     c = ctx.consult
     facts = {"robot_priority": s.robot_priority, "source": c.source, "assistant": s.assistant,
-             "assistant_status": ctx.state.status_of(s.assistant) if s.assistant else None}
+             "assistant_status": ctx.state.status_of(s.assistant) if s.assistant else None} if ctx.explain else {}
     if s.robot_priority != "shop":
-        ctx.step("R5", "robot_priority_shop", "skip", f"Robot priority is {s.robot_priority}, not shop.", **facts)
+        if ctx.explain:
+            ctx.step("R5", "robot_priority_shop", "skip", f"Robot priority is {s.robot_priority}, not shop.", **facts)
         return None
     why = _assistant_blocked(ctx)
     if why:
-        ctx.step("R5", "robot_priority_shop", "pass", f"Shop-wide robot priority is on but {why}.", **facts)
+        if ctx.explain:
+            ctx.step("R5", "robot_priority_shop", "pass", f"Shop-wide robot priority is on but {why}.", **facts)
         return None
-    ctx.step("R5", "robot_priority_shop", "decide",
-             f"Shop-wide robot priority is on and the assistant {s.assistant} was online.", **facts)
+    if ctx.explain:
+        ctx.step("R5", "robot_priority_shop", "decide",
+                 f"Shop-wide robot priority is on and the assistant {s.assistant} was online.", **facts)
     return Result("robot_priority_shop", (s.assistant,), {s.assistant: 1.0})
 
 
@@ -32,18 +35,21 @@ def group_robot(ctx: Context, first: GroupConf | None) -> Result | None:
         return None
     facts = {"group": first.id, "group_robot_priority": first.robot_priority, "robot_priority": s.robot_priority,
              "source": ctx.consult.source, "assistant": s.assistant,
-             "assistant_status": ctx.state.status_of(s.assistant) if s.assistant else None}
+             "assistant_status": ctx.state.status_of(s.assistant) if s.assistant else None} if ctx.explain else {}
     if not first.robot_priority:
-        ctx.step("R6", "robot_priority_group", "skip",
-                 f"The first matched group {first.id} has robot priority off.", **facts)
+        if ctx.explain:
+            ctx.step("R6", "robot_priority_group", "skip",
+                     f"The first matched group {first.id} has robot priority off.", **facts)
         return None
     why = _assistant_blocked(ctx)
     if why:
-        ctx.step("R6", "robot_priority_group", "pass",
-                 f"The first matched group {first.id} has robot priority but {why}.", **facts)
+        if ctx.explain:
+            ctx.step("R6", "robot_priority_group", "pass",
+                     f"The first matched group {first.id} has robot priority but {why}.", **facts)
         return None
-    ctx.step("R6", "robot_priority_group", "decide",
-             f"The first matched group {first.id} has robot priority and the assistant {s.assistant} was online.", **facts)
+    if ctx.explain:
+        ctx.step("R6", "robot_priority_group", "decide",
+                 f"The first matched group {first.id} has robot priority and the assistant {s.assistant} was online.", **facts)
     return Result("robot_priority_group", (s.assistant,), {s.assistant: 1.0})
 
 

@@ -11,14 +11,16 @@ from .odds import equal, weighted
 def r7_select(ctx: Context) -> Result | None:
     """R7: one → only_one_online; else by the configured strategy (unknown strategy → reception_rate)."""
     pool = [c for c in ctx.candidates if c.eligible]
-    table = [candidate_facts(c) for c in ctx.candidates]
+    table = [candidate_facts(c) for c in ctx.candidates] if ctx.explain else []
     if not pool:
-        ctx.step("R7", "agent_selection", "pass", "No candidate was eligible.", candidates=table)
+        if ctx.explain:
+            ctx.step("R7", "agent_selection", "pass", "No candidate was eligible.", candidates=table)
         return None
     if len(pool) == 1:
         a = pool[0]
-        ctx.step("R7", "only_one_online", "decide",
-                 f"{a.account} was the only eligible candidate (load {a.load}).", candidates=table)
+        if ctx.explain:
+            ctx.step("R7", "only_one_online", "decide",
+                     f"{a.account} was the only eligible candidate (load {a.load}).", candidates=table)
         return Result("only_one_online", (a.account,), {a.account: 1.0})
     strategy = ctx.config.settings.strategy
     if strategy == "conversion_rate":
@@ -39,17 +41,19 @@ def _reception_rate(ctx: Context, pool, table) -> Result:
         low = min(c.load for c in pool)
         win = [c for c in pool if c.load == low]
         agents, odds = equal(c.account for c in win)
-        loads = "; ".join(f"{c.account} {c.load}" for c in pool)
-        ctx.step("R7", "reception_rate", "decide",
-                 f"{_names(busy)} held more than {t} open sessions (busy), so the least loaded win: "
-                 f"{_names(win)} with {low} (loads: {loads}).",
-                 candidates=table, busy_threshold=t, busy=[c.account for c in busy], least_load=low)
+        if ctx.explain:
+            loads = "; ".join(f"{c.account} {c.load}" for c in pool)
+            ctx.step("R7", "reception_rate", "decide",
+                     f"{_names(busy)} held more than {t} open sessions (busy), so the least loaded win: "
+                     f"{_names(win)} with {low} (loads: {loads}).",
+                     candidates=table, busy_threshold=t, busy=[c.account for c in busy], least_load=low)
         return Result("reception_rate", agents, odds)
     agents, odds = weighted([c.account for c in pool], {c.account: c.weight for c in pool})
-    ctx.step("R7", "reception_rate", "decide",
-             f"No candidate held more than {t} open sessions, so all {len(pool)} win by weight "
-             f"({'; '.join(f'{c.account} weight {c.weight:g}' for c in pool)}).",
-             candidates=table, busy_threshold=t, busy=[])
+    if ctx.explain:
+        ctx.step("R7", "reception_rate", "decide",
+                 f"No candidate held more than {t} open sessions, so all {len(pool)} win by weight "
+                 f"({'; '.join(f'{c.account} weight {c.weight:g}' for c in pool)}).",
+                 candidates=table, busy_threshold=t, busy=[])
     return Result("reception_rate", agents, odds)
 
 
@@ -57,10 +61,11 @@ def _conversion_rate(ctx: Context, pool, table) -> Result:
     best = max(c.conversion for c in pool)
     win = [c for c in pool if c.conversion == best]
     agents, odds = weighted([c.account for c in win], {c.account: c.weight for c in win})
-    rates = "; ".join(f"{c.account} {c.conversion:g}" for c in pool)
-    ctx.step("R7", "conversion_rate", "decide",
-             f"The highest conversion rate wins: {_names(win)} with {best:g} (rates: {rates}).",
-             candidates=table, best=best)
+    if ctx.explain:
+        rates = "; ".join(f"{c.account} {c.conversion:g}" for c in pool)
+        ctx.step("R7", "conversion_rate", "decide",
+                 f"The highest conversion rate wins: {_names(win)} with {best:g} (rates: {rates}).",
+                 candidates=table, best=best)
     return Result("conversion_rate", agents, odds)
 
 
@@ -90,6 +95,7 @@ def _round_robin(ctx: Context, pool, table) -> Result:
         winner = pool[0].account
         why = "there is no earlier pick" if p is None else f"the last pick {p[1].account} is not in the rotation"
         detail = f"Round robin starts at the first eligible candidate, {winner}, because {why}."
-    ctx.step("R7", "round_robin", "decide", detail, candidates=table, rotation=rotation,
-             pointer=None if p is None else {"group": p[0], "account": p[1].account, "ts": p[1].ts, "consult": p[1].consult})
+    if ctx.explain:
+        ctx.step("R7", "round_robin", "decide", detail, candidates=table, rotation=rotation,
+                 pointer=None if p is None else {"group": p[0], "account": p[1].account, "ts": p[1].ts, "consult": p[1].consult})
     return Result("round_robin", (winner,), {winner: 1.0})

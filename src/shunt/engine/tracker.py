@@ -57,6 +57,9 @@ class Tracker:
         self._recent_order: deque[tuple[int, str]] = deque()  # (ts, buyer), oldest first
         self._max_hours = MIN_HORIZON_HOURS
         self._last_pick: dict[str, LastPick] = {}
+        # Snapshots handed to States, shared until the map changes (States never see later events)
+        self._snap: tuple[dict, dict, dict] | None = None  # status, since, conversion
+        self._snap_pick: dict[str, LastPick] | None = None
 
     # ---- events -------------------------------------------------------------------------
     def set_config(self, cfg: Config) -> None:
@@ -67,9 +70,11 @@ class Tracker:
         if self._status.get(account) != status or account not in self._since:
             self._since[account] = ts
         self._status[account] = status
+        self._snap = None
 
     def stats(self, ts: int, account: str, rate: float) -> None:
         self._conversion[account] = float(rate)
+        self._snap = None
 
     def session_end(self, ts: int, consult_id: str) -> None:
         if consult_id in self._open:
@@ -97,6 +102,7 @@ class Tracker:
             self._add_recent(ts, buyer, agent)
             if routed.reason in SELECTION_REASONS and routed.group:
                 self._last_pick[routed.group] = LastPick(ts=ts, consult=consult.id, account=agent)
+                self._snap_pick = None
         self._prune(ts)
 
     def seed(self, open_sessions: Iterable[tuple[str, str, str, int]] = (),
@@ -118,6 +124,7 @@ class Tracker:
         for ts, account, rate in sorted(stats, key=lambda s: s[0]):
             self.stats(ts, account, rate)
         self._last_pick.update(last_picks or {})
+        self._snap = self._snap_pick = None
         for ts, buyer, account in sorted(recent, key=lambda r: r[0]):
             if account is not None:
                 self._add_recent(ts, buyer, account)
@@ -126,19 +133,26 @@ class Tracker:
     def state_for(self, consult: Consult) -> State:
         """The state just before `consult` (call before `consult()` records it)."""
         cfg = self._config
-        load = dict(self._load)
+        load = dict(self._load)  # every count is > 0
         # the buyer's own open session ends at this consult (end = T is not open at T)
-        for cid in self._buyer_open.get(consult.buyer, ()):
-            load[self._open[cid][1]] -= 1
-        return State(
-            config=cfg,
-            status=dict(self._status),
-            status_since=dict(self._since),
-            load={a: n for a, n in load.items() if n > 0},
-            recent=self._recent_for(consult, cfg),
-            conversion=dict(self._conversion),
-            last_pick=dict(self._last_pick),
-        )
+        own = self._buyer_open.get(consult.buyer)
+        if own:
+            for cid in own:
+                agent = self._open[cid][1]
+                n = load[agent] - 1
+                if n > 0:
+                    load[agent] = n
+                else:
+                    del load[agent]
+        # status, since, conversion and last picks change far less often than consults come:
+        # their copies are shared by the States made in between (a State is never mutated)
+        snap = self._snap
+        if snap is None:
+            snap = self._snap = (dict(self._status), dict(self._since), dict(self._conversion))
+        picks = self._snap_pick
+        if picks is None:
+            picks = self._snap_pick = dict(self._last_pick)
+        return State(cfg, snap[0], snap[1], load, self._recent_for(consult, cfg), snap[2], picks)
 
     @property
     def config(self) -> Config | None:

@@ -128,7 +128,7 @@ def derive(conn: sqlite3.Connection) -> list[int]:
     done = []
     dirty = dirty_shops(conn)
     if dirty:
-        conn.execute("PRAGMA temp_store = MEMORY")  # the window sorts: ~60 bytes per session
+        conn.execute("PRAGMA temp_store = FILE")  # sorts and temp tables spill to disk: flat memory at any size
     for sid, t in sorted(dirty.items()):
         conn.execute("BEGIN IMMEDIATE")
         try:

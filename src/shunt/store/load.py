@@ -12,7 +12,9 @@ import codecs
 import gzip
 import json
 import os
+import queue
 import sqlite3
+import threading
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -26,7 +28,7 @@ from shunt.store.db import open_db
 from shunt.store.decode import MAX_LINE, LineDecoder, LineError
 from shunt.timeutil import DEFAULT_TZ, zone
 
-BATCH_LINES = 20_000
+BATCH_LINES = 10_000
 BULK_BYTES = 16 << 20  # drop secondary indexes for a load into empty tables bigger than this
 
 Progress = Callable[[int, int, str], None]
@@ -195,6 +197,9 @@ class Loader:
             if tz_ts is not None:
                 self.shop_tz[nick] = (tz_ts, tz_uid, tzname)
         self.decoder = LineDecoder(self.tz_for)
+        self._thread: threading.Thread | None = None
+        self._queue: queue.Queue | None = None
+        self._error: BaseException | None = None
         self._reset_batch()
 
     # -- time zones ------------------------------------------------------------------
@@ -223,6 +228,7 @@ class Loader:
     def shop_id(self, nick: str) -> int:
         sid = self.shop_ids.get(nick)
         if sid is None:
+            self.drain()
             self.conn.execute("INSERT OR IGNORE INTO shops(nick) VALUES (?)", (nick,))
             sid = self.conn.execute("SELECT id FROM shops WHERE nick = ?", (nick,)).fetchone()[0]
             self.shop_ids[nick] = sid
@@ -253,15 +259,63 @@ class Loader:
             self.report.unknown_types[row[2]] = self.report.unknown_types.get(row[2], 0) + 1
         self.pending += 1
 
+    # -- the writer thread -------------------------------------------------------------
+    # Batches are written by one thread while the main thread decodes the next: SQLite
+    # releases the GIL while it steps, so the two overlap on two cores. The main thread uses
+    # the connection only after `drain()` (the writer idle), so the two never share a statement.
+    def _submit(self, batch: tuple) -> None:
+        if self._error is not None:
+            self.drain()
+        if self._thread is None:
+            self._queue = queue.Queue(maxsize=1)
+            self._thread = threading.Thread(target=self._run, name="shunt-load-writer", daemon=True)
+            self._thread.start()
+        self._queue.put(batch)
+
+    def _run(self) -> None:
+        q = self._queue
+        while True:
+            batch = q.get()
+            try:
+                if batch is None:
+                    return
+                if self._error is None:
+                    self._write(*batch)
+            except BaseException as exc:  # re-raised in the main thread by drain()
+                self._error = exc
+            finally:
+                q.task_done()
+
+    def drain(self) -> None:
+        """Wait until every submitted batch is written; raise the writer's error, if any."""
+        if self._thread is not None:
+            self._queue.join()
+        err, self._error = self._error, None
+        if err is not None:
+            raise err
+
+    def close(self) -> None:
+        """Stop the writer thread (after the batches already submitted)."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
     def flush(self) -> None:
         if not self.pending and not self._tz_changed:
             return
+        tz = {nick: (self.shop_ids[nick], self.shop_tz[nick]) for nick in self._tz_changed}
+        batch = (self.rows, self.consult_min, self.end_shops, tz)
+        self._reset_batch()
+        self._submit(batch)
+
+    def _write(self, batch_rows: dict, consult_min: dict, end_shops: set, tz: dict) -> None:
         conn = self.conn
         rep = self.report
         conn.execute("BEGIN IMMEDIATE")
         try:
             inserted = {}
-            for table, rows in self.rows.items():
+            for table, rows in batch_rows.items():
                 if not rows:
                     continue
                 before = conn.total_changes
@@ -276,23 +330,21 @@ class Loader:
                     rep.loaded["other"] = rep.loaded.get("other", 0) + n
                     rep.duplicates_by_type["other"] = rep.duplicates_by_type.get("other", 0) + len(rows) - n
             if inserted.get("consults"):
-                for sid, t in self.consult_min.items():
+                for sid, t in consult_min.items():
                     derive.mark_dirty(conn, sid, t)
             if inserted.get("session_ends"):
-                for sid in self.end_shops:
+                for sid in end_shops:
                     derive.mark_dirty(conn, sid, derive.BIG)
-            for nick in self._tz_changed:
-                ts, uid, tzname = self.shop_tz[nick]
+            for sid, (ts, uid, tzname) in tz.values():
                 conn.execute(
                     "UPDATE shops SET timezone = ?, tz_ts = ?, tz_uid = ? WHERE id = ? "
                     "AND (tz_ts IS NULL OR tz_ts < ? OR (tz_ts = ? AND tz_uid < ?))",
-                    (tzname, ts, uid, self.shop_id(nick), ts, ts, uid))
+                    (tzname, ts, uid, sid, ts, ts, uid))
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        self._reset_batch()
 
     # -- files -----------------------------------------------------------------------
     def _validate(self, path: Path, encoding: str | None) -> list[tuple[str, int, str]]:
@@ -322,6 +374,7 @@ class Loader:
                 rep.skipped_files.append(name)
                 return
         conn = self.conn
+        self.drain()
         conn.execute("INSERT INTO loads(file, started) VALUES (?, ?)", (name, int(time.time() * 1000)))
         load_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
         before = dict(rep.loaded), dict(rep.duplicates_by_type), len(rep.rejected)
@@ -345,6 +398,7 @@ class Loader:
                     if self.progress:
                         self.progress(src.done(), src.total, name)
             self.flush()
+            self.drain()
             rep.lines += lines
             rep.bytes += src.total
             rep.encodings[name] = src.encoding or "utf-8"
@@ -413,18 +467,28 @@ def load_files(
         # crash could); the last checkpoint at close makes the file durable.
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("PRAGMA wal_autocheckpoint = 8192")
-        conn.execute("PRAGMA cache_size = -16384")  # peak RSS stays under 100 MB on 1M events
+        conn.execute("PRAGMA cache_size = -8192")  # with the sorters of the index builds: peak RSS < 100 MB
+        conn.execute("PRAGMA threads = 2")  # index builds and the derivation's sorts use both cores
         loader = Loader(conn, tz=tz, progress=progress)
         bulk = _bulk(conn, paths)
         if bulk:
-            schema.drop_indexes(conn, {"consults", "statuses", "stats", "session_ends", "messages", "logistics"})
+            schema.drop_indexes(conn, {"consults", "statuses", "stats", "session_ends", "messages", "logistics",
+                                       "other_events"}, unique=True)
         try:
-            for p in paths:
-                loader.load_file(p, encoding=encoding, strict=strict)
-                loader.report.files.append(str(p))
+            try:
+                for p in paths:
+                    loader.load_file(p, encoding=encoding, strict=strict)
+                    loader.report.files.append(str(p))
+            finally:
+                loader.close()
         finally:
             if bulk:
-                schema.create_indexes(conn)
+                removed = schema.create_indexes(conn)
+                rep = loader.report
+                for table, n in removed.items():  # duplicates met by the unique index build
+                    typ = TYPE_OF.get(table, "other")
+                    rep.loaded[typ] = rep.loaded.get(typ, 0) - n
+                    rep.duplicates_by_type[typ] = rep.duplicates_by_type.get(typ, 0) + n
         derive.derive(conn)
         conn.execute("PRAGMA optimize")
         conn.execute("PRAGMA synchronous = NORMAL")
