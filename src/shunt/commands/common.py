@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from shunt import timeutil
-from shunt.errors import ShuntError, UsageError
+from shunt.errors import NotFound, ShuntError, UsageError
 
 
 def open_shop(db: Path, shop: str | None):
@@ -13,10 +14,26 @@ def open_shop(db: Path, shop: str | None):
     from shunt import store
 
     conn = store.open_db(db, create=False)
-    store.ensure_derived(conn)
+    _snapshot(conn)
     sid = store.shop_id(conn, shop)
     nick, tzname = store.shop_info(conn, sid)
     return conn, sid, nick, timeutil.zone(tzname)
+
+
+def _snapshot(conn, tries: int = 20) -> None:
+    """Hold one read transaction for the whole answer, on a snapshot whose derived tables are up to date:
+    a load committing batches meanwhile (WAL) changes nothing the answer reads, so it never mixes rows of
+    a new batch with derived tables of the old one."""
+    from shunt import store
+
+    for _ in range(tries):
+        store.ensure_derived(conn)
+        conn.execute("BEGIN")
+        if conn.execute("SELECT 1 FROM meta WHERE key LIKE 'dirty:%' LIMIT 1").fetchone() is None:
+            return
+        conn.execute("ROLLBACK")  # a batch came in between: derive it too
+    store.ensure_derived(conn)
+    conn.execute("BEGIN")
 
 
 def moment(text: str, tz) -> int:
@@ -41,11 +58,30 @@ def duration(text: str) -> int:
 
 
 def masked(result, buyers, mask: bool):
+    """With `mask`: `result` with the given buyers' nicks, and every nick under a `buyer` key or field in it
+    (window examples, open sessions, exclusive entries...), masked everywhere, free text included."""
     if not mask:
         return result
-    from shunt.render.text import mask_all
+    from shunt.render.text import buyers_in, mask_all
 
-    return mask_all(result, buyers)
+    return mask_all(result, set(buyers) | buyers_in(result))
+
+
+@contextmanager
+def masked_errors(mask: bool, buyers, conn=None, shop_id=None):
+    """With `mask`: a NotFound raised inside shows no buyer nick (the one asked, nor the nearest ones)."""
+    try:
+        yield
+    except NotFound as exc:
+        if not mask:
+            raise
+        from shunt import store
+        from shunt.render.text import mask_all, mask_nick
+
+        near = [n for n in exc.nearest if conn is not None and store.buyer_exists(conn, shop_id, n)]
+        nicks = set(buyers) | set(near)
+        raise NotFound(mask_all(str(exc), nicks),
+                       [mask_nick(n) if n in nicks else n for n in exc.nearest]) from None
 
 
 class StorageError(ShuntError):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from shunt.commands.common import masked, moment, open_shop
+from shunt.commands.common import masked, masked_errors, moment, open_shop
 
 
 def run(db, buyer: str, *, at: str, expected=None, shop=None, as_json=False, mask=False) -> None:
@@ -9,7 +9,8 @@ def run(db, buyer: str, *, at: str, expected=None, shop=None, as_json=False, mas
 
     conn, sid, _nick, tz = open_shop(db, shop)
     ms = moment(at, tz)
-    result = masked(why_received(conn, sid, buyer, ms - ms % 1000, expected), [buyer], mask)
+    with masked_errors(mask, [buyer], conn, sid):
+        result = masked(why_received(conn, sid, buyer, ms - ms % 1000, expected), [buyer], mask)
     if as_json:
         jsonout.dump(jsonout.received(result))
     else:

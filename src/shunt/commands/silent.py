@@ -9,9 +9,7 @@ def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, ma
 
     conn, sid, _nick, tz = open_shop(db, shop)
     result = why_silent(conn, sid, account, moment(at, tz) if at else None, duration(window))
-    if mask:
-        buyers = [ex.get("buyer") for c in result.causes for ex in c.examples]
-        result = masked(result, [b for b in buyers if b], True)
+    result = masked(result, [], mask)  # every buyer in it: window examples, open sessions
     if as_json:
         jsonout.dump(jsonout.silent(result))
     else:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 
-from shunt.commands.common import day, masked, open_shop
+from shunt.commands.common import day, masked, masked_errors, open_shop
 
 
 def run(db, buyer: str, date: str, *, shop=None, node=None, detail=False, as_json=False, mask=False) -> None:
@@ -11,13 +11,14 @@ def run(db, buyer: str, date: str, *, shop=None, node=None, detail=False, as_jso
     from shunt.render.text import plain
 
     conn, sid, _nick, tz = open_shop(db, shop)
-    result = trace(conn, sid, buyer, day(date, tz), node_id=node)
+    with masked_errors(mask, [buyer], conn, sid):
+        result = trace(conn, sid, buyer, day(date, tz), node_id=node)
+    result = masked(result, [buyer], mask)
     if not result.nodes:
-        msg = f"shunt: {plain(buyer)} has no routing nodes on {result.date}"
+        msg = f"shunt: {plain(result.buyer)} has no routing nodes on {result.date}"
         if result.dates:
             msg += "; dates with nodes: " + ", ".join(result.dates[-15:])
         print(msg, file=sys.stderr)
-    result = masked(result, [buyer], mask)
     if as_json:
         jsonout.dump(jsonout.trace(result))
     else:

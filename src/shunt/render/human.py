@@ -31,7 +31,7 @@ def _kv(rows):
     t.add_column(style="bold")
     t.add_column()
     for k, v in rows:
-        t.add_row(k, v if not isinstance(v, str) else safe(v))
+        t.add_row(safe(k), v if not isinstance(v, str) else safe(v))
     return t
 
 
@@ -44,7 +44,7 @@ def candidates_table(r: Replay):
     for c in r.candidates:
         win = r.odds.get(c.account)
         t.add_row(
-            safe(c.account), safe(",".join(c.groups) or "-"), labels.label(labels.STATUSES, c.status),
+            safe(c.account), safe(",".join(c.groups) or "-"), safe(labels.label(labels.STATUSES, c.status)),
             str(c.load), "-" if c.max_sessions is None else str(c.max_sessions), f"{c.weight:g}",
             f"{c.conversion:.2f}", "busy" if c.busy else "", "yes" if c.eligible else safe(c.why_not or "no"),
             f"{win:.0%}" if win is not None else "",
@@ -61,7 +61,7 @@ def steps_table(r: Replay):
     t.add_column("detail")
     for s in r.steps:
         style = {"decide": "bold green", "drop": "yellow", "fail": "red"}.get(s.outcome, "")
-        t.add_row(f"{s.rule} {s.name}", safe(s.outcome, style), safe(s.detail))
+        t.add_row(safe(f"{s.rule} {s.name}"), safe(s.outcome, style), safe(s.detail))
     return t
 
 
@@ -115,8 +115,8 @@ def trace(t: Trace, detail: bool = False, out=None) -> None:
     for n in t.nodes:
         c = n.consult
         tab.add_row(
-            timeutil.to_clock(c.ts, tz)[6:], labels.label(labels.SOURCES, c.source),
-            labels.reason(n.routed.reason), safe(n.routed.agent or "-"), safe(n.routed.group or "-"),
+            timeutil.to_clock(c.ts, tz)[6:], safe(labels.label(labels.SOURCES, c.source)),
+            safe(labels.reason(n.routed.reason)), safe(n.routed.agent or "-"), safe(n.routed.group or "-"),
             verdict(n.replay),
         )
     out.print(tab)

@@ -30,11 +30,36 @@ def safe(text: object, style: str | None = None):
 
 
 def mask_nick(nick: str) -> str:
-    """Stable mask for a buyer nick: first and last characters, and a short hash so two buyers never look the same."""
-    h = hashlib.blake2b(nick.encode("utf-8", "surrogatepass"), digest_size=3).hexdigest()
+    """Stable mask for a buyer nick: first and last characters, and a hash so two buyers never look the same.
+
+    48 bits of hash: two of a million buyers with the same first and last characters share a mask with a
+    chance below 1 in 5,000 (with 24 bits, shops of 200,000 buyers had a hundred shared masks)."""
+    h = hashlib.blake2b(nick.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
     if len(nick) <= 1:
         return f"*#{h}"
     return f"{nick[0]}***{nick[-1]}#{h}"
+
+
+def buyers_in(obj) -> set[str]:
+    """Every string held under a `buyer` key or field anywhere in `obj` (dataclasses, dicts, lists)."""
+    found: set[str] = set()
+
+    def walk(o, key=None):
+        if isinstance(o, str):
+            if key == "buyer":
+                found.add(o)
+        elif dataclasses.is_dataclass(o) and not isinstance(o, type):
+            for f in dataclasses.fields(o):
+                walk(getattr(o, f.name), f.name)
+        elif isinstance(o, dict):
+            for k, v in o.items():
+                walk(v, k)
+        elif isinstance(o, (list, tuple, set, frozenset)):
+            for v in o:
+                walk(v, key)
+
+    walk(obj)
+    return found
 
 
 def mask_all(obj, nicks):

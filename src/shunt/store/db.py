@@ -92,10 +92,11 @@ def open_db(path: str | os.PathLike, create: bool = False) -> sqlite3.Connection
             raise
     finally:
         os.umask(old_umask)
-    for suffix in ("-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm"):  # buyers' data: owner-only, even if copied or restored loosely
         side = Path(str(p) + suffix)
         try:
-            if side.exists() and side.stat().st_uid == os.getuid():
+            st = side.stat()
+            if st.st_uid == os.getuid() and st.st_mode & 0o077:
                 os.chmod(side, 0o600)
         except OSError:
             pass
@@ -108,7 +109,10 @@ def _migrate(conn: sqlite3.Connection, p: Path) -> None:
     if app_id not in (0, schema.APPLICATION_ID):
         raise errors.BadData(f"{p} is not a shunt database (application_id {app_id:#x})")
     if version > schema.SCHEMA_VERSION:
-        raise errors.BadData(f"{p} was made by a newer shunt (schema version {version})")
+        raise errors.BadData(
+            f"{p} was made by a newer shunt (schema version {version}, this shunt knows "
+            f"up to {schema.SCHEMA_VERSION}); upgrade shunt"
+        )
     if app_id == 0:
         n = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if n:

@@ -247,6 +247,8 @@ class LineDecoder:
     def ts(self, value: Any, tz: ZoneInfo) -> int:
         if type(value) is int:
             key: Any = value
+        elif type(value) is not str:
+            raise LineError("`ts`: expected a string or an integer")
         else:
             key = (value, tz)
         ms = self._ts_cache.get(key)
@@ -266,13 +268,25 @@ class LineDecoder:
     def decode(self, data: bytes | str) -> tuple[str, str, tuple]:
         """→ (table, shop nick, row). Raises LineError."""
         try:
+            return self._decode(data)
+        except RecursionError:
+            raise LineError("invalid JSON: nested too deeply") from None
+
+    def _decode(self, data: bytes | str) -> tuple[str, str, tuple]:
+        try:
             e = _fast.decode(data)
         except UnicodeDecodeError:
             raise LineError("invalid UTF-8 bytes") from None
         except (msgspec.ValidationError, msgspec.DecodeError):
             return self._slow(data)
         if type(e) is ShopConfig:
-            return self._config(e, _to_dict.decode(data))
+            try:
+                body = _to_dict.decode(data)
+            except UnicodeDecodeError:
+                raise LineError("invalid UTF-8 bytes") from None
+            except (msgspec.ValidationError, msgspec.DecodeError):
+                return self._slow(data)
+            return self._config(e, body)
         shop = e.shop
         ts = self.ts(e.ts, self.tz_for(shop))
         fields = _fields(e)
@@ -289,7 +303,7 @@ class LineDecoder:
         ts = self.ts(e.ts, tz)
         try:
             Config.from_body(e.shop, ts, body)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
             what = f"missing field `{exc.args[0]}`" if isinstance(exc, KeyError) else str(exc)
             raise LineError(f"shop_config not readable: {what}") from None
         if e.id is not None:

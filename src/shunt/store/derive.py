@@ -39,6 +39,21 @@ FROM (SELECT c.rowid AS rid, min(s.ts) AS ts
        WHERE s.shop_id = :sid GROUP BY s.consult) e
 WHERE temp._chg.rid = e.rid
 """
+# 1'. and 2'. the same for the buyers of one batch only (temp._touched): a load appending to a
+# database derives each batch in its own transaction, so readers never see a half-derived batch
+_NEXT_TOUCHED = """
+INSERT INTO temp._chg(rid, ts, uid, new_end, new_uid)
+SELECT rowid, ts, uid, lead(ts) OVER w, lead(uid) OVER w
+FROM consults WHERE shop_id = :sid AND buyer IN (SELECT buyer FROM temp._touched)
+WINDOW w AS (PARTITION BY buyer ORDER BY ts, uid)
+"""
+_SESSION_END_TOUCHED = """
+UPDATE temp._chg SET new_uid = CASE WHEN e.ts <= coalesce(new_end, :big) THEN '' ELSE new_uid END,
+                     new_end = min(coalesce(new_end, :big), e.ts)
+FROM (SELECT c.rid AS rid, (SELECT min(s.ts) FROM session_ends s WHERE s.shop_id = :sid AND s.consult = c.uid) AS ts
+        FROM temp._chg c) e
+WHERE temp._chg.rid = e.rid AND e.ts IS NOT NULL
+"""
 # 3. clamp to the start, fetch the stored value (rowid order), keep the changed ones
 _CLAMP = """
 UPDATE temp._chg SET new_end = CASE WHEN new_end < ts THEN ts ELSE new_end END,
@@ -95,15 +110,26 @@ def _accounts(conn: sqlite3.Connection, sid: int) -> list[str]:
         accounts.append(last)
 
 
-def derive_shop(conn: sqlite3.Connection, sid: int, t_flag: int) -> None:
-    """Recompute end_ts and load_steps of one shop (call inside a transaction)."""
+def create_temp(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _chg(rid INTEGER PRIMARY KEY, ts INTEGER, uid TEXT, "
                  "old_end INTEGER, new_end INTEGER, old_uid TEXT, new_uid TEXT)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _base(account TEXT PRIMARY KEY, load INTEGER)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _touched(buyer TEXT PRIMARY KEY)")
+
+
+def derive_shop(conn: sqlite3.Connection, sid: int, t_flag: int, touched: bool = False) -> None:
+    """Recompute end_ts and load_steps of one shop (call inside a transaction).
+
+    `touched`: only the consults of the buyers in temp._touched can have changed (a batch's)."""
+    create_temp(conn)
     conn.execute("DELETE FROM temp._chg")
     conn.execute("DELETE FROM temp._base")
-    conn.execute(_NEXT, {"sid": sid})
-    conn.execute(_SESSION_END, {"sid": sid, "big": BIG})
+    if touched:
+        conn.execute(_NEXT_TOUCHED, {"sid": sid})
+        conn.execute(_SESSION_END_TOUCHED, {"sid": sid, "big": BIG})
+    else:
+        conn.execute(_NEXT, {"sid": sid})
+        conn.execute(_SESSION_END, {"sid": sid, "big": BIG})
     conn.execute(_CLAMP)
     t_chg = conn.execute(_TMIN, {"big": BIG}).fetchone()[0]
     conn.execute("DELETE FROM temp._chg WHERE old_end IS new_end AND old_uid IS new_uid")

@@ -12,9 +12,7 @@ import codecs
 import gzip
 import json
 import os
-import queue
 import sqlite3
-import threading
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -112,6 +110,44 @@ class _Source:
         self.encoding: str | None = self.forced
         if self.forced in _UTF8:
             self.encoding = "utf-8"
+        if self.encoding is None:
+            self.encoding = self._sniff()
+
+    def _sniff(self) -> str | None:
+        """Decide UTF-8 or GB18030 from the first 4 MiB: the encoding most non-ASCII lines
+        decode in. One corrupt line in a UTF-8 file must not switch the file to GB18030."""
+        size = 1 << 22
+        try:
+            sample = self.stream.read(size)
+        except (OSError, EOFError, zlib.error):
+            sample = b""  # lines() reports the unreadable data
+        try:
+            self.stream.seek(0)
+        except (OSError, EOFError, zlib.error):
+            pass
+        if sample.startswith(b"\xef\xbb\xbf"):
+            return "utf-8"
+        if sample.isascii():
+            return None
+        ok = gb = 0
+        pieces = sample.split(b"\n")
+        if len(sample) == size and len(pieces) > 1:
+            pieces.pop()  # may end inside a character
+        for line in pieces:
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                ok += 1
+            except UnicodeDecodeError:
+                try:
+                    line.decode("gb18030")
+                    gb += 1
+                except UnicodeDecodeError:
+                    pass  # neither: a corrupt line, reported as such
+        if ok == gb == 0:
+            return None
+        return "utf-8" if ok >= gb else "gb18030"
 
     def done(self) -> int:
         try:
@@ -197,9 +233,7 @@ class Loader:
             if tz_ts is not None:
                 self.shop_tz[nick] = (tz_ts, tz_uid, tzname)
         self.decoder = LineDecoder(self.tz_for)
-        self._thread: threading.Thread | None = None
-        self._queue: queue.Queue | None = None
-        self._error: BaseException | None = None
+        self.incremental = False  # derive each batch in its own transaction (see _derive_batch)
         self._reset_batch()
 
     # -- time zones ------------------------------------------------------------------
@@ -259,47 +293,14 @@ class Loader:
             self.report.unknown_types[row[2]] = self.report.unknown_types.get(row[2], 0) + 1
         self.pending += 1
 
-    # -- the writer thread -------------------------------------------------------------
-    # Batches are written by one thread while the main thread decodes the next: SQLite
-    # releases the GIL while it steps, so the two overlap on two cores. The main thread uses
-    # the connection only after `drain()` (the writer idle), so the two never share a statement.
-    def _submit(self, batch: tuple) -> None:
-        if self._error is not None:
-            self.drain()
-        if self._thread is None:
-            self._queue = queue.Queue(maxsize=1)
-            self._thread = threading.Thread(target=self._run, name="shunt-load-writer", daemon=True)
-            self._thread.start()
-        self._queue.put(batch)
-
-    def _run(self) -> None:
-        q = self._queue
-        while True:
-            batch = q.get()
-            try:
-                if batch is None:
-                    return
-                if self._error is None:
-                    self._write(*batch)
-            except BaseException as exc:  # re-raised in the main thread by drain()
-                self._error = exc
-            finally:
-                q.task_done()
-
+    # Batches are written in the main thread, between decoding: the write lock is free while
+    # the next batch is decoded, so readers that must finish a derivation get their turn (a
+    # writer thread overlapping the two was ~10% faster but starved them: "database is locked").
     def drain(self) -> None:
-        """Wait until every submitted batch is written; raise the writer's error, if any."""
-        if self._thread is not None:
-            self._queue.join()
-        err, self._error = self._error, None
-        if err is not None:
-            raise err
+        """Kept for callers: every batch is written by the time flush() returns."""
 
     def close(self) -> None:
-        """Stop the writer thread (after the batches already submitted)."""
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
-            self._thread = None
+        """Kept for callers: nothing to stop."""
 
     def flush(self) -> None:
         if not self.pending and not self._tz_changed:
@@ -307,7 +308,7 @@ class Loader:
         tz = {nick: (self.shop_ids[nick], self.shop_tz[nick]) for nick in self._tz_changed}
         batch = (self.rows, self.consult_min, self.end_shops, tz)
         self._reset_batch()
-        self._submit(batch)
+        self._write(*batch)
 
     def _write(self, batch_rows: dict, consult_min: dict, end_shops: set, tz: dict) -> None:
         conn = self.conn
@@ -329,12 +330,16 @@ class Loader:
                 else:
                     rep.loaded["other"] = rep.loaded.get("other", 0) + n
                     rep.duplicates_by_type["other"] = rep.duplicates_by_type.get("other", 0) + len(rows) - n
-            if inserted.get("consults"):
-                for sid, t in consult_min.items():
-                    derive.mark_dirty(conn, sid, t)
-            if inserted.get("session_ends"):
-                for sid in end_shops:
-                    derive.mark_dirty(conn, sid, derive.BIG)
+            if self.incremental:
+                self._derive_batch(batch_rows, consult_min if inserted.get("consults") else {},
+                                   end_shops if inserted.get("session_ends") else set())
+            else:
+                if inserted.get("consults"):
+                    for sid, t in consult_min.items():
+                        derive.mark_dirty(conn, sid, t)
+                if inserted.get("session_ends"):
+                    for sid in end_shops:
+                        derive.mark_dirty(conn, sid, derive.BIG)
             for sid, (ts, uid, tzname) in tz.values():
                 conn.execute(
                     "UPDATE shops SET timezone = ?, tz_ts = ?, tz_uid = ? WHERE id = ? "
@@ -345,6 +350,20 @@ class Loader:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+    def _derive_batch(self, batch_rows: dict, consult_min: dict, end_shops: set) -> None:
+        """Derive a batch's sessions and load steps in its own transaction (loads into a database
+        that has data): every committed state is whole, and readers never have to derive."""
+        conn = self.conn
+        derive.create_temp(conn)
+        for sid in sorted(set(consult_min) | end_shops):
+            conn.execute("DELETE FROM temp._touched")
+            conn.executemany("INSERT OR IGNORE INTO temp._touched(buyer) VALUES (?)",
+                             [(r[3],) for r in batch_rows.get("consults", ()) if r[0] == sid])
+            conn.executemany("INSERT OR IGNORE INTO temp._touched(buyer) "
+                             "SELECT buyer FROM consults WHERE shop_id = ? AND uid = ?",
+                             [(sid, r[3]) for r in batch_rows.get("session_ends", ()) if r[0] == sid])
+            derive.derive_shop(conn, sid, consult_min.get(sid, derive.BIG), touched=True)
 
     # -- files -----------------------------------------------------------------------
     def _validate(self, path: Path, encoding: str | None) -> list[tuple[str, int, str]]:
@@ -471,6 +490,9 @@ def load_files(
         conn.execute("PRAGMA threads = 2")  # index builds and the derivation's sorts use both cores
         loader = Loader(conn, tz=tz, progress=progress)
         bulk = _bulk(conn, paths)
+        loader.incremental = not bulk
+        if not bulk:
+            derive.derive(conn)  # what a killed load left undone, before batches derive themselves
         if bulk:
             schema.drop_indexes(conn, {"consults", "statuses", "stats", "session_ends", "messages", "logistics",
                                        "other_events"}, unique=True)
