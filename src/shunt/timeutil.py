@@ -85,12 +85,20 @@ def day_bounds(day: date, tz: ZoneInfo) -> tuple[int, int]:
     return _dt_to_ms(start), _dt_to_ms(end)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
 def parse_date(text: str, tz: ZoneInfo, today: date | None = None) -> date:
     """`2026-11-11`, `11/11/2026`, `today`, `yesterday` → a date. ValueError otherwise."""
     t = text.strip().lower()
     if t in ("today", "yesterday"):
         base = today or datetime.now(tz).date()
         return base if t == "today" else base - timedelta(days=1)
+    if _ISO_DATE.fullmatch(t):  # the usual spelling, read as strptime's %Y-%m-%d does, without importing _strptime
+        try:
+            return date.fromisoformat(t)
+        except ValueError:
+            pass
     for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d", "%Y%m%d"):
         try:
             return datetime.strptime(t, fmt).date()
@@ -99,13 +107,27 @@ def parse_date(text: str, tz: ZoneInfo, today: date | None = None) -> date:
     raise ValueError(f"cannot read {text!r} as a date (try 2026-11-11, 11/11/2026, today, yesterday)")
 
 
+# The usual spelling of a moment ('2026-11-11 10:23:45', ISO 8601 with T, fraction or offset): read
+# without importing dateutil's parser (~20 ms a command); datetime reads these exactly as dateutil does.
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?", re.ASCII)
+
+
 def parse_moment(text: str, tz: ZoneInfo) -> int:
     """A moment to the second in any form python-dateutil reads; shop zone unless an offset is given."""
-    from dateutil import parser as dparser
-
     t = text.strip()
     if re.fullmatch(r"\d{12,13}", t):
         return parse_ts(int(t), tz)
+    if _ISO_MOMENT.fullmatch(t):
+        try:
+            dt = datetime.fromisoformat(t)
+        except ValueError:  # e.g. 24:00:00 or Feb 30: dateutil decides
+            pass
+        else:
+            if dt.tzinfo is None:
+                dt = dt.replace(tzinfo=tz)
+            return _dt_to_ms(dt)
+    from dateutil import parser as dparser
+
     try:
         dt = dparser.parse(t)
     except (ValueError, OverflowError) as exc:

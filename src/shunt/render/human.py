@@ -11,7 +11,12 @@ from shunt.render.text import safe
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, emoji=False)
+    out = Console(stderr=stderr, highlight=False, emoji=False)
+    # rich asks the terminal for its size at every measure (a failing ioctl on each of 3 fds when piped);
+    # the same size, asked once
+    width, height = out.size
+    out.size = (width + out.legacy_windows, height)
+    return out
 
 
 def verdict(r: Replay):

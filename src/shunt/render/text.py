@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
 
 # C0 controls (but not tab), DEL, C1 controls, and bidi overrides / isolates: shown, never interpreted.
@@ -34,6 +33,8 @@ def mask_nick(nick: str) -> str:
 
     48 bits of hash: two of a million buyers with the same first and last characters share a mask with a
     chance below 1 in 5,000 (with 24 bits, shops of 200,000 buyers had a hundred shared masks)."""
+    import hashlib  # only when masking: OpenSSL's _hashlib costs a few ms to import
+
     h = hashlib.blake2b(nick.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
     if len(nick) <= 1:
         return f"*#{h}"

@@ -1,8 +1,11 @@
-"""The SQLite store: schema, streaming loader, point lookups and the incremental sweep."""
+"""The SQLite store: schema, streaming loader, point lookups and the incremental sweep.
+
+The loader (`load_files`, `LoadReport`: msgspec, gzip, hashing...) is imported on first use only,
+so a reading command (trace, why-received...) does not pay for it.
+"""
 
 from shunt.store.db import open_db
 from shunt.store.derive import ensure_derived
-from shunt.store.load import LoadReport, load_files
 
 __all__ = ["open_db", "ensure_derived", "load_files", "LoadReport"]
 
@@ -22,3 +25,13 @@ __all__ += [
     "last_event_ts", "logistics_events", "message_at", "nearest_accounts", "nearest_buyers",
     "nearest_messages", "open_sessions", "shop_id", "shop_tz", "state_at", "sweep",
 ]
+
+_LAZY = {"load_files", "LoadReport"}
+
+
+def __getattr__(name: str):  # PEP 562: the loader only when asked for
+    if name in _LAZY:
+        from shunt.store import load
+
+        return getattr(load, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
