@@ -38,6 +38,7 @@ REVIEWED = {
     ("store/lookups.py", "sql_sample"): "constant SQL passed by nearest_* (values bound as ?)",
     ("store/lookups.py", "sql"): "constant SQL chosen between fixed statements",
     ("store/lookups.py", "op"): "'<' or '<=', chosen by a bool",
+    ("store/lookups.py", "_ACCOUNT_STATES"): "module constant SQL (the accounts bound as one JSON array)",
     ("store/lookups.py", 'sql_sample.replace("{LIKE}", "ESCAPE \'\\\\\'")'): "constant SQL with a constant "
                                                                            "ESCAPE clause put in",
     ("store/sweep.py", "_SEL_SQL"): "constant list of reason codes",

@@ -91,6 +91,29 @@ def test_status_at_equal_ts_and_since(store_db):
     assert lookups.status_at(conn, sid, A, T0 - 15 * M) == ("online", T0 - 30 * M)
 
 
+def test_account_states_equal_the_point_lookups(tmp_path):
+    """state_at reads status, since, load and conversion of all accounts in one statement: the same answers
+    as status_at / load_at / conversion_at, account by account, at every consult's cut."""
+    db = tmp_path / "s.db"
+    load_files(db, [write(tmp_path / "a.jsonl", events(300))])
+    conn = open_db(db)
+    sid = shop_id(conn, SHOP)
+    accounts = [*AGENTS, ASSISTANT, SHOP, "zz:nobody", "名字 \"quoted\""]
+    n = 0
+    for c, _routed, uid in lookups.consults_between(conn, sid, 0, 2**62):
+        got = lookups.account_states(conn, sid, accounts, c.ts, uid)
+        assert list(got) == accounts
+        for a in accounts:
+            st = lookups.status_at(conn, sid, a, c.ts)
+            status, since, load, rate = got[a]
+            assert (status, since) == (st if st is not None else (None, None)), a
+            assert (load or 0) == lookups.load_at(conn, sid, a, c.ts, uid), a
+            assert rate == lookups.conversion_at(conn, sid, a, c.ts), a
+        n += 1
+    assert n > 100
+    conn.close()
+
+
 def test_recent_contacts_window_edge(store_db):
     conn, sid = store_db([
         config(T0 - 100 * H),
