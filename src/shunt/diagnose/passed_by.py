@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shunt.engine import eligibility
-from shunt.engine.model import Consult, Decision, State
+from shunt.engine.model import Config, Consult, Decision, State
 
 # eligibility's why_not → why-silent cause code (cli.md's list)
 INELIGIBLE = {
@@ -55,3 +55,42 @@ def passed_by(state: State, consult: Consult, decision: Decision, account: str) 
             f"its groups were not matched: the consult went to group(s) {', '.join(decision.remaining_groups)}"
         )
     return "lost_selection", f"it lost the selection to {winners} ({decision.reason})"
+
+
+def known_without_decision(state: State, consult: Consult, account: str) -> str | None:
+    """The code `passed_by` gives, when it is known without running the rules; else None.
+
+    Known here: no configuration (no_traffic), and an ineligible account that no rule could
+    have picked (its ineligibility is then the cause, whatever the consult did). Not known:
+    R1/R2 sources, an eligible account, and the accounts some rule takes while ineligible —
+    the assistant, the main account (fallback), a proxy (rule 8), the buyer's exclusive agent
+    (1v1). `state` needs no recent contacts (Tracker.peek)."""
+    cfg = state.config
+    if cfg is None:
+        return "no_traffic"
+    if consult.source in ("qianniu_initiated", "transfer_to_agent"):
+        return None
+    ok, why = eligibility(state, account)
+    if ok or why == "proxy" or _taken_while_ineligible(cfg, account):
+        return None
+    ex = cfg.exclusive_for(consult.buyer) if cfg.exclusive else None
+    if ex is not None and ex.agent == account:
+        return None
+    return INELIGIBLE.get(why or "", "offline")
+
+
+# id(config) → (config, accounts a rule may pick while ineligible): the assistant, the main
+# account, proxies. Holds the config, so its id is not reused while cached; configs are few.
+_TAKEN: dict[int, tuple[Config, frozenset[str]]] = {}
+
+
+def _taken_while_ineligible(cfg: Config, account: str) -> bool:
+    e = _TAKEN.get(id(cfg))
+    if e is None or e[0] is not cfg:
+        if len(_TAKEN) >= 64:
+            _TAKEN.clear()
+        names = {cfg.shop} | {a.account for a in cfg.agents if a.proxy}
+        if cfg.settings.assistant:
+            names.add(cfg.settings.assistant)
+        e = _TAKEN[id(cfg)] = (cfg, frozenset(names))
+    return account in e[1]

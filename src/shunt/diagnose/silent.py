@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from shunt import engine, store, timeutil
-from shunt.diagnose.passed_by import DIRECT, RECEIVED, is_shop_account, passed_by
+from shunt.diagnose.passed_by import DIRECT, RECEIVED, is_shop_account, known_without_decision, passed_by
 from shunt.diagnose.results import Cause, Silent
 from shunt.engine.model import Consult, State
+from shunt.engine.tracker import Tracker
 from shunt.errors import NotFound
 from shunt.render.labels import ORDER_STATES
 
@@ -112,7 +113,9 @@ def _group_advice(account, cfg, states: Counter, total: int, went: Counter) -> s
     return "; ".join(parts) + "."
 
 
-def why_silent(conn, shop_id: int, account: str, at: int | None, window_ms: int) -> Silent:
+def why_silent(conn, shop_id: int, account: str, at: int | None, window_ms: int, quick: bool = True) -> Silent:
+    """`quick=False` runs the rules for every consult of the window (the check of the quick path:
+    same answer)."""
     shop, tzname = store.shop_info(conn, shop_id)
     tz = timeutil.zone(tzname)
     if at is None:
@@ -129,19 +132,26 @@ def why_silent(conn, shop_id: int, account: str, at: int | None, window_ms: int)
     received = direct = total = 0
     strategies: set[str] = set()
     if is_shop_account(shop, account):
-        for consult, routed, state, _uid in store.sweep(conn, shop_id, at - window_ms, at):
+        tracker = Tracker()
+        for consult, routed, _none, _uid in store.sweep(conn, shop_id, at - window_ms, at, tracker=tracker,
+                                                        states=False):
             total += 1
             states[consult.order_state] += 1
-            d = engine.decide(state, consult, explain=False)  # passed_by reads no step
-            code, why = passed_by(state, consult, d, account)
+            peek = tracker.peek(consult)
+            code = known_without_decision(peek, consult, account) if quick else None
+            d = None
+            if code is None or len(examples[code]) < 3:  # the rules run: for the cause, or its sentence
+                state = tracker.state_for(consult)
+                d = engine.decide(state, consult, explain=False)  # passed_by reads no step
+                code, why = passed_by(state, consult, d, account)
             if code == RECEIVED:
                 received += 1
                 continue
             if code == DIRECT:
                 direct += 1
                 continue
-            if state.config is not None:
-                strategies.add(state.config.settings.strategy)
+            if peek.config is not None:
+                strategies.add(peek.config.settings.strategy)
             if code == "group_unmatched":
                 for g in d.remaining_groups:
                     went[g] += 1

@@ -16,6 +16,7 @@ from .eligibility import is_shop_account
 
 HOUR_MS = 3_600_000
 MIN_HORIZON_HOURS = 72.0  # history is kept at least this long, even if every config says less
+PRUNE_EVERY_MS = 60_000  # forgetting runs at most once a minute of log time (reads filter by time anyway)
 
 
 class _Aged:
@@ -56,6 +57,7 @@ class Tracker:
         self._recent: dict[str, deque[tuple[int, str]]] = {}  # buyer → (ts, account), oldest first
         self._recent_order: deque[tuple[int, str]] = deque()  # (ts, buyer), oldest first
         self._max_hours = MIN_HORIZON_HOURS
+        self._next_prune: int | None = None
         self._last_pick: dict[str, LastPick] = {}
         # Snapshots handed to States, shared until the map changes (States never see later events)
         self._snap: tuple[dict, dict, dict] | None = None  # status, since, conversion
@@ -86,24 +88,29 @@ class Tracker:
             self._pending_end.put(consult_id, ts)
 
     def consult(self, consult: Consult, routed: Routed) -> None:
-        buyer, ts = consult.buyer, consult.ts
-        for cid in self._buyer_open.pop(buyer, []):
-            self._close(cid, keep_buyer=True)
-            self._closed.put(cid, ts)  # a late session_end for it is then ignored
+        buyer, ts, cid = consult.buyer, consult.ts, consult.id
+        own = self._buyer_open.pop(buyer, None)
+        if own:
+            for old in own:
+                self._close(old, keep_buyer=True)
+                self._closed.put(old, ts)  # a late session_end for it is then ignored
         agent = routed.agent
-        ended = self._pending_end.pop(consult.id) is not None
+        ended = bool(self._pending_end.items) and self._pending_end.pop(cid) is not None
         if agent is not None and not ended:
-            self._open[consult.id] = (buyer, agent, ts)
-            self._buyer_open.setdefault(buyer, []).append(consult.id)
-            self._load[agent] = self._load.get(agent, 0) + 1
+            self._open[cid] = (buyer, agent, ts)
+            self._buyer_open[buyer] = [cid]
+            load = self._load
+            load[agent] = load.get(agent, 0) + 1
         else:  # no session, or a zero-length one: later ends for it are ignored
-            self._closed.put(consult.id, ts)
+            self._closed.put(cid, ts)
         if agent is not None:
             self._add_recent(ts, buyer, agent)
-            if routed.reason in SELECTION_REASONS and routed.group:
-                self._last_pick[routed.group] = LastPick(ts=ts, consult=consult.id, account=agent)
+            if routed.group and routed.reason in SELECTION_REASONS:
+                self._last_pick[routed.group] = LastPick(ts=ts, consult=cid, account=agent)
                 self._snap_pick = None
-        self._prune(ts)
+        if self._next_prune is None or ts >= self._next_prune:
+            self._prune(ts)
+            self._next_prune = ts + PRUNE_EVERY_MS
 
     def seed(self, open_sessions: Iterable[tuple[str, str, str, int]] = (),
              statuses: Iterable[tuple[int, str, str]] = (),
@@ -133,17 +140,9 @@ class Tracker:
     def state_for(self, consult: Consult) -> State:
         """The state just before `consult` (call before `consult()` records it)."""
         cfg = self._config
-        load = dict(self._load)  # every count is > 0
-        # the buyer's own open session ends at this consult (end = T is not open at T)
-        own = self._buyer_open.get(consult.buyer)
-        if own:
-            for cid in own:
-                agent = self._open[cid][1]
-                n = load[agent] - 1
-                if n > 0:
-                    load[agent] = n
-                else:
-                    del load[agent]
+        load = self.load_for(consult)
+        if load is self._load:
+            load = dict(load)
         # status, since, conversion and last picks change far less often than consults come:
         # their copies are shared by the States made in between (a State is never mutated)
         snap = self._snap
@@ -153,6 +152,28 @@ class Tracker:
         if picks is None:
             picks = self._snap_pick = dict(self._last_pick)
         return State(cfg, snap[0], snap[1], load, self._recent_for(consult, cfg), snap[2], picks)
+
+    def peek(self, consult: Consult) -> State:
+        """A partial state just before `consult`, for a quick look: no recent contacts (rule 4
+        cannot run on it), and the tracker's live maps, valid only until the next event is fed."""
+        return State(self._config, self._status, self._since, self.load_for(consult), (), self._conversion,
+                     self._last_pick)
+
+    def load_for(self, consult: Consult) -> Mapping[str, int]:
+        """The open sessions `consult` sees: the live map, or a copy without the buyer's own
+        open session (it ends at this consult: end = T is not open at T). Do not mutate."""
+        own = self._buyer_open.get(consult.buyer)
+        if not own:
+            return self._load
+        load = dict(self._load)  # every count is > 0
+        for cid in own:
+            agent = self._open[cid][1]
+            n = load[agent] - 1
+            if n > 0:
+                load[agent] = n
+            else:
+                del load[agent]
+        return load
 
     @property
     def config(self) -> Config | None:
@@ -175,7 +196,10 @@ class Tracker:
         return tuple(out)
 
     def _add_recent(self, ts: int, buyer: str, account: str) -> None:
-        self._recent.setdefault(buyer, deque()).append((ts, account))
+        q = self._recent.get(buyer)
+        if q is None:
+            q = self._recent[buyer] = deque()
+        q.append((ts, account))
         self._recent_order.append((ts, buyer))
 
     def _close(self, cid: str, keep_buyer: bool = False) -> None:

@@ -14,16 +14,12 @@ import json
 import sqlite3
 from typing import Iterator
 
-from shunt.engine.model import Config, Consult, LastPick, Routed, State
+from shunt.engine.model import Config, Consult, LastPick, Order, Routed, State
 from shunt.engine.tracker import MIN_HORIZON_HOURS, Tracker
 from shunt.store.derive import ensure_derived
 from shunt.store.lookups import (
-    CONSULT_COLS, HOUR_MS, _SEL_SQL, config_row, consult_from_row, shop_nick, status_at,
+    CONSULT_COLS, HOUR_MS, _SEL_SQL, config_row, shop_nick, status_at,
 )
-
-# kinds in the merge: non-consult events first at equal ts
-_CONFIG, _STATUS, _STATS, _END, _CONSULT = 0, 0, 0, 0, 1
-
 
 def _distinct(conn: sqlite3.Connection, sql: str, sid: int) -> list[str]:
     """Skip-scan of distinct values through an index: `sql` takes (sid, after)."""
@@ -75,52 +71,93 @@ def _seed(conn: sqlite3.Connection, tr: Tracker, sid: int, nick: str, start: int
         if isinstance(h, (int, float)) and h > hours:
             hours = float(h)
     lo = start - int(round(hours * HOUR_MS)) - 1
-    recent = conn.execute(
+    tr.seed(open_sessions=open_sessions, statuses=statuses, stats=stats, last_picks=picks,
+            recent=_recent_before(conn, sid, lo, start, end))
+
+
+def _recent_before(conn: sqlite3.Connection, sid: int, lo: int, start: int, end: int) -> list[tuple]:
+    """(ts, buyer, agent) of the routed consults in [lo, start) of the buyers who come in
+    [start, end). When there are fewer of them than consults in the span, all of them (the
+    other buyers' contacts are never asked for): one range scan instead of one probe per buyer."""
+    before = conn.execute("SELECT count(*) FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ?",
+                          (sid, lo, start)).fetchone()[0]
+    if not before:
+        return []
+    during = conn.execute("SELECT count(*) FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ?",
+                          (sid, start, end)).fetchone()[0]
+    if before <= during:
+        return conn.execute(
+            "SELECT ts, buyer, agent FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ? AND agent IS NOT NULL "
+            "ORDER BY ts, uid", (sid, lo, start)).fetchall()
+    return conn.execute(
         "SELECT ts, buyer, agent FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ? AND agent IS NOT NULL "
         "AND buyer IN (SELECT buyer FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ?) ORDER BY ts, uid",
         (sid, lo, start, sid, start, end)).fetchall()
-    tr.seed(open_sessions=open_sessions, statuses=statuses, stats=stats, last_picks=picks, recent=recent)
-
 
 def sweep(conn: sqlite3.Connection, shop_id: int, start_ms: int, end_ms: int,
-          tracker: Tracker | None = None) -> Iterator[tuple[Consult, Routed, State, str]]:
-    """Every consult with start <= ts < end, in cut order, with its State: (consult, routed, state, uid)."""
+          tracker: Tracker | None = None, states: bool = True
+          ) -> Iterator[tuple[Consult, Routed, State | None, str]]:
+    """Every consult with start <= ts < end, in cut order, with its State: (consult, routed, state, uid).
+
+    `states=False` yields None for the state: the caller asks its `tracker` (`state_for` or
+    `peek`) for the consults that need one, before taking the next item."""
     ensure_derived(conn)
     sid = shop_id
     nick = shop_nick(conn, sid)
     tr = tracker or Tracker()
     _seed(conn, tr, sid, nick, start_ms, end_ms)
     span = (sid, start_ms, end_ms)
+    others = _other_events(conn, span)  # (ts, uid, what, data) in cut order
+    nxt = next(others, None)
+    for row in conn.execute(f"SELECT {CONSULT_COLS}, end_ts, end_uid FROM consults "
+                            "WHERE shop_id = ? AND ts >= ? AND ts < ? ORDER BY ts, uid", span):
+        ts = row[1]
+        while nxt is not None and nxt[0] <= ts:  # every other event of a ms comes before its consults
+            _feed(tr, nick, nxt)
+            nxt = next(others, None)
+        c, routed = _consult(row)
+        uid = c.id
+        yield c, routed, (tr.state_for(c) if states else None), uid
+        if row[-1] == "" and row[-2] == ts:
+            # ended at or before its start (a session_end before the consult, maybe before
+            # the span): a zero-length session that loads no one
+            tr.session_end(ts, uid)
+        tr.consult(c, routed)
+
+
+def _other_events(conn: sqlite3.Connection, span: tuple[int, int, int]) -> Iterator[tuple]:
+    """The span's configs, statuses, stats and session_ends merged by (ts, uid)."""
     # Separate cursors need separate statements; sqlite3 allows many open cursors per connection.
-    configs = ((ts, 0, uid, "c", body) for uid, ts, body in conn.execute(
+    configs = ((ts, uid, "c", body) for uid, ts, body in conn.execute(
         "SELECT uid, ts, body FROM configs WHERE shop_id = ? AND ts >= ? AND ts < ? ORDER BY ts, uid", span))
-    statuses = ((ts, 0, uid, "s", (account, status)) for ts, uid, account, status in conn.execute(
+    statuses = ((ts, uid, "s", (account, status)) for ts, uid, account, status in conn.execute(
         "SELECT ts, uid, account, status FROM statuses WHERE shop_id = ? AND ts >= ? AND ts < ? ORDER BY ts, uid", span))
-    stats = ((ts, 0, uid, "r", (account, rate)) for ts, uid, account, rate in conn.cursor().execute(
+    stats = ((ts, uid, "r", (account, rate)) for ts, uid, account, rate in conn.cursor().execute(
         "SELECT ts, uid, account, conversion_rate FROM stats WHERE shop_id = ? AND ts >= ? AND ts < ? "
         "ORDER BY ts, uid", span))
     # Raw session_end events, before the consults of their ts; the Tracker closes a session
     # at the buyer's next consult on its own (docs/semantics.md, the streaming reading).
-    ends = ((ts, 0, uid, "e", consult) for ts, uid, consult in conn.cursor().execute(
+    ends = ((ts, uid, "e", consult) for ts, uid, consult in conn.cursor().execute(
         "SELECT ts, uid, consult FROM session_ends WHERE shop_id = ? AND ts >= ? AND ts < ? ORDER BY ts, uid", span))
-    consults = ((r[1], 1, r[0], "k", r) for r in conn.execute(
-        f"SELECT {CONSULT_COLS}, end_ts, end_uid FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ? "
-        "ORDER BY ts, uid", span))
-    for ts, _kind, uid, what, data in heapq.merge(configs, statuses, stats, ends, consults):
-        if what == "k":
-            c, routed, uid = consult_from_row(data[:-2])
-            state = tr.state_for(c)
-            yield c, routed, state, uid
-            if data[-1] == "" and data[-2] == ts:
-                # ended at or before its start (a session_end before the consult, maybe before
-                # the span): a zero-length session that loads no one
-                tr.session_end(ts, uid)
-            tr.consult(c, routed)
-        elif what == "s":
-            tr.status(ts, data[0], data[1])
-        elif what == "e":
-            tr.session_end(ts, data)
-        elif what == "r":
-            tr.stats(ts, data[0], data[1])
-        else:
-            tr.set_config(Config.from_body(nick, ts, json.loads(data)))
+    return heapq.merge(configs, statuses, stats, ends)
+
+
+def _feed(tr: Tracker, nick: str, event: tuple) -> None:
+    ts, _uid, what, data = event
+    if what == "e":
+        tr.session_end(ts, data)
+    elif what == "s":
+        tr.status(ts, data[0], data[1])
+    elif what == "r":
+        tr.stats(ts, data[0], data[1])
+    else:
+        tr.set_config(Config.from_body(nick, ts, json.loads(data)))
+
+
+def _consult(row: tuple) -> tuple[Consult, Routed]:
+    """A row of CONSULT_COLS (+ end_ts, end_uid) → (Consult, Routed): lookups.consult_from_row,
+    inlined for the sweep's hot loop (no slicing; no Order without an order state)."""
+    (uid, ts, buyer, source, item, order_id, order_state, carrier, packages, intent,
+     by, target, agent, grp, reason, _end_ts, _end_uid) = row
+    order = None if order_state is None else Order(order_id, order_state, carrier, packages)
+    return Consult(uid, ts, buyer, source, item, order, intent, by, target), Routed(agent, grp, reason)
