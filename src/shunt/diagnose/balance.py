@@ -23,7 +23,7 @@ from typing import Any
 from shunt import store, timeutil
 from shunt.diagnose.whatif import (
     ALL, BINDING, EXCLUSIVE, FACTORS, HOUR, RECENT, WEIGHTS, DecisionCache, FastTracker, Variants, buckets,
-    eligible, matched_by, online_ms, timelines,
+    eligible, online_ms, timelines,
 )
 from shunt.engine.eligibility import is_shop_account
 from shunt.engine.model import SELECTION_REASONS, Config
@@ -277,7 +277,7 @@ def balance(conn, sid: int, start: int, end: int, label: str, group: str | None 
             decs[m] = cache.decide(state, c, V.get(cfg, m), base, recent)
         d0 = decs[0]
         if a in idx:
-            by_reason[a][category(routed.reason, matched_by(d0))] += 1
+            by_reason[a][category(routed.reason, cache.match_step(cfg, c, d0))] += 1
         for M, tot in exp.items():
             for x, p in decs[M & act].odds.items():
                 tot[x] += p

@@ -8,8 +8,8 @@
 - `DecisionCache`: `engine.decide` memoised on a sufficient statistic of its inputs (the
   config, each listed agent's status / full / busy flags, loads when someone is busy, the
   consult's routing-relevant fields, the buyer's exclusive agent and in-window recent contacts).
-  Only the decision's rule, reason, winners, odds, groups and candidates' eligibility are read
-  from a cached decision: never its step texts, which name the consult first decided.
+  A cached decision is made without step texts (`explain=False`) and keeps only its eligible
+  candidates; `match_step` gives the group-matching step balance reads.
 - config variants, config bodies and merging, the period of a command, status timelines.
 """
 
@@ -21,7 +21,9 @@ import os
 from typing import Any, Callable, Iterable, Mapping
 
 from shunt import engine, timeutil
+from shunt.engine.context import Context
 from shunt.engine.eligibility import is_shop_account
+from shunt.engine.groups import match_groups
 from shunt.engine.model import Bind, Config, Consult, Decision, RecentContact, Routed, State
 from shunt.engine.recent import recent_in_window
 from shunt.engine.tracker import HOUR_MS, Tracker
@@ -56,17 +58,7 @@ class FastTracker(Tracker):
 
     def state_for(self, consult: Consult) -> State:
         cfg = self._config
-        load: Mapping[str, int] = self._load
-        own = self._buyer_open.get(consult.buyer)
-        if own:
-            load = dict(load)
-            for cid in own:
-                agent = self._open[cid][1]
-                n = load[agent] - 1
-                if n > 0:
-                    load[agent] = n
-                else:
-                    del load[agent]
+        load = self.load_for(consult)
         hours = 0.0
         if cfg is not None:
             hours = float(cfg.settings.recent_contact_hours or 0)
@@ -129,6 +121,7 @@ class DecisionCache:
         self.enabled = (os.environ.get("SHUNT_NO_DECISION_CACHE", "") in ("", "0")) if enabled is None else enabled
         self._infos: dict[int, _Info] = {}
         self._memo: dict[tuple, Decision] = {}
+        self._match: dict[tuple, str] = {}
         self.max_entries = max_entries
         self.hits = self.misses = 0
 
@@ -227,7 +220,8 @@ class DecisionCache:
         d = self._memo.get(k)
         if d is None:
             self.misses += 1
-            d = _slim(engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult))
+            d = _slim(engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult,
+                                    explain=False))
             if len(self._memo) >= self.max_entries:
                 self._memo.clear()
             self._memo[k] = d
@@ -236,15 +230,27 @@ class DecisionCache:
         return d
 
 
-_MATCH_RULES = ("R6a", "R6b", "R6c", "R6d", "R6e", "R6f")
+    def match_step(self, cfg: Config, consult: Consult, d: Decision) -> str | None:
+        """The group-matching step (R6a–R6f) that matched, if rule 6 ran for `d` (decided under
+        `cfg`). It depends on the config and the consult's routing fields only: found once per
+        such combination by the engine's own matching (with its step codes)."""
+        if d.rule not in ("R6", "R7", "R8") or not cfg.groups:
+            return None
+        self.info(cfg)  # holds cfg: its id stays unique while the memo has it
+        c = consult
+        key = (id(cfg), c.source, c.target, c.intent, c.item, c.order_state)
+        code = self._match.get(key)
+        if code is None:
+            ctx = Context(state=State(config=cfg), consult=c, explain=True)
+            match_groups(ctx)
+            code = self._match[key] = next(s.rule for s in ctx.steps if s.outcome == "match")
+        return code
 
 
 def _slim(d: Decision) -> Decision:
-    """What is kept of a cached decision: no step texts but the group-matching step (its code)."""
-    keep = tuple(dataclasses.replace(s, detail="", facts={}) for s in d.steps
-                 if s.rule in _MATCH_RULES and s.outcome == "match")
-    cands = tuple(dataclasses.replace(c, groups=()) for c in d.candidates)
-    return dataclasses.replace(d, steps=keep, candidates=cands)
+    """What is kept of a cached decision: its outcome, and only the eligible candidates."""
+    return Decision(d.replayable, d.reason, d.rule, d.agents, d.odds, d.groups, d.matched_groups,
+                    d.remaining_groups, tuple(c for c in d.candidates if c.eligible), ())
 
 
 def eligible(inf: _Info, state: State, account: str) -> tuple[bool, str | None]:
@@ -264,14 +270,6 @@ def eligible(inf: _Info, state: State, account: str) -> tuple[bool, str | None]:
     if conf.proxy:
         return False, "proxy"
     return True, None
-
-
-def matched_by(d: Decision) -> str | None:
-    """The group-matching step (R6a–R6f) that matched, if rule 6 ran."""
-    for s in d.steps:
-        if s.rule in ("R6a", "R6b", "R6c", "R6d", "R6e", "R6f") and s.outcome == "match":
-            return s.rule
-    return None
 
 
 # ---- configurations -----------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .eligibility import candidate, eligibility
+from .eligibility import listed_candidate, listed_eligibility
 from .model import Candidate, Config, Consult, State, Step
 
 
@@ -32,6 +32,7 @@ class Context:
     rotation: tuple[str, ...] = ()  # round robin's list: the remaining groups' members, in order
     explain: bool = True  # False: rules skip their step texts and facts (same outcome)
     _elig: dict = field(default_factory=dict, repr=False)  # account → eligibility(state, account)
+    _listing: Any = field(default=None, repr=False)  # account → AgentConf of the config (set at creation)
 
     @property
     def config(self) -> Config:
@@ -41,11 +42,15 @@ class Context:
     def step(self, rule: str, name: str, outcome: str, detail: str, **facts: Any) -> None:
         self.steps.append(Step(rule=rule, name=name, outcome=outcome, detail=detail, facts=facts))
 
+    def __post_init__(self) -> None:
+        cfg = self.state.config
+        self._listing = cfg.agent_index() if cfg is not None else {}  # account → AgentConf
+
     def eligibility(self, account: str) -> tuple[bool, str | None]:
         """eligibility(state, account), once per account per decision (the state does not change)."""
         r = self._elig.get(account)
         if r is None:
-            r = self._elig[account] = eligibility(self.state, account)
+            r = self._elig[account] = listed_eligibility(self._listing.get(account), self.state, account)
         return r
 
     def eligible(self, account: str) -> bool:
@@ -55,4 +60,6 @@ class Context:
         return self.eligibility(account)[1]
 
     def cand(self, account: str, groups: tuple[str, ...] = ()) -> Candidate:
-        return candidate(self.state, account, groups, self.eligibility(account))
+        """candidate(state, account, groups) with this decision's eligibility memo."""
+        return listed_candidate(self._listing.get(account), self.config.settings.busy_threshold, self.state, account,
+                                tuple(groups), self.eligibility(account))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Candidate, Config, State
+from .model import AgentConf, Candidate, Config, State
 
 
 def is_shop_account(shop: str, account: str | None) -> bool:
@@ -14,7 +14,12 @@ def eligibility(state: State, account: str, *, allow_proxy: bool = False) -> tup
     """(eligible, why_not). why_not, checked in this order: not_listed, routing_disabled, no_capacity,
     offline, suspended, at_capacity, proxy. `allow_proxy=True` is rule 8's view of a proxy account."""
     cfg = state.config
-    conf = cfg.agent(account) if cfg is not None else None
+    return listed_eligibility(cfg.agent(account) if cfg is not None else None, state, account, allow_proxy)
+
+
+def listed_eligibility(conf: AgentConf | None, state: State, account: str,
+                       allow_proxy: bool = False) -> tuple[bool, str | None]:
+    """`eligibility` with the account's listing `conf` (config.agent(account)) already looked up."""
     if conf is None:
         return False, "not_listed"
     if not conf.routing:
@@ -38,19 +43,25 @@ def candidate(state: State, account: str, groups: tuple[str, ...] = (),
     cfg: Config | None = state.config
     conf = cfg.agent(account) if cfg is not None else None
     threshold = cfg.settings.busy_threshold if cfg is not None else 4
+    return listed_candidate(conf, threshold, state, account, tuple(groups),
+                            elig if elig is not None else eligibility(state, account))
+
+
+def listed_candidate(conf: AgentConf | None, threshold: int, state: State, account: str,
+                     groups: tuple[str, ...], elig: tuple[bool, str | None]) -> Candidate:
+    """`candidate` with the listing, the busy threshold and the eligibility already known."""
     load = state.load.get(account, 0)
-    ok, why = elig if elig is not None else eligibility(state, account)
     return Candidate(
         account,
-        tuple(groups),
+        groups,
         state.status.get(account, "offline"),
         load,
         conf.max_sessions if conf else None,
         conf.weight if conf else 0.0,
         float(state.conversion.get(account, 0.0)),
         load > threshold,
-        ok,
-        why,
+        elig[0],
+        elig[1],
     )
 
 

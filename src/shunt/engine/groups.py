@@ -99,14 +99,6 @@ def match_groups(ctx: Context) -> tuple[tuple[GroupConf, ...], str]:
     return groups, basis
 
 
-def _members(groups) -> tuple[str, ...]:
-    out: dict[str, None] = {}
-    for g in groups:
-        for m in g.members:
-            out.setdefault(m, None)
-    return tuple(out)
-
-
 def r6_group_matching(ctx: Context) -> Result | None:
     """R6: match groups, drop those without an eligible member (none left → overflow), group robot."""
     cfg = ctx.config
@@ -147,12 +139,8 @@ def r6_group_matching(ctx: Context) -> Result | None:
                 ctx.step("R6", "overflow", "info", "No group has an eligible member.", groups=[])
     ctx.remaining = tuple(_ids(kept))
 
-    shown = kept or list(matched)
-    shown_ids = set(_ids(shown))
-    ctx.rotation = _members(kept)
-    ctx.candidates = tuple(
-        ctx.cand(m, tuple(g.id for g in cfg.groups if g.id in shown_ids and m in g.members)) for m in _members(shown)
-    )
+    ctx.rotation = tuple(m for m, _ids in cfg.members_of(tuple(kept)))
+    ctx.candidates = tuple(ctx.cand(m, ids) for m, ids in cfg.members_of(tuple(kept or matched)))
     return group_robot(ctx, matched[0] if matched else None)
 
 

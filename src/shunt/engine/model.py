@@ -77,18 +77,19 @@ class Exclusive:
     mode: str  # priority | 1v1
 
 
-# id(config) → (config, account → its first AgentConf): Config.agent without a scan. The entry
-# holds the config, so its id cannot be reused while cached; bounded (configs are few).
-_AGENT_INDEX: dict[int, tuple[Any, dict[str, Any]]] = {}
+# id(config) → (config, account → its first AgentConf, groups → their members with their
+# group ids): Config.agent and Config.members_of without a scan. The entry holds the config, so
+# its id cannot be reused while cached; bounded (configs are few).
+_AGENT_INDEX: dict[int, tuple[Any, dict[str, Any], dict[tuple, tuple]]] = {}
 
 
-def _index_agents(cfg: "Config") -> tuple[Any, dict[str, Any]]:
+def _index_agents(cfg: "Config") -> tuple[Any, dict[str, Any], dict[tuple, tuple]]:
     index: dict[str, Any] = {}
     for a in cfg.agents:
         index.setdefault(a.account, a)
     if len(_AGENT_INDEX) >= 256:
         _AGENT_INDEX.clear()
-    entry = _AGENT_INDEX[id(cfg)] = (cfg, index)
+    entry = _AGENT_INDEX[id(cfg)] = (cfg, index, {})
     return entry
 
 
@@ -108,6 +109,31 @@ class Config:
         if entry is None or entry[0] is not self:
             entry = _index_agents(self)
         return entry[1].get(account)
+
+    def agent_index(self) -> Mapping[str, AgentConf]:
+        """account → its first listing (what `agent` reads). Do not mutate."""
+        entry = _AGENT_INDEX.get(id(self))
+        if entry is None or entry[0] is not self:
+            entry = _index_agents(self)
+        return entry[1]
+
+    def members_of(self, groups: tuple["GroupConf", ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The members of `groups` (some of this config's groups), deduplicated in order, each with
+        the ids of the configured groups holding it whose id is among theirs, in config order."""
+        entry = _AGENT_INDEX.get(id(self))
+        if entry is None or entry[0] is not self:
+            entry = _index_agents(self)
+        key = tuple(map(id, groups))  # the config holds its groups: their ids stay unique
+        table = entry[2].get(key)
+        if table is None:
+            ids = {g.id for g in groups}
+            seen: dict[str, tuple[str, ...]] = {}
+            for g in groups:
+                for m in g.members:
+                    if m not in seen:
+                        seen[m] = tuple(h.id for h in self.groups if h.id in ids and m in h.members)
+            table = entry[2][key] = tuple(seen.items())
+        return table
 
     def group(self, group_id: str | None) -> GroupConf | None:
         for g in self.groups:
