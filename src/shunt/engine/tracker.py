@@ -62,6 +62,7 @@ class Tracker:
         # Snapshots handed to States, shared until the map changes (States never see later events)
         self._snap: tuple[dict, dict, dict] | None = None  # status, since, conversion
         self._snap_pick: dict[str, LastPick] | None = None
+        self._live: State | None = None  # peek's State over the live maps, while the config is the same
 
     # ---- events -------------------------------------------------------------------------
     def set_config(self, cfg: Config) -> None:
@@ -156,8 +157,14 @@ class Tracker:
     def peek(self, consult: Consult) -> State:
         """A partial state just before `consult`, for a quick look: no recent contacts (rule 4
         cannot run on it), and the tracker's live maps, valid only until the next event is fed."""
-        return State(self._config, self._status, self._since, self.load_for(consult), (), self._conversion,
-                     self._last_pick)
+        load = self.load_for(consult)
+        live = self._live
+        if load is not self._load:
+            return State(self._config, self._status, self._since, load, (), self._conversion, self._last_pick)
+        if live is None or live.config is not self._config:  # made again only when the config changes
+            live = self._live = State(self._config, self._status, self._since, load, (), self._conversion,
+                                      self._last_pick)
+        return live
 
     def load_for(self, consult: Consult) -> Mapping[str, int]:
         """The open sessions `consult` sees: the live map, or a copy without the buyer's own
