@@ -27,6 +27,8 @@ class Replay:
 
 @dataclass(frozen=True)
 class Node:
+    """One routing node (a consult) with what was recorded and its replay."""
+
     consult: Consult
     routed: Routed
     replay: Replay
@@ -34,6 +36,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Trace:
+    """Question 1: a buyer's nodes on one date, each replayed."""
+
     shop: str
     tz: str
     buyer: str
@@ -44,6 +48,8 @@ class Trace:
 
 @dataclass(frozen=True)
 class Cause:
+    """A reason an account did not receive (why-silent), or why an expected account did not get a message."""
+
     code: str
     message: str
     advice: str | None = None
@@ -55,6 +61,8 @@ class Cause:
 
 @dataclass(frozen=True)
 class Silent:
+    """Question 2: why an account receives no messages — its state and the window's consults replayed."""
+
     shop: str
     tz: str
     account: str
@@ -68,6 +76,8 @@ class Silent:
 
 @dataclass(frozen=True)
 class Received:
+    """Question 3: the node behind a buyer's message, replayed (or a carrier's invitation)."""
+
     shop: str
     tz: str
     buyer: str
