@@ -9,6 +9,7 @@ the span's session_end events, so its loads are exactly those of `lookups.state_
 
 from __future__ import annotations
 
+import gc
 import heapq
 import json
 import sqlite3
@@ -94,13 +95,29 @@ def _recent_before(conn: sqlite3.Connection, sid: int, lo: int, start: int, end:
         "AND buyer IN (SELECT buyer FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ?) ORDER BY ts, uid",
         (sid, lo, start, sid, start, end)).fetchall()
 
+
 def sweep(conn: sqlite3.Connection, shop_id: int, start_ms: int, end_ms: int,
           tracker: Tracker | None = None, states: bool = True
           ) -> Iterator[tuple[Consult, Routed, State | None, str]]:
     """Every consult with start <= ts < end, in cut order, with its State: (consult, routed, state, uid).
 
     `states=False` yields None for the state: the caller asks its `tracker` (`state_for` or
-    `peek`) for the consults that need one, before taking the next item."""
+    `peek`) for the consults that need one, before taking the next item.
+
+    The cyclic garbage collector is paused while the sweep runs (restored when it ends or is
+    closed): a sweep makes no reference cycles, and each collection would rescan the tracker's
+    ever larger maps (about a tenth of the time of a why-silent)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield from _sweep(conn, shop_id, start_ms, end_ms, tracker, states)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _sweep(conn: sqlite3.Connection, shop_id: int, start_ms: int, end_ms: int, tracker: Tracker | None,
+           states: bool) -> Iterator[tuple[Consult, Routed, State | None, str]]:
     ensure_derived(conn)
     sid = shop_id
     nick = shop_nick(conn, sid)
