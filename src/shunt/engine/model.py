@@ -23,6 +23,8 @@ DEFAULT_CARRIERS = ("ZTO", "STO", "YUNDA", "YTO")
 
 @dataclass(frozen=True, slots=True)
 class LogisticsSettings:
+    """The shop's logistics three-party settings (invitations of carriers' agents)."""
+
     enabled: bool = False
     hours: tuple[str, str] = ("09:00", "21:00")
     carriers: tuple[str, ...] = DEFAULT_CARRIERS
@@ -30,6 +32,8 @@ class LogisticsSettings:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """Shop-wide routing settings of a shop_config."""
+
     recent_contact_hours: float = 72
     robot_priority: str = "off"  # off | shop | group
     assistant: str | None = None
@@ -43,6 +47,8 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class AgentConf:
+    """One listed account of a shop_config: weight, reception limit, routing switch, proxy."""
+
     account: str
     weight: float = 1.0
     max_sessions: int | None = None  # None: no limit; 0: takes no session at all
@@ -52,6 +58,8 @@ class AgentConf:
 
 @dataclass(frozen=True, slots=True)
 class Bind:
+    """What a group is bound to: order states, items, intents (empty: unbound)."""
+
     order_states: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
     intents: tuple[str, ...] = ()
@@ -63,6 +71,8 @@ class Bind:
 
 @dataclass(frozen=True, slots=True)
 class GroupConf:
+    """A group of a shop_config: its members in order and its binding."""
+
     id: str
     name: str
     members: tuple[str, ...] = ()
@@ -72,6 +82,8 @@ class GroupConf:
 
 @dataclass(frozen=True, slots=True)
 class Exclusive:
+    """An exclusive (专属) buyer → agent entry of a shop_config."""
+
     buyer: str
     agent: str
     mode: str  # priority | 1v1
@@ -95,6 +107,8 @@ def _index_agents(cfg: "Config") -> tuple[Any, dict[str, Any], dict[tuple, tuple
 
 @dataclass(frozen=True, slots=True)
 class Config:
+    """A shop's routing configuration in force from `ts` (a shop_config event)."""
+
     shop: str
     ts: int
     timezone: str = "Asia/Shanghai"
@@ -205,6 +219,8 @@ class Config:
 
 @dataclass(frozen=True, slots=True)
 class Order:
+    """The order a consult carries: id, state, carrier, packages."""
+
     id: str | None = None
     state: str = "no_active_order"
     carrier: str | None = None
@@ -241,6 +257,8 @@ class Routed:
 
 @dataclass(frozen=True, slots=True)
 class RecentContact:
+    """An account the buyer was routed to (or contacted by) recently, and when."""
+
     account: str
     ts: int  # when this buyer was last routed to (or contacted by) the account
 
@@ -286,6 +304,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
+    """One row of rule 7's candidate table: an account's figures at the decision's moment."""
+
     account: str
     groups: tuple[str, ...]
     status: str
@@ -300,6 +320,8 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
+    """The engine's answer for one consult: reason, winners and their odds, group, steps."""
+
     replayable: bool
     reason: str | None = None
     rule: str | None = None  # code of the rule that decided

@@ -17,6 +17,8 @@ from .select import r7_select
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A routing rule of the registry: stable code, name, and the function that applies it."""
+
     code: str  # stable: R1..R8
     name: str
     fn: Callable[[Context], Result | None]
