@@ -44,7 +44,8 @@ class LineError(ValueError):
     """A rejected line; str(e) is the reason."""
 
 
-class _Event(msgspec.Struct, forbid_unknown_fields=True, tag_field="type", kw_only=True):
+# gc=False: decoded JSON cannot form reference cycles, and untracked Structs cost the collector nothing
+class _Event(msgspec.Struct, forbid_unknown_fields=True, tag_field="type", kw_only=True, gc=False):
     ts: Union[str, int]
     shop: NonEmpty
     id: Union[str, int, None] = None
@@ -69,14 +70,14 @@ class AgentStats(_Event, tag="agent_stats"):
     conversion_rate: float
 
 
-class Order(msgspec.Struct, forbid_unknown_fields=True):
+class Order(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     state: OrderState
     id: Union[str, int, None] = None
     carrier: Union[str, None] = None
     packages: Union[Count, None] = None
 
 
-class RoutedS(msgspec.Struct, forbid_unknown_fields=True):
+class RoutedS(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     reason: NonEmpty
     agent: Union[str, None] = None
     group: Union[str, None] = None
@@ -123,6 +124,7 @@ TABLE_OF = {
     "logistics": "logistics",
 }
 _NESTED = {"consult": {"order": Order, "routed": RoutedS}}
+_KIND = {cls: (TABLE_OF[typ], typ) for typ, cls in TYPES.items()}  # Struct class → (table, type)
 
 _fast = msgspec.json.Decoder(Union[tuple(TYPES.values())])  # type: ignore[arg-type]
 _to_dict = msgspec.json.Decoder()
@@ -242,27 +244,35 @@ class LineDecoder:
 
     def __init__(self, tz_for: Callable[[str], ZoneInfo]):
         self.tz_for = tz_for
-        self._ts_cache: dict[tuple, int] = {}
+        # time string → ms, one cache per zone (a log has one or a few): no key tuple per line
+        self._ts_caches: dict[ZoneInfo, dict[str, int]] = {}
+        self._ts_tz: ZoneInfo | None = None
+        self._ts_cache: dict[str, int] = {}
 
     def ts(self, value: Any, tz: ZoneInfo) -> int:
-        if type(value) is int:
-            key: Any = value
-        elif type(value) is not str:
-            raise LineError("`ts`: expected a string or an integer")
+        if type(value) is str:
+            if tz is not self._ts_tz:
+                self._ts_cache = self._ts_caches.setdefault(tz, {})
+                self._ts_tz = tz
+            ms = self._ts_cache.get(value)
+            if ms is not None:
+                return ms
+        elif type(value) is int:
+            if _MS_MIN <= value <= _MS_MAX:
+                return value
         else:
-            key = (value, tz)
-        ms = self._ts_cache.get(key)
-        if ms is None:
-            try:
-                ms = _fast_ts(value, tz)
-            except ValueError as exc:
-                text = str(exc)
-                if "ISO 8601" in text:
-                    raise LineError(f"`ts`: not an ISO 8601 time ({value!r})") from None
-                raise LineError(f"`ts`: {text}") from None
-            if len(self._ts_cache) > 20_000:
-                self._ts_cache.clear()
-            self._ts_cache[key] = ms
+            raise LineError("`ts`: expected a string or an integer")
+        try:
+            ms = _fast_ts(value, tz)
+        except ValueError as exc:
+            text = str(exc)
+            if "ISO 8601" in text:
+                raise LineError(f"`ts`: not an ISO 8601 time ({value!r})") from None
+            raise LineError(f"`ts`: {text}") from None
+        cache = self._ts_cache
+        if len(cache) > 20_000:
+            cache.clear()
+        cache[value] = ms
         return ms
 
     def decode(self, data: bytes | str) -> tuple[str, str, tuple]:
@@ -290,9 +300,10 @@ class LineDecoder:
         shop = e.shop
         ts = self.ts(e.ts, self.tz_for(shop))
         fields = _fields(e)
-        typ = e.__struct_config__.tag
-        uid = _s(e.id) if e.id is not None else _hash([typ, shop, ts, *fields, None])
-        return TABLE_OF[typ], shop, (ts, uid, *fields, None)
+        table, typ = _KIND[type(e)]
+        i = e.id
+        uid = (i if type(i) is str else str(i)) if i is not None else _hash([typ, shop, ts, *fields, None])
+        return table, shop, (ts, uid, *fields, None)
 
     def _config(self, e: ShopConfig, body: dict) -> tuple[str, str, tuple]:
         tzname = e.timezone

@@ -23,12 +23,14 @@ import sqlite3
 
 BIG = 9223372036854775807
 
-# 1. each consult's next consult of the same buyer (covering index scan, no table lookups)
+# 1. each consult's next consult of the same buyer (covering index scan, no table lookups), written
+# into temp._chg in rowid order: appends instead of a random B-tree insert per consult
 _NEXT = """
 INSERT INTO temp._chg(rid, ts, uid, new_end, new_uid)
 SELECT rowid, ts, uid, lead(ts) OVER w, lead(uid) OVER w
 FROM consults WHERE shop_id = :sid
 WINDOW w AS (PARTITION BY buyer ORDER BY ts, uid)
+ORDER BY rowid
 """
 # 2. the earliest session_end naming it (both sides walked in uid order)
 _SESSION_END = """

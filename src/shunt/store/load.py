@@ -9,6 +9,7 @@ transaction) and running it again completes it.
 from __future__ import annotations
 
 import codecs
+import gc
 import gzip
 import json
 import os
@@ -400,6 +401,10 @@ class Loader:
         src = _Source(path, encoding)
         decode, add, rejected = self.decoder.decode, self.add, rep.rejected
         lines = 0
+        # The rows of a batch are tuples of strings and numbers: no cycle for the collector to
+        # find, but its passes over the 10k live tuples cost ~10% of the decoding time.
+        gc_was = gc.isenabled()
+        gc.disable()
         try:
             for n, data in src.lines():
                 lines += 1
@@ -424,6 +429,8 @@ class Loader:
             if self.progress:
                 self.progress(src.total, src.total, name)
         finally:
+            if gc_was:
+                gc.enable()
             src.close()
         counts = {
             "loaded": {k: v - before[0].get(k, 0) for k, v in rep.loaded.items() if v - before[0].get(k, 0)},
