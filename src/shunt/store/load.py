@@ -9,7 +9,6 @@ transaction) and running it again completes it.
 from __future__ import annotations
 
 import codecs
-import gc
 import gzip
 import json
 import os
@@ -22,6 +21,7 @@ from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from shunt import errors
+from shunt.gcpause import paused_gc
 from shunt.store import derive, schema
 from shunt.store.db import open_db
 from shunt.store.decode import MAX_LINE, LineDecoder, LineError
@@ -401,37 +401,33 @@ class Loader:
         src = _Source(path, encoding)
         decode, add, rejected = self.decoder.decode, self.add, rep.rejected
         lines = 0
-        # The rows of a batch are tuples of strings and numbers: no cycle for the collector to
-        # find, but its passes over the 10k live tuples cost ~10% of the decoding time.
-        gc_was = gc.isenabled()
-        gc.disable()
-        try:
-            for n, data in src.lines():
-                lines += 1
-                if isinstance(data, LineError):
-                    rejected.append((name, n, str(data)))
-                    continue
-                try:
-                    table, shop, row = decode(data)
-                except LineError as exc:
-                    rejected.append((name, n, str(exc)))
-                    continue
-                add(table, shop, row)
-                if self.pending >= BATCH_LINES:
-                    self.flush()
-                    if self.progress:
-                        self.progress(src.done(), src.total, name)
-            self.flush()
-            self.drain()
-            rep.lines += lines
-            rep.bytes += src.total
-            rep.encodings[name] = src.encoding or "utf-8"
-            if self.progress:
-                self.progress(src.total, src.total, name)
-        finally:
-            if gc_was:
-                gc.enable()
-            src.close()
+        # the batches are tuples of strings and numbers: no reference cycle for the collector
+        with paused_gc():
+            try:
+                for n, data in src.lines():
+                    lines += 1
+                    if isinstance(data, LineError):
+                        rejected.append((name, n, str(data)))
+                        continue
+                    try:
+                        table, shop, row = decode(data)
+                    except LineError as exc:
+                        rejected.append((name, n, str(exc)))
+                        continue
+                    add(table, shop, row)
+                    if self.pending >= BATCH_LINES:
+                        self.flush()
+                        if self.progress:
+                            self.progress(src.done(), src.total, name)
+                self.flush()
+                self.drain()
+                rep.lines += lines
+                rep.bytes += src.total
+                rep.encodings[name] = src.encoding or "utf-8"
+                if self.progress:
+                    self.progress(src.total, src.total, name)
+            finally:
+                src.close()
         counts = {
             "loaded": {k: v - before[0].get(k, 0) for k, v in rep.loaded.items() if v - before[0].get(k, 0)},
             "duplicates": {k: v - before[1].get(k, 0) for k, v in rep.duplicates_by_type.items()

@@ -9,7 +9,6 @@ the span's session_end events, so its loads are exactly those of `lookups.state_
 
 from __future__ import annotations
 
-import gc
 import heapq
 import json
 import sqlite3
@@ -17,6 +16,7 @@ from typing import Iterator
 
 from shunt.engine.model import Config, Consult, LastPick, Order, Routed, State
 from shunt.engine.tracker import MIN_HORIZON_HOURS, Tracker
+from shunt.gcpause import paused_gc
 from shunt.store.derive import ensure_derived
 from shunt.store.lookups import (
     CONSULT_COLS, HOUR_MS, _SEL_SQL, config_row, shop_nick, status_at,
@@ -107,13 +107,8 @@ def sweep(conn: sqlite3.Connection, shop_id: int, start_ms: int, end_ms: int,
     The cyclic garbage collector is paused while the sweep runs (restored when it ends or is
     closed): a sweep makes no reference cycles, and each collection would rescan the tracker's
     ever larger maps (about a tenth of the time of a why-silent)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         yield from _sweep(conn, shop_id, start_ms, end_ms, tracker, states)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _sweep(conn: sqlite3.Connection, shop_id: int, start_ms: int, end_ms: int, tracker: Tracker | None,
