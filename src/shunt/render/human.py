@@ -63,7 +63,7 @@ def steps_table(r: Replay):
     t = Table(title="routing process 分流过程", title_justify="left")
     t.add_column("rule")
     t.add_column("outcome")
-    t.add_column("detail")
+    t.add_column("detail", overflow="fold")  # wrap whole words; never cut a fact to "…"
     for s in r.steps:
         style = {"decide": "bold green", "drop": "yellow", "fail": "red"}.get(s.outcome, "")
         t.add_row(safe(f"{s.rule} {s.name}"), safe(s.outcome, style), safe(s.detail))
