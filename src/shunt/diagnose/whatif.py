@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from shunt import engine, timeutil
 from shunt.engine.context import Context
-from shunt.engine.eligibility import is_shop_account
+from shunt.engine.eligibility import is_shop_account, listed_eligibility
 from shunt.engine.groups import match_groups
 from shunt.engine.model import Bind, Config, Consult, Decision, RecentContact, Routed, State
 from shunt.engine.recent import recent_in_window
@@ -258,22 +258,8 @@ def _slim(d: Decision) -> Decision:
 
 
 def eligible(inf: _Info, state: State, account: str) -> tuple[bool, str | None]:
-    """engine.eligibility through the cached per-config lookup (same order of checks)."""
-    conf = inf.conf.get(account)
-    if conf is None:
-        return False, "not_listed"
-    if not conf.routing:
-        return False, "routing_disabled"
-    if conf.max_sessions is not None and conf.max_sessions <= 0:
-        return False, "no_capacity"
-    st = state.status.get(account, "offline")
-    if st != "online":
-        return False, "suspended" if st == "suspended" else "offline"
-    if conf.max_sessions is not None and state.load.get(account, 0) >= conf.max_sessions:
-        return False, "at_capacity"
-    if conf.proxy:
-        return False, "proxy"
-    return True, None
+    """engine.eligibility through the cached per-config lookup."""
+    return listed_eligibility(inf.conf.get(account), state, account)
 
 
 # ---- configurations -----------------------------------------------------------------------
