@@ -54,7 +54,9 @@ class Tracker:
         self._load: dict[str, int] = {}
         self._pending_end = _Aged()  # session_end seen before its consult
         self._closed = _Aged()  # consults seen whose session is over (or never opened)
-        self._recent: dict[str, deque[tuple[int, str]]] = {}  # buyer → (ts, account), oldest first
+        # buyer → [(ts, account)], oldest first; a list, not a deque: most buyers hold one or two
+        # contacts, and an empty deque alone costs ~600 bytes (hundreds of MB over 72 h of 双11)
+        self._recent: dict[str, list[tuple[int, str]]] = {}
         self._recent_order: deque[tuple[int, str]] = deque()  # (ts, buyer), oldest first
         self._max_hours = MIN_HORIZON_HOURS
         self._next_prune: int | None = None
@@ -205,7 +207,7 @@ class Tracker:
     def _add_recent(self, ts: int, buyer: str, account: str) -> None:
         q = self._recent.get(buyer)
         if q is None:
-            q = self._recent[buyer] = deque()
+            q = self._recent[buyer] = []
         q.append((ts, account))
         self._recent_order.append((ts, buyer))
 
@@ -227,7 +229,7 @@ class Tracker:
         while order and order[0][0] < lo:
             _ts, buyer = order.popleft()
             q = self._recent[buyer]
-            q.popleft()
+            del q[0]
             if not q:
                 del self._recent[buyer]
         self._closed.prune(lo)
