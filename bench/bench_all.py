@@ -74,14 +74,13 @@ def row(size: str, what: str, value: str, baseline: str, ratio: str, goal: str, 
     print("  " + " | ".join(str(x) for x in ROWS[-1]), file=sys.stderr, flush=True)
 
 
-def generate(path: Path, consults: int, days: int, agents: int = 40, groups: int = 6) -> tuple[int, float]:
-    t0 = time.perf_counter()
-    run([SHUNT, "generate", "--consults", str(consults), "--days", str(days), "--agents", str(agents),
-         "--groups", str(groups), "--seed", "7", "-o", str(path)])
-    wall = time.perf_counter() - t0
+def generate(path: Path, consults: int, days: int, agents: int = 40, groups: int = 6) -> tuple[int, float, float]:
+    """→ (events written, wall seconds, peak RSS MB)."""
+    wall, rss = run([SHUNT, "generate", "--consults", str(consults), "--days", str(days), "--agents", str(agents),
+                     "--groups", str(groups), "--seed", "7", "-o", str(path)])
     with open(path, "rb") as f:
         n = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-    return n, wall
+    return n, wall, rss
 
 
 def busy_buyer(db: Path) -> tuple[str, str, str, str]:
@@ -106,12 +105,13 @@ def bench_size(n: int, label: str, work: Path, runs: int, skip_su: bool, floor: 
     log = work / f"events-{label}.jsonl"
     consults = max(1, round(n / EVENTS_PER_CONSULT))
     days = max(1, round(consults / CONSULTS_PER_DAY))
-    events, gen_s = generate(log, consults, days)
+    events, gen_s, gen_rss = generate(log, consults, days)
     size = log.stat().st_size
     print(f"[{label}] generated {events:,} events ({size / 1e6:.0f} MB, {days} day(s)) in {gen_s:.1f} s",
           file=sys.stderr, flush=True)
     row(label, "generate events/s", f"{events / gen_s:,.0f}", "", f"{gen_s:.0f} s", "10M in <= 150 s",
         (events / gen_s) >= 10_000_000 / 150)
+    row(label, "generate: peak RSS", f"{gen_rss:.0f} MB", "", "", "reported", None)
 
     db = work / f"shunt-{label}.db"
     wall, rss = run([SHUNT, "load", str(log), "--db", str(db)])
