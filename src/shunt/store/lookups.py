@@ -370,7 +370,7 @@ def nearest_accounts(conn: sqlite3.Connection, sid: int, name: str, n: int = 5) 
     return [a for a in out if a != name][:n]
 
 
-def account_known(conn: sqlite3.Connection, sid: int, account: str) -> bool:
+def account_exists(conn: sqlite3.Connection, sid: int, account: str) -> bool:
     if conn.execute("SELECT 1 FROM statuses WHERE shop_id = ? AND account = ? LIMIT 1", (sid, account)).fetchone():
         return True
     if conn.execute("SELECT 1 FROM load_steps WHERE shop_id = ? AND account = ? LIMIT 1", (sid, account)).fetchone():
@@ -381,15 +381,7 @@ def account_known(conn: sqlite3.Connection, sid: int, account: str) -> bool:
     return conn.execute("SELECT 1 FROM logistics WHERE shop_id = ? AND account = ? LIMIT 1", (sid, account)).fetchone() is not None
 
 
-def account_exists(conn: sqlite3.Connection, sid: int, account: str) -> bool:
-    return account_known(conn, sid, account)
-
-
 def buyer_exists(conn: sqlite3.Connection, sid: int, buyer: str) -> bool:
-    return buyer_known(conn, sid, buyer)
-
-
-def buyer_known(conn: sqlite3.Connection, sid: int, buyer: str) -> bool:
     return conn.execute("SELECT 1 FROM consults WHERE shop_id = ? AND buyer = ? LIMIT 1", (sid, buyer)).fetchone() is not None \
         or conn.execute("SELECT 1 FROM messages WHERE shop_id = ? AND buyer = ? LIMIT 1", (sid, buyer)).fetchone() is not None
 
