@@ -24,10 +24,12 @@ from shunt import errors
 from shunt.gcpause import paused_gc
 from shunt.store import derive, schema
 from shunt.store.db import open_db
-from shunt.store.decode import MAX_LINE, LineDecoder, LineError
+from shunt.store import decode as dc
+from shunt.store.decode import MAX_LINE, LineDecoder, LineError, decode_block
 from shunt.timeutil import DEFAULT_TZ, zone
 
 BATCH_LINES = 10_000
+CHUNK = 1 << 20  # bytes read at a time; at most MAX_LINE (see _Source.blocks)
 BULK_BYTES = 16 << 20  # drop secondary indexes for a load into empty tables bigger than this
 
 Progress = Callable[[int, int, str], None]
@@ -161,62 +163,121 @@ class _Source:
             self.stream.close()
         self.raw.close()
 
-    def lines(self) -> Iterator[tuple[int, object]]:
-        readline = self.stream.readline
-        limit = MAX_LINE + 1
-        n = 0
+    def convert(self, n: int, line: bytes) -> object:
+        """One line (without its newline) → bytes or str to decode, a LineError, or None (blank)."""
+        if not line or line.isspace():
+            return None
         enc = self.encoding
+        if enc == "utf-8" or line.isascii():
+            return line
+        if enc is None:  # decide on the first non-ASCII line
+            try:
+                line.decode("utf-8")
+                self.encoding = "utf-8"
+                return line
+            except UnicodeDecodeError:
+                try:
+                    text = line.decode("gb18030")
+                except UnicodeDecodeError:
+                    self.encoding = "utf-8"
+                    return LineError("invalid UTF-8 bytes (and not GB18030 either)")
+                self.encoding = "gb18030"
+                return text
+        try:
+            return line.decode(enc)
+        except UnicodeDecodeError:
+            return LineError(f"invalid {enc.upper()} bytes")
+        except LookupError:
+            self.stopped = True
+            return LineError(f"unknown encoding {enc!r}")
+
+    def blocks(self) -> Iterator[tuple[int, object, bool]]:
+        """The file as (number of the first line, lines, fast) blocks, read a chunk at a time.
+
+        `lines` is a list of the lines' bytes without their newline (`convert` each, unless
+        `fast`: then they are all UTF-8 or ASCII bytes for the decoder as they are), or a
+        LineError for one line (too long, unreadable data, UTF-16). Line numbers and errors
+        are those of reading the file line by line."""
+        read = self.stream.read1 if self.gz else self.stream.read
+        self.stopped = False
+        n = 0
+        carry = b""
+        first = True
         try:
             while True:
-                line = readline(limit)
-                if not line:
-                    return
-                n += 1
-                if n == 1:
-                    if line.startswith(b"\xef\xbb\xbf"):
-                        line = line[3:]
-                        if enc is None:
-                            enc = self.encoding = "utf-8"
-                    elif line.startswith((b"\xff\xfe", b"\xfe\xff")) and self.forced is None:
-                        yield n, LineError("UTF-16 text: not supported; save the export as UTF-8")
-                        return
-                if len(line) >= limit and not line.endswith(b"\n"):
-                    while True:  # skip the rest of the line without holding it
-                        chunk = readline(limit)
-                        if not chunk or chunk.endswith(b"\n"):
+                chunk = read(CHUNK)
+                if not chunk:
+                    break
+                if first:
+                    first = False
+                    while len(chunk) < 3:  # room for a BOM
+                        more = read(CHUNK)
+                        if not more:
                             break
-                    yield n, LineError("line longer than 1 MiB")
-                    continue
-                if line.isspace():
-                    continue
-                if enc == "utf-8" or line.isascii():
-                    yield n, line
-                    continue
-                if enc is None:  # decide on the first non-ASCII line
-                    try:
-                        line.decode("utf-8")
-                        enc = self.encoding = "utf-8"
-                        yield n, line
+                        chunk += more
+                    if chunk.startswith(b"\xef\xbb\xbf"):  # (not part of the first line's 1 MiB)
+                        chunk = chunk[3:]
+                        if self.encoding is None:
+                            self.encoding = "utf-8"
+                    elif chunk.startswith((b"\xff\xfe", b"\xfe\xff")) and self.forced is None:
+                        yield 1, LineError("UTF-16 text: not supported; save the export as UTF-8"), False
+                        return
+                    if not chunk:
                         continue
-                    except UnicodeDecodeError:
-                        try:
-                            text = line.decode("gb18030")
-                        except UnicodeDecodeError:
-                            enc = self.encoding = "utf-8"
-                            yield n, LineError("invalid UTF-8 bytes (and not GB18030 either)")
-                            continue
-                        enc = self.encoding = "gb18030"
-                        yield n, text
+                data = carry + chunk if carry else chunk
+                last = data.rfind(b"\n")
+                if last < 0:
+                    if len(data) > MAX_LINE:  # skip the rest of the line without holding it
+                        n += 1
+                        yield n, LineError("line longer than 1 MiB"), False
+                        while True:
+                            chunk = read(CHUNK)
+                            if not chunk:
+                                return
+                            cut = chunk.find(b"\n")
+                            if cut >= 0:
+                                break
+                        data = chunk[cut + 1:]  # the lines after it
+                        last = data.rfind(b"\n")
+                    if last < 0:
+                        carry = data
                         continue
-                try:
-                    yield n, line.decode(enc)
-                except UnicodeDecodeError:
-                    yield n, LineError(f"invalid {enc.upper()} bytes")
-                except LookupError:
-                    yield n, LineError(f"unknown encoding {enc!r}")
-                    return
+                carry = data[last + 1:]
+                lines = data[:last].split(b"\n")
+                # a chunk holds at most MAX_LINE bytes: only a line begun in `carry` can be too long
+                if len(lines[0]) > MAX_LINE:
+                    n += 1
+                    yield n, LineError("line longer than 1 MiB"), False
+                    del lines[0]
+                if lines:
+                    enc = self.encoding
+                    yield n + 1, lines, enc == "utf-8" or (enc is None and data.isascii())
+                    n += len(lines)
+                    if self.stopped:
+                        return
+            if carry:  # the last line, without a newline
+                n += 1
+                if len(carry) > MAX_LINE:
+                    yield n, LineError("line longer than 1 MiB"), False
+                else:
+                    enc = self.encoding
+                    yield n, [carry], enc == "utf-8" or (enc is None and carry.isascii())
         except (OSError, EOFError, zlib.error) as exc:
-            yield n + 1, LineError(f"unreadable {'gzip ' if self.gz else ''}data: {exc}")
+            yield n + 1, LineError(f"unreadable {'gzip ' if self.gz else ''}data: {exc}"), False
+
+    def lines(self) -> Iterator[tuple[int, object]]:
+        """Lines as (line number, bytes-or-str or LineError); blank lines are left out."""
+        convert = self.convert
+        for n0, lines, fast in self.blocks():
+            if isinstance(lines, LineError):
+                yield n0, lines
+                continue
+            for i, line in enumerate(lines):
+                data = line if fast and line and not line.isspace() else convert(n0 + i, line)
+                if data is not None:
+                    yield n0 + i, data
+                if self.stopped:
+                    return
 
 
 class Loader:
@@ -384,6 +445,127 @@ class Loader:
             src.close()
         return bad
 
+    def _line(self, name: str, n: int, data: bytes | str) -> None:
+        """One line the long way: LineDecoder.decode, then add (or report it)."""
+        try:
+            table, shop, row = self.decoder.decode(data)
+        except LineError as exc:
+            self.report.rejected.append((name, n, str(exc)))
+            return
+        self.add(table, shop, row)
+
+    def _slow_lines(self, src: _Source, name: str, n0: int, lines: list[bytes]) -> int:
+        """Lines that need converting (GB18030, or the encoding not decided yet). → non-blank lines."""
+        count = 0
+        for i, line in enumerate(lines):
+            data = src.convert(n0 + i, line)
+            if data is None:
+                continue
+            count += 1
+            if isinstance(data, LineError):
+                self.report.rejected.append((name, n0 + i, str(data)))
+            else:
+                self._line(name, n0 + i, data)
+            if src.stopped:
+                break
+        return count
+
+    def _fast_lines(self, name: str, n0: int, lines: list[bytes]) -> int:
+        """UTF-8 lines: decoded in one call (decode.decode_block), each event made into its row
+        here — what LineDecoder.decode and add do, without a call per line. → non-blank lines."""
+        objs = decode_block(lines)
+        dec = self.decoder
+        rows = self.rows
+        msgs, cons, ends = rows["messages"].append, rows["consults"].append, rows["session_ends"].append
+        shop_ids, consult_min = self.shop_ids, self.consult_min
+        rejected = self.report.rejected
+        Message, Consult, SessionEnd = dc.Message, dc.ConsultE, dc.SessionEnd
+        h, s_, ms_min, ms_max = dc._hash, dc._s, dc._MS_MIN, dc._MS_MAX
+        ctx: dict[str, tuple] = {}  # shop → (shop id or None, zone, its time cache)
+        last = None
+        sid = tz = cache = None
+        added = blank = 0
+        n = n0 - 1
+        for e in objs:
+            n += 1
+            t = type(e)
+            if t is bool:
+                blank += 1
+                continue
+            if e is None or t is dc.ShopConfig:
+                self._line(name, n, lines[n - n0])  # (add counts it in self.pending)
+                ctx.clear()  # a shop_config may change the zone of the lines after it
+                last = None
+                continue
+            try:
+                shop = e.shop
+                if shop != last:
+                    c = ctx.get(shop)
+                    if c is None:
+                        z = self.tz_for(shop)
+                        c = ctx[shop] = (shop_ids.get(shop), z, dec.cache_for(z))
+                    sid, tz, cache = c
+                    last = shop
+                v = e.ts
+                if type(v) is str:
+                    ts = cache.get(v)
+                    if ts is None:
+                        ts = dec.ts(v, tz)
+                elif type(v) is int and ms_min <= v <= ms_max:
+                    ts = v
+                else:
+                    ts = dec.ts(v, tz)
+                if t is not Message and t is not Consult and t is not SessionEnd:
+                    fields = dc._fields(e)  # the rarer types, as LineDecoder.decode does (may refuse)
+                if sid is None:  # a new shop: made once its first event is known to be good
+                    sid = self.shop_id(shop)
+                    ctx[shop] = (sid, tz, cache)
+                i = e.id
+                if t is Message:
+                    b, snd, acc, con = e.buyer, e.sender, e.account, e.consult
+                    if i is None:
+                        i = h(["message", shop, ts, b, snd, acc, con, None])
+                    elif type(i) is not str:
+                        i = str(i)
+                    msgs((sid, ts, i, b, snd, acc, con, None))
+                elif t is Consult:
+                    o, r = e.order, e.routed
+                    if o is None:
+                        row = (e.buyer, e.source, s_(e.item), None, None, None, None, e.intent, e.by, e.target,
+                               r.agent, r.group, r.reason)
+                    else:
+                        row = (e.buyer, e.source, s_(e.item), s_(o.id), o.state, o.carrier, o.packages, e.intent,
+                               e.by, e.target, r.agent, r.group, r.reason)
+                    if i is None:
+                        i = h(["consult", shop, ts, *row, None])
+                    elif type(i) is not str:
+                        i = str(i)
+                    cons((sid, ts, i, *row, None))
+                    m = consult_min.get(sid)
+                    if m is None or ts < m:
+                        consult_min[sid] = ts
+                elif t is SessionEnd:
+                    con = e.consult
+                    if i is None:
+                        i = h(["session_end", shop, ts, con, None])
+                    elif type(i) is not str:
+                        i = str(i)
+                    ends((sid, ts, i, con, None))
+                    self.end_shops.add(sid)
+                else:
+                    table, typ = dc._KIND[t]
+                    if i is None:
+                        i = h([typ, shop, ts, *fields, None])
+                    elif type(i) is not str:
+                        i = str(i)
+                    rows[table].append((sid, ts, i, *fields, None))
+            except LineError as exc:
+                rejected.append((name, n, str(exc)))
+                continue
+            added += 1
+        self.pending += added
+        return len(objs) - blank
+
     def load_file(self, path: Path, encoding: str | None = None, strict: bool = False) -> None:
         rep = self.report
         name = str(path)
@@ -399,26 +581,31 @@ class Loader:
         load_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
         before = dict(rep.loaded), dict(rep.duplicates_by_type), len(rep.rejected)
         src = _Source(path, encoding)
-        decode, add, rejected = self.decoder.decode, self.add, rep.rejected
+        rejected = rep.rejected
         lines = 0
         # the batches are tuples of strings and numbers: no reference cycle for the collector
         with paused_gc():
             try:
-                for n, data in src.lines():
-                    lines += 1
-                    if isinstance(data, LineError):
-                        rejected.append((name, n, str(data)))
+                for n0, block, fast in src.blocks():
+                    if type(block) is not list:
+                        lines += 1
+                        rejected.append((name, n0, str(block)))
                         continue
-                    try:
-                        table, shop, row = decode(data)
-                    except LineError as exc:
-                        rejected.append((name, n, str(exc)))
-                        continue
-                    add(table, shop, row)
-                    if self.pending >= BATCH_LINES:
-                        self.flush()
-                        if self.progress:
-                            self.progress(src.done(), src.total, name)
+                    i, end = 0, len(block)
+                    while i < end:  # pieces that fill the batch to BATCH_LINES events
+                        k = max(BATCH_LINES - self.pending, 1)
+                        part = block if (i == 0 and k >= end) else block[i:i + k]
+                        if fast:
+                            lines += self._fast_lines(name, n0 + i, part)
+                        else:
+                            lines += self._slow_lines(src, name, n0 + i, part)
+                        i += k
+                        if self.pending >= BATCH_LINES:
+                            self.flush()
+                            if self.progress:
+                                self.progress(src.done(), src.total, name)
+                    if src.stopped:
+                        break
                 self.flush()
                 self.drain()
                 rep.lines += lines
