@@ -251,11 +251,12 @@ def balance(conn, sid: int, start: int, end: int, label: str, group: str | None 
         inf = cache.info(cfg)
         src = c.source
         recent = cache.recent_key(state, c) if inf.hours > 0 and src != "transfer_to_group" else ()
+        first = cache.first_recent(state, recent, cfg) if recent else None  # rule 4's pick
         act = 0
         direct = src == "qianniu_initiated" or (
             src == "transfer_to_agent" and c.target is not None and state.status.get(c.target) == "online")
         if not direct:
-            if recent and any(eligible(inf, state, r)[0] for r in recent):
+            if first is not None:
                 act |= RECENT
             if c.buyer in inf.exclusive:
                 act |= EXCLUSIVE
@@ -274,7 +275,7 @@ def balance(conn, sid: int, start: int, end: int, label: str, group: str | None 
         decs = {}
         base = cache.base(state, c, cfg)
         for m in _submasks(act):
-            decs[m] = cache.decide(state, c, V.get(cfg, m), base, recent)
+            decs[m] = cache.decide(state, c, V.get(cfg, m), base, first=first)
         d0 = decs[0]
         if a in idx:
             by_reason[a][category(routed.reason, cache.match_step(cfg, c, d0))] += 1

@@ -5,9 +5,9 @@
   substitutes the changed configuration) and an `override` of the recorded decision fed back
   (simulate feeds its own picks, so loads and recent contacts follow the simulated assignment).
   It is driven by `store.sweep(..., tracker=...)`, so seeding and the event order are the store's.
-- `DecisionCache`: `engine.decide` memoised on a sufficient statistic of its inputs (the
-  config, each listed agent's status / full / busy flags, loads when someone is busy, the
-  consult's routing-relevant fields, the buyer's exclusive agent and in-window recent contacts).
+- `DecisionCache`: `engine.decide` memoised on what the decision depends on, in the engine's
+  rule order (docs/balance.md, Speed): rules 1–5's few inputs; past them, which accounts are
+  eligible and the groups matched; where rule 7 chose among several, what its strategy read.
   A cached decision is made without step texts (`explain=False`) and keeps only its eligible
   candidates; `match_step` gives the group-matching step balance reads.
 - config variants, config bodies and merging, the period of a command, status timelines.
@@ -31,6 +31,7 @@ from shunt.errors import UsageError
 
 HOUR = 3_600_000
 DAY = 24 * HOUR
+_UNSET: Any = object()  # "not given" (None is a value)
 
 
 # ---- a tracker for replays ----------------------------------------------------------------
@@ -92,13 +93,16 @@ class FastTracker(Tracker):
 # ---- the decision cache -------------------------------------------------------------------
 
 class _Info:
-    __slots__ = ("cfg", "agents", "conf", "threshold", "strategy", "items", "intents", "states", "exclusive",
+    __slots__ = ("cfg", "agents", "conf", "live", "threshold", "strategy", "items", "intents", "states", "exclusive",
                  "assistant", "hours", "groups", "round_robin")
 
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg  # keeps the object alive: ids stay unique
         self.agents = tuple((a.account, a.max_sessions) for a in cfg.agents)
         self.conf = {a.account: a for a in reversed(cfg.agents)}  # first listing wins, as Config.agent
+        # the listed accounts that can ever be eligible (routing on, capacity not 0), once each
+        self.live = tuple((acc, a.max_sessions) for acc, a in reversed(list(self.conf.items()))
+                          if a.routing and (a.max_sessions is None or a.max_sessions > 0))
         s = cfg.settings
         self.threshold = s.busy_threshold
         self.strategy = s.strategy
@@ -125,6 +129,7 @@ class DecisionCache:
         self._infos: dict[int, _Info] = {}
         self._memo: dict[tuple, Decision] = {}
         self._match: dict[tuple, str] = {}
+        self._groups: dict[tuple, tuple[str, ...]] = {}  # (config, matching fields) → matched group ids
         self.max_entries = max_entries
         self.hits = self.misses = 0
 
@@ -138,101 +143,148 @@ class DecisionCache:
         """The buyer's in-window recent contacts (as rule 4 sees them), most recent first."""
         return tuple(rc.account for rc in recent_in_window(state, consult))
 
-    def base(self, state: State, consult: Consult, cfg: Config | None = None) -> tuple | None:
-        """Everything `decide` reads apart from the config itself and the recent contacts; None:
-        do not cache. Every variant of `cfg` (same agents in the same order) shares it."""
+    def base(self, state: State, consult: Consult, cfg: Config | None = None) -> list | None:
+        """The keys of `consult`'s decision apart from the config itself and rule 4's pick, shared
+        by every variant of `cfg` (same agents in the same order); None: do not cache.
+        [rules 1–5's inputs, rules 6–8's inputs (made when first needed), `cfg`'s lookups]."""
         cfg = cfg or state.config
         if cfg is None:
             return None
         inf = self.info(cfg)
+        status = state.status
+        c = consult
+        src = c.source
+        by = c.by if src == "qianniu_initiated" else None
+        target = tstat = None
+        if src == "transfer_to_agent" and c.target:
+            target = c.target
+            tstat = status.get(target, "offline") == "online"
+        ex = inf.exclusive.get(c.buyer)
+        exk = None
+        if ex is not None:
+            exk = (ex.agent, ex.mode, ex.mode == "1v1" or eligible(inf, state, ex.agent)[0])
+        asst = status.get(inf.assistant, "offline") == "online" if inf.assistant else None
+        return [(src, by, target, tstat, exk, asst), None, inf]  # [1]: _late's, when first needed
+
+    def _late(self, state: State, consult: Consult, inf: "_Info") -> tuple:
+        """What rules 6–8 read: which listed accounts that may take consults are online and not
+        full (their eligibility), and the consult's group-matching fields (those that can match a
+        binding of `inf`'s config, or of a variant with fewer bindings)."""
         status, load = state.status, state.load
-        reception = inf.strategy not in ("conversion_rate", "round_robin")
         flags = []
-        busy = False
-        live = []
-        if reception:
-            thr = inf.threshold
-            for acc, mx in inf.agents:
-                n = load.get(acc, 0)
-                st = status.get(acc, "offline")
-                full = mx is not None and n >= mx
-                if st == "online" and not full:  # only candidates' busy-ness and loads can matter
-                    b = n > thr
-                    busy = busy or b
-                    live.append(n)
-                    flags.append(b)
-                else:
-                    live.append(None)
-                    flags.append((st, True) if full else st)  # no tuple per agent: keys stay small
-        else:
-            for acc, mx in inf.agents:
-                st = status.get(acc, "offline")
-                flags.append((st, True) if mx is not None and load.get(acc, 0) >= mx else st)
-        ranks = None
-        if busy:  # the least loaded win: only the order of the loads matters
-            levels = sorted({n for n in live if n is not None})
-            pos = {v: i for i, v in enumerate(levels)}
-            ranks = tuple(None if n is None else pos[n] for n in live)
-        conv = None if inf.strategy != "conversion_rate" else tuple(state.conversion.get(acc, 0.0) for acc, _ in inf.agents)
+        for acc, mx in inf.live:
+            flags.append(status.get(acc) == "online" and (mx is None or load.get(acc, 0) < mx))
         c = consult
         src = c.source
         item = c.item if c.item is not None and str(c.item) in inf.items else None
         intent = c.intent if src == "bot_transfer" and c.intent in inf.intents else None
         ostate = c.order_state if c.order_state in inf.states else None
-        by = c.by if src == "qianniu_initiated" else None
-        target = tstat = None
-        if src == "transfer_to_agent":
-            target = c.target
-            tstat = status.get(target, "offline") if target else None
-        elif src == "transfer_to_group":
-            target = c.target if c.target in inf.groups else None
-        ex = inf.exclusive.get(c.buyer)
-        exk = (ex.agent, ex.mode, status.get(ex.agent, "offline")) if ex is not None else None
-        asst = status.get(inf.assistant, "offline") if inf.assistant else None
-        rr = None
-        if inf.round_robin:  # the pointer: the most recent pick among the remaining groups
-            picks = state.last_pick
-            rr = tuple((g, p.account) for g, p in sorted(
-                ((g, p) for g, p in picks.items() if g in inf.groups), key=lambda gp: (gp[1].ts, gp[1].consult)))
-        return (tuple(flags), ranks, conv, src, item, intent, ostate, by, target, tstat, exk, asst, rr)
+        gtarget = c.target if src == "transfer_to_group" and c.target in inf.groups else None
+        return tuple(flags), (src, item, intent, ostate, gtarget)
 
-    def decide(self, state: State, consult: Consult, cfg: Config | None = None, base: tuple | None = None,
-               recent: tuple[str, ...] | None = None) -> Decision:
+    def first_recent(self, state: State, recent: tuple[str, ...], cfg: Config | None = None) -> str | None:
+        """Rule 4's pick among the in-window recent contacts: the first eligible one (nothing else
+        about them matters)."""
+        inf = self.info(cfg or state.config)
+        for r in recent:
+            if eligible(inf, state, r)[0]:
+                return r
+        return None
+
+    def decide(self, state: State, consult: Consult, cfg: Config | None = None, base: list | None = None,
+               recent: tuple[str, ...] | None = None, first: Any = _UNSET) -> Decision:
         """decide() against `state` with its config replaced by `cfg` (a variant: same agents, same
-        order). `base` and `recent` may be passed in when already computed for this consult."""
+        order). `base` (of `cfg` or of the config it is a variant of), `recent` (or rule 4's
+        `first` eligible recent contact) may be passed in when already computed for this consult.
+
+        Looked up in stages, in the engine's rule order: rules 1–5 read only the consult's
+        source / by / transfer target, the target's status, the buyer's exclusive agent, rule 4's
+        pick and the assistant's status, so a decision made there is keyed on those; a decision
+        that went past rule 5 is keyed on what rules 6–8 read; one where rule 7 chose among
+        several candidates also on what its strategy read (`_Choice`)."""
         cfg = cfg or state.config
         if cfg is None or not self.enabled:
             return engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult)
         if base is None:
             base = self.base(state, consult, cfg)
-        if base is None:
-            self.misses += 1
-            return engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult)
+            if base is None:
+                self.misses += 1
+                return engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult)
         inf = self.info(cfg)
-        if inf.hours > 0 and consult.source != "transfer_to_group":
+        if inf.hours <= 0 or consult.source == "transfer_to_group":
+            first = None
+        elif first is _UNSET:
             if recent is None:
                 recent = self.recent_key(state if cfg is state.config else dataclasses.replace(state, config=cfg),
                                          consult)
-        else:
-            recent = ()
-        first = None  # rule 4 takes the first eligible recent contact: nothing else about them matters
-        for r in recent:
-            if eligible(inf, state, r)[0]:
-                first = r
-                break
-        k = (id(cfg), base, first)
-        d = self._memo.get(k)
-        if d is None:
-            self.misses += 1
-            d = _slim(engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult,
-                                    explain=False))
-            if len(self._memo) >= self.max_entries:
-                self._memo.clear()
-            self._memo[k] = d
-        else:
+            first = self.first_recent(state, recent, cfg)
+        memo = self._memo
+        cid = id(cfg)
+        k = (cid, base[0], first)
+        d = memo.get(k)
+        if d is None:  # rules 1–5 not seen with these inputs: the engine decides
+            d = self._run(state, consult, cfg)
+            if len(memo) >= self.max_entries:
+                memo.clear()
+            if d.rule in _EARLY:
+                memo[k] = d
+            else:
+                memo[k] = _LATE
+                self._keep(self._late_key(cid, base, state, consult, cfg), d, inf, state)
+            return d
+        if d is not _LATE:
             self.hits += 1
+            return d
+        k2 = self._late_key(cid, base, state, consult, cfg)
+        d = memo.get(k2)
+        if d is None:
+            d = self._run(state, consult, cfg)
+            self._keep(k2, d, inf, state)
+            return d
+        if d.__class__ is _Choice:
+            dk = d.key(state)
+            dd = d.by.get(dk)
+            if dd is None:
+                dd = d.by[dk] = self._run(state, consult, cfg)
+                return dd
+            d = dd
+        self.hits += 1
         return d
 
+    def _late_key(self, cid: int, base: list, state: State, consult: Consult, cfg: Config) -> tuple:
+        """Rules 6–8's key: the eligibility flags, the groups matched (6a–f: they depend on the
+        config and the consult's matching fields only), whether the assistant may take it by
+        group robot priority (source not bot_transfer, assistant online)."""
+        late = base[1]
+        if late is None:
+            late = base[1] = self._late(state, consult, base[2])
+        mk = (cid, late[1])
+        matched = self._groups.get(mk)
+        if matched is None:
+            if cfg.groups:
+                found, _basis = match_groups(Context(state=State(config=cfg), consult=consult, explain=False))
+                matched = self._groups[mk] = tuple(g.id for g in found)
+            else:
+                matched = self._groups[mk] = ()
+        return (cid, late[0], matched, late[1][0] == "bot_transfer", base[0][5])
+
+    def _keep(self, k2: tuple, d: Decision, inf: "_Info", state: State) -> None:
+        """Remember a decision that went past rule 5 under its rules 6–8 key."""
+        memo = self._memo
+        if len(memo) >= self.max_entries:
+            memo.clear()
+        if d.rule == "R7" and d.reason in _CHOOSING:  # rule 7 chose among several: keyed on what it read
+            sel = memo.get(k2)
+            if sel.__class__ is not _Choice:
+                sel = memo[k2] = _Choice(inf, d)
+            sel.by[sel.key(state)] = d
+        elif k2 not in memo:
+            memo[k2] = d
+
+    def _run(self, state: State, consult: Consult, cfg: Config) -> Decision:
+        self.misses += 1
+        return _slim(engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult,
+                                   explain=False))
 
     def match_step(self, cfg: Config, consult: Consult, d: Decision) -> str | None:
         """The group-matching step (R6a–R6f) that matched, if rule 6 ran for `d` (decided under
@@ -249,6 +301,49 @@ class DecisionCache:
             match_groups(ctx)
             code = self._match[key] = next(s.rule for s in ctx.steps if s.outcome == "match")
         return code
+
+
+_CHOOSING = ("reception_rate", "conversion_rate", "round_robin")
+_EARLY = ("R1", "R2", "R3", "R4", "R5")
+_LATE: Any = object()  # memo: rules 1-5 passed with these inputs (look further)
+
+
+class _Choice:
+    """A cached decision in which rule 7 chose among several eligible candidates (the `pool`):
+    the outcome then also depends on what the strategy reads, and only on that —
+    reception rate: whether a pool member is busy and, if so, which pool members have the least
+    load; conversion rate: which pool members have the highest rate; round robin: the account of
+    the most recent pick among the remaining groups. `by`: that key → the decision."""
+
+    __slots__ = ("pool", "strategy", "threshold", "remaining", "by")
+
+    def __init__(self, inf: "_Info", d: Decision) -> None:
+        self.pool = tuple(c.account for c in d.candidates if c.eligible)
+        self.strategy = inf.strategy
+        self.threshold = inf.threshold
+        self.remaining = d.remaining_groups
+        self.by: dict[Any, Decision] = {}
+
+    def key(self, state: State) -> Any:
+        if self.strategy == "round_robin":
+            best = None
+            picks = state.last_pick
+            for g in self.remaining:
+                p = picks.get(g)
+                if p is not None and (best is None or (p.ts, p.consult) > (best.ts, best.consult)):
+                    best = p
+            return None if best is None else best.account
+        if self.strategy == "conversion_rate":
+            conv = state.conversion
+            rates = [float(conv.get(a, 0.0)) for a in self.pool]
+            top = max(rates)
+            return tuple([r == top for r in rates])
+        load = state.load
+        loads = [load.get(a, 0) for a in self.pool]
+        if max(loads) <= self.threshold:  # nobody busy: by weight
+            return None
+        low = min(loads)
+        return tuple([n == low for n in loads])
 
 
 def _slim(d: Decision) -> Decision:
