@@ -1,5 +1,6 @@
-"""decide(state, consult, explain=False) — the fast path for generate and sweeps — yields the
-same outcome as the full decision, on random simulated shops and on generated logs."""
+"""decide(state, consult, explain=False) — the fast path for sweeps — and explain=False,
+candidates=False — generate's — yield the same outcome as the full decision, on random simulated
+shops and on generated logs."""
 
 from __future__ import annotations
 
@@ -24,8 +25,10 @@ def outcome(d):
 
 def same(state, c):
     full, fast = decide(state, c), decide(state, c, explain=False)
+    lean = decide(state, c, explain=False, candidates=False)
     assert outcome(fast) == outcome(full)
     assert full.steps and (fast.steps == () or not fast.replayable)
+    assert outcome(lean)[:-1] == outcome(full)[:-1] and lean.candidates == () and lean.steps == fast.steps
     return full
 
 
@@ -47,7 +50,7 @@ def test_both_modes_agree_on_a_simulated_shop(h):
 def test_both_modes_agree_on_generated_shops(monkeypatch):
     seen = []
 
-    def checked(state, c, explain=True):
+    def checked(state, c, explain=True, candidates=True):
         seen.append(c.id)
         return same(state, c)
 

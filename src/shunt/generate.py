@@ -428,7 +428,7 @@ class _Gen:
                     intent=c0.intent, by=c0.by, target=c0.target)
         self.n_consults += 1
         state = self.tracker.state_for(c)
-        d = decide(state, c, explain=False)
+        d = decide(state, c, explain=False, candidates=False)
         agent = pick(d, self.pick_rng)
         group = d.groups.get(agent) if agent is not None else None
         reason = d.reason

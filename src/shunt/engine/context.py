@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .eligibility import listed_candidate, listed_eligibility
+from .lookup import Lookup, lookup
 from .model import Candidate, Config, Consult, State, Step
+
+_OUT: Any = object()  # "not in the eligibility gate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,48 +21,63 @@ class Result:
     odds: Mapping[str, float]
 
 
-@dataclass
 class Context:
-    """Everything the rules of one consult share. Made fresh by `decide`; never global."""
+    """Everything the rules of one consult share. Made fresh by `decide`; never global.
 
-    state: State
-    consult: Consult
-    steps: list[Step] = field(default_factory=list)
-    matched: tuple[str, ...] = ()  # group ids after 6a–f
-    basis: str = ""  # what group matching matched on, e.g. "order state shipped"
-    remaining: tuple[str, ...] = ()  # group ids after drop / overflow
-    candidates: tuple[Candidate, ...] = ()  # rule 7's table
-    rotation: tuple[str, ...] = ()  # round robin's list: the remaining groups' members, in order
-    explain: bool = True  # False: rules skip their step texts and facts (same outcome)
-    _elig: dict = field(default_factory=dict, repr=False)  # account → eligibility(state, account)
-    _listing: Any = field(default=None, repr=False)  # account → AgentConf of the config (set at creation)
+    explain=False: rules skip their step texts and facts (same outcome). table=False: rule 6
+    leaves `candidates` empty (rule 7 chooses from `pool`, the eligible accounts, either way)."""
 
-    @property
-    def config(self) -> Config:
-        assert self.state.config is not None
-        return self.state.config
+    __slots__ = ("state", "consult", "config", "explain", "table", "lookup", "steps", "matched", "basis",
+                 "remaining", "candidates", "rotation", "pool", "_elig", "_elig_set")
+
+    def __init__(self, state: State, consult: Consult, explain: bool = True, table: bool = True) -> None:
+        self.state = state
+        self.consult = consult
+        self.config: Config = state.config  # type: ignore[assignment]  # decide checks it is set
+        self.explain = explain
+        self.table = table
+        self.lookup: Lookup = lookup(self.config) if self.config is not None else None  # type: ignore[assignment]
+        self.steps: list[Step] = []
+        self.matched: tuple[str, ...] = ()  # group ids after 6a–f
+        self.basis = ""  # what group matching matched on, e.g. "order state shipped"
+        self.remaining: tuple[str, ...] = ()  # group ids after drop / overflow
+        self.candidates: tuple[Candidate, ...] = ()  # rule 7's table (left empty when table=False)
+        self.rotation: tuple[str, ...] = ()  # round robin's list: the remaining groups' members, in order
+        self.pool: tuple[str, ...] = ()  # the eligible accounts of the rotation, in order: whom rule 7 chooses from
+        self._elig: dict[str, tuple[bool, str | None]] = {}  # account → eligibility(state, account)
+        self._elig_set: set[str] | None = None
 
     def step(self, rule: str, name: str, outcome: str, detail: str, **facts: Any) -> None:
         self.steps.append(Step(rule=rule, name=name, outcome=outcome, detail=detail, facts=facts))
-
-    def __post_init__(self) -> None:
-        cfg = self.state.config
-        self._listing = cfg.agent_index() if cfg is not None else {}  # account → AgentConf
 
     def eligibility(self, account: str) -> tuple[bool, str | None]:
         """eligibility(state, account), once per account per decision (the state does not change)."""
         r = self._elig.get(account)
         if r is None:
-            r = self._elig[account] = listed_eligibility(self._listing.get(account), self.state, account)
+            r = self._elig[account] = listed_eligibility(self.lookup.agents.get(account), self.state, account)
         return r
 
     def eligible(self, account: str) -> bool:
-        return self.eligibility(account)[0]
+        """eligibility(account)[0], from the config's gate: listed, routing on, some capacity and not a
+        proxy; then online and below the limit."""
+        limit = self.lookup.gate.get(account, _OUT)
+        if limit is _OUT or self.state.status.get(account) != "online":
+            return False
+        return limit is None or self.state.load.get(account, 0) < limit
+
+    def eligible_set(self) -> set[str]:
+        """Every eligible account of the config (made once per decision). Do not mutate."""
+        elig = self._elig_set
+        if elig is None:
+            status, load = self.state.status, self.state.load
+            elig = self._elig_set = {a for a, limit in self.lookup.gate.items() if status.get(a) == "online"
+                                     and (limit is None or load.get(a, 0) < limit)}
+        return elig
 
     def why_not(self, account: str) -> str | None:
         return self.eligibility(account)[1]
 
     def cand(self, account: str, groups: tuple[str, ...] = ()) -> Candidate:
         """candidate(state, account, groups) with this decision's eligibility memo."""
-        return listed_candidate(self._listing.get(account), self.config.settings.busy_threshold, self.state, account,
-                                tuple(groups), self.eligibility(account))
+        return listed_candidate(self.lookup.agents.get(account), self.config.settings.busy_threshold, self.state,
+                                account, tuple(groups), self.eligibility(account))

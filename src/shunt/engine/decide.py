@@ -8,17 +8,19 @@ from .model import Consult, Decision, State, Step
 from .rules import RULES
 
 
-def decide(state: State, consult: Consult, explain: bool = True) -> Decision:
+def decide(state: State, consult: Consult, explain: bool = True, candidates: bool = True) -> Decision:
     """The replayed decision for `consult` against `state` (the shop just before it).
 
     `explain=False` skips the step texts and facts (`steps` is empty): the same replayable,
     reason, rule, agents, odds, groups, matched/remaining groups and candidates, faster —
-    for callers that read only the outcome (generate, sweeps)."""
+    for callers that read only the outcome (sweeps). `candidates=False` (only with
+    explain=False) also leaves `Decision.candidates` empty: the same outcome without building
+    rule 7's table (generate, which reads only the winners)."""
     if state.config is None:
         return Decision(replayable=False, steps=(Step(
             rule="R0", name="config", outcome="skip",
             detail="No shop_config is in force at or before this consult, so it cannot be replayed.", facts={}),))
-    ctx = Context(state=state, consult=consult, explain=explain)
+    ctx = Context(state, consult, explain, candidates or explain)
     for rule in RULES:
         result = rule.fn(ctx)
         if result is not None:
@@ -32,7 +34,7 @@ def decide(state: State, consult: Consult, explain: bool = True) -> Decision:
         reason=result.reason,
         rule=rule.code,
         agents=result.agents,
-        odds=dict(result.odds),
+        odds=result.odds if type(result.odds) is dict else dict(result.odds),  # rules make a fresh dict
         groups={a: node_group(cfg, a, remaining) for a in result.agents},
         matched_groups=ctx.matched,
         remaining_groups=ctx.remaining,

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from .context import Context, Result
 from .eligibility import candidate_facts, is_shop_account
+from .lookup import lookup
 from .model import Config, GroupConf
 from .robot import group_robot
+
+MAX_MATCHES = 4096  # group-matching outcomes remembered per config
 
 
 def _ids(groups) -> list[str]:
@@ -99,48 +102,62 @@ def match_groups(ctx: Context) -> tuple[tuple[GroupConf, ...], str]:
     return groups, basis
 
 
+def matched_groups(ctx: Context) -> tuple[tuple[GroupConf, ...], str]:
+    """`match_groups`; without explain, remembered per config for the consult's routing fields."""
+    if ctx.explain:
+        return match_groups(ctx)
+    c = ctx.consult
+    key = (c.source, c.target, c.intent, c.item, c.order_state)
+    memo = ctx.lookup.matches
+    hit = memo.get(key)
+    if hit is None:
+        if len(memo) >= MAX_MATCHES:
+            memo.clear()
+        hit = memo[key] = match_groups(ctx)
+    return hit
+
+
 def r6_group_matching(ctx: Context) -> Result | None:
     """R6: match groups, drop those without an eligible member (none left → overflow), group robot."""
     cfg = ctx.config
+    elig = ctx.eligible_set()
     if not cfg.groups:
         ctx.rotation = tuple(a.account for a in cfg.agents)
-        ctx.candidates = tuple(ctx.cand(a) for a in ctx.rotation)
+        ctx.pool = tuple(a for a in ctx.rotation if a in elig)
+        if ctx.table:
+            ctx.candidates = tuple(ctx.cand(a) for a in ctx.rotation)
         if ctx.explain:
             ctx.step("R6", "no_groups", "info", "The shop has no groups: every eligible listed account is a candidate.",
                      candidates=[candidate_facts(r) for r in ctx.candidates])
         return None
 
-    matched, basis = match_groups(ctx)
+    matched, basis = matched_groups(ctx)
     ctx.matched, ctx.basis = tuple(_ids(matched)), basis
 
     kept = []
     for g in matched:
-        if not ctx.explain:
-            if any(ctx.eligible(m) for m in g.members):
-                kept.append(g)
-            continue
-        rows = [ctx.cand(m, (g.id,)) for m in g.members]
-        if any(r.eligible for r in rows):
+        if not elig.isdisjoint(g.members):
             kept.append(g)
-            continue
-        why = "; ".join(f"{r.account} {r.why_not}" for r in rows) or "it has no members"
-        if ctx.explain:
+        elif ctx.explain:
+            rows = [ctx.cand(m, (g.id,)) for m in g.members]
+            why = "; ".join(f"{r.account} {r.why_not}" for r in rows) or "it has no members"
             ctx.step("R6", "drop", "drop", f"Group {g.id} is dropped: no eligible member ({why}).",
                      group=g.id, members={r.account: r.why_not for r in rows})
     if not kept:
-        kept = [g for g in cfg.groups if any(ctx.eligible(m) for m in g.members)]
-        if kept:
-            if ctx.explain:
+        kept = [g for g in cfg.groups if not elig.isdisjoint(g.members)]
+        if ctx.explain:
+            if kept:
                 ctx.step("R6", "overflow", "info",
                          f"No matched group had an eligible member, so every group with one takes it (overflow): {', '.join(_ids(kept))}.",
                          groups=_ids(kept))
-        else:
-            if ctx.explain:
+            else:
                 ctx.step("R6", "overflow", "info", "No group has an eligible member.", groups=[])
     ctx.remaining = tuple(_ids(kept))
 
-    ctx.rotation = tuple(m for m, _ids in cfg.members_of(tuple(kept)))
-    ctx.candidates = tuple(ctx.cand(m, ids) for m, ids in cfg.members_of(tuple(kept or matched)))
+    ctx.rotation = ctx.lookup.members(tuple(kept))[1]
+    ctx.pool = tuple(m for m in ctx.rotation if m in elig)
+    if ctx.table:
+        ctx.candidates = tuple(ctx.cand(m, ids) for m, ids in ctx.lookup.members(tuple(kept or matched))[0])
     return group_robot(ctx, matched[0] if matched else None)
 
 
@@ -149,10 +166,10 @@ def node_group(cfg: Config, account: str | None, remaining: tuple[str, ...] = ()
     configured group holding it; None for the assistant, accounts in no group, non-shop accounts."""
     if account is None or account == cfg.settings.assistant or not is_shop_account(cfg.shop, account):
         return None
-    for g in cfg.groups:
-        if g.id in remaining and account in g.members:
-            return g.id
-    for g in cfg.groups:
-        if account in g.members:
-            return g.id
-    return None
+    ids = lookup(cfg).holding.get(account)
+    if not ids:
+        return None
+    for gid in ids:
+        if gid in remaining:
+            return gid
+    return ids[0]

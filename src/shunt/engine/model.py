@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from .lookup import lookup
+
 ORDER_STATES = ("no_active_order", "unpaid", "not_shipped", "partially_shipped", "shipped", "signed", "refunding")
 SOURCES = (
     "item_page", "order_page", "unknown", "bot_transfer", "transfer_to_agent",
@@ -89,22 +91,6 @@ class Exclusive:
     mode: str  # priority | 1v1
 
 
-# id(config) → (config, account → its first AgentConf, groups → their members with their
-# group ids): Config.agent and Config.members_of without a scan. The entry holds the config, so
-# its id cannot be reused while cached; bounded (configs are few).
-_AGENT_INDEX: dict[int, tuple[Any, dict[str, Any], dict[tuple, tuple]]] = {}
-
-
-def _index_agents(cfg: "Config") -> tuple[Any, dict[str, Any], dict[tuple, tuple]]:
-    index: dict[str, Any] = {}
-    for a in cfg.agents:
-        index.setdefault(a.account, a)
-    if len(_AGENT_INDEX) >= 256:
-        _AGENT_INDEX.clear()
-    entry = _AGENT_INDEX[id(cfg)] = (cfg, index, {})
-    return entry
-
-
 @dataclass(frozen=True, slots=True)
 class Config:
     """A shop's routing configuration in force from `ts` (a shop_config event)."""
@@ -119,35 +105,16 @@ class Config:
 
     def agent(self, account: str | None) -> AgentConf | None:
         """The account's listing (the first one, if listed twice), or None."""
-        entry = _AGENT_INDEX.get(id(self))
-        if entry is None or entry[0] is not self:
-            entry = _index_agents(self)
-        return entry[1].get(account)
+        return lookup(self).agents.get(account)
 
     def agent_index(self) -> Mapping[str, AgentConf]:
         """account → its first listing (what `agent` reads). Do not mutate."""
-        entry = _AGENT_INDEX.get(id(self))
-        if entry is None or entry[0] is not self:
-            entry = _index_agents(self)
-        return entry[1]
+        return lookup(self).agents
 
     def members_of(self, groups: tuple["GroupConf", ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """The members of `groups` (some of this config's groups), deduplicated in order, each with
         the ids of the configured groups holding it whose id is among theirs, in config order."""
-        entry = _AGENT_INDEX.get(id(self))
-        if entry is None or entry[0] is not self:
-            entry = _index_agents(self)
-        key = tuple(map(id, groups))  # the config holds its groups: their ids stay unique
-        table = entry[2].get(key)
-        if table is None:
-            ids = {g.id for g in groups}
-            seen: dict[str, tuple[str, ...]] = {}
-            for g in groups:
-                for m in g.members:
-                    if m not in seen:
-                        seen[m] = tuple(h.id for h in self.groups if h.id in ids and m in h.members)
-            table = entry[2][key] = tuple(seen.items())
-        return table
+        return lookup(self).members(groups)[0]
 
     def group(self, group_id: str | None) -> GroupConf | None:
         for g in self.groups:

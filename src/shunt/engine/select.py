@@ -9,8 +9,9 @@ from .odds import equal, weighted
 
 
 def r7_select(ctx: Context) -> Result | None:
-    """R7: one → only_one_online; else by the configured strategy (unknown strategy → reception_rate)."""
-    pool = [c for c in ctx.candidates if c.eligible]
+    """R7: one → only_one_online; else by the configured strategy (unknown strategy → reception_rate).
+    It chooses from `ctx.pool`, the eligible accounts of the rotation (the eligible rows of the table)."""
+    pool = ctx.pool
     table = [candidate_facts(c) for c in ctx.candidates] if ctx.explain else []
     if not pool:
         if ctx.explain:
@@ -20,8 +21,8 @@ def r7_select(ctx: Context) -> Result | None:
         a = pool[0]
         if ctx.explain:
             ctx.step("R7", "only_one_online", "decide",
-                     f"{a.account} was the only eligible candidate (load {a.load}).", candidates=table)
-        return Result("only_one_online", (a.account,), {a.account: 1.0})
+                     f"{a} was the only eligible candidate (load {ctx.state.load_of(a)}).", candidates=table)
+        return Result("only_one_online", (a,), {a: 1.0})
     strategy = ctx.config.settings.strategy
     if strategy == "conversion_rate":
         return _conversion_rate(ctx, pool, table)
@@ -30,41 +31,46 @@ def r7_select(ctx: Context) -> Result | None:
     return _reception_rate(ctx, pool, table)
 
 
-def _names(rows) -> str:
-    return ", ".join(r.account for r in rows)
+def _names(accounts) -> str:
+    return ", ".join(accounts)
 
 
 def _reception_rate(ctx: Context, pool, table) -> Result:
     t = ctx.config.settings.busy_threshold
-    busy = [c for c in pool if c.busy]
-    if busy:
-        low = min(c.load for c in pool)
-        win = [c for c in pool if c.load == low]
-        agents, odds = equal(c.account for c in win)
+    load = ctx.state.load
+    loads = [load.get(a, 0) for a in pool]
+    if max(loads) > t:  # someone is busy
+        low = min(loads)
+        win = [a for a, n in zip(pool, loads) if n == low]
+        agents, odds = equal(win)
         if ctx.explain:
-            loads = "; ".join(f"{c.account} {c.load}" for c in pool)
+            busy = [a for a, n in zip(pool, loads) if n > t]
+            text = "; ".join(f"{a} {n}" for a, n in zip(pool, loads))
             ctx.step("R7", "reception_rate", "decide",
                      f"{_names(busy)} held more than {t} open sessions (busy), so the least loaded win: "
-                     f"{_names(win)} with {low} (loads: {loads}).",
-                     candidates=table, busy_threshold=t, busy=[c.account for c in busy], least_load=low)
+                     f"{_names(win)} with {low} (loads: {text}).",
+                     candidates=table, busy_threshold=t, busy=busy, least_load=low)
         return Result("reception_rate", agents, odds)
-    agents, odds = weighted([c.account for c in pool], {c.account: c.weight for c in pool})
+    weight = ctx.lookup.weight
+    agents, odds = weighted(pool, weight)
     if ctx.explain:
         ctx.step("R7", "reception_rate", "decide",
                  f"No candidate held more than {t} open sessions, so all {len(pool)} win by weight "
-                 f"({'; '.join(f'{c.account} weight {c.weight:g}' for c in pool)}).",
+                 f"({'; '.join(f'{a} weight {weight[a]:g}' for a in pool)}).",
                  candidates=table, busy_threshold=t, busy=[])
     return Result("reception_rate", agents, odds)
 
 
 def _conversion_rate(ctx: Context, pool, table) -> Result:
-    best = max(c.conversion for c in pool)
-    win = [c for c in pool if c.conversion == best]
-    agents, odds = weighted([c.account for c in win], {c.account: c.weight for c in win})
+    conv = ctx.state.conversion
+    rates = [float(conv.get(a, 0.0)) for a in pool]
+    best = max(rates)
+    win = [a for a, r in zip(pool, rates) if r == best]
+    agents, odds = weighted(win, ctx.lookup.weight)
     if ctx.explain:
-        rates = "; ".join(f"{c.account} {c.conversion:g}" for c in pool)
+        text = "; ".join(f"{a} {r:g}" for a, r in zip(pool, rates))
         ctx.step("R7", "conversion_rate", "decide",
-                 f"The highest conversion rate wins: {_names(win)} with {best:g} (rates: {rates}).",
+                 f"The highest conversion rate wins: {_names(win)} with {best:g} (rates: {text}).",
                  candidates=table, best=best)
     return Result("conversion_rate", agents, odds)
 
@@ -78,7 +84,7 @@ def pointer(ctx: Context) -> tuple[str, LastPick] | None:
 
 
 def _round_robin(ctx: Context, pool, table) -> Result:
-    eligible = {c.account for c in pool}
+    eligible = set(pool)
     rotation = list(ctx.rotation)
     p = pointer(ctx)
     winner = None
@@ -92,7 +98,7 @@ def _round_robin(ctx: Context, pool, table) -> Result:
         detail = (f"The last pick in group {p[0]} was {p[1].account}; the next eligible member after it "
                   f"in the rotation is {winner}.")
     else:
-        winner = pool[0].account
+        winner = pool[0]
         why = "there is no earlier pick" if p is None else f"the last pick {p[1].account} is not in the rotation"
         detail = f"Round robin starts at the first eligible candidate, {winner}, because {why}."
     if ctx.explain:

@@ -1,0 +1,67 @@
+"""Per-config lookups, built once per config (cached by identity) so a decision does not scan lists.
+
+A Config is immutable, so everything derived from it alone can be computed once: the account
+index (`Config.agent`), the eligibility gate, weights, the groups holding each account, the
+member tables of sets of groups (`Config.members_of`) and the outcome of group matching for a
+consult's routing fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_CACHE: dict[int, "Lookup"] = {}  # id(config) → its Lookup (which holds the config: the id stays unique)
+
+
+class Lookup:
+    """What rules read of one config, precomputed. Do not mutate."""
+
+    __slots__ = ("config", "agents", "gate", "weight", "holding", "proxies", "matches", "_members")
+
+    def __init__(self, cfg: Any) -> None:
+        self.config = cfg
+        agents: dict[str, Any] = {}
+        for a in cfg.agents:
+            agents.setdefault(a.account, a)
+        self.agents = agents  # account → its first listing
+        # account → max_sessions (None: no limit) for the listings that may be eligible at all:
+        # routing on, not a proxy, some capacity; eligible = in the gate, online, load below the limit
+        self.gate = {a: c.max_sessions for a, c in agents.items()
+                     if c.routing and not c.proxy and (c.max_sessions is None or c.max_sessions > 0)}
+        self.weight = {a: c.weight for a, c in agents.items()}  # first listing's weight
+        holding: dict[str, list[str]] = {}
+        for g in cfg.groups:
+            for m in g.members:
+                ids = holding.setdefault(m, [])
+                if not ids or ids[-1] != g.id:
+                    ids.append(g.id)
+        self.holding = {m: tuple(ids) for m, ids in holding.items()}  # account → ids of groups holding it, config order
+        self.proxies = tuple(a for a in cfg.agents if a.proxy)  # every proxy listing, in order
+        self.matches: dict[tuple, tuple] = {}  # a consult's routing fields → (matched groups, basis)
+        self._members: dict[tuple, tuple] = {}
+
+    def members(self, groups: tuple) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
+        """(the members of `groups` (some of the config's groups), deduplicated in order, each with
+        the ids of the configured groups holding it whose id is among theirs, in config order;
+        those members alone)."""
+        key = tuple(map(id, groups))  # the config holds its groups: their ids stay unique
+        hit = self._members.get(key)
+        if hit is None:
+            ids = {g.id for g in groups}
+            seen: dict[str, tuple[str, ...]] = {}
+            for g in groups:
+                for m in g.members:
+                    if m not in seen:
+                        seen[m] = tuple(h.id for h in self.config.groups if h.id in ids and m in h.members)
+            hit = self._members[key] = (tuple(seen.items()), tuple(seen))
+        return hit
+
+
+def lookup(cfg: Any) -> Lookup:
+    """The config's Lookup, built on first use."""
+    lk = _CACHE.get(id(cfg))
+    if lk is None or lk.config is not cfg:
+        if len(_CACHE) >= 256:  # configs are few; a sweep over variants may make more
+            _CACHE.clear()
+        lk = _CACHE[id(cfg)] = Lookup(cfg)
+    return lk
