@@ -184,3 +184,18 @@ def test_blocks_load_what_lines_load(tmp_path, monkeypatch, chunk):
     assert len(want[0]["rejected"]) == 5, want[0]["rejected"]
     assert any("'other'" in s for s in want[1]["shops"])  # the good line of 'other'
     assert not any("inf-shop" in s for s in want[1]["shops"])  # a rejected line makes no shop
+
+
+def test_lines_that_would_merge_in_one_array_are_each_refused(tmp_path):
+    """`{"a":[1` and `2]}` are two bad lines, `{...},{...}` a third: never one event from two lines."""
+    msg = json.dumps({"type": "message", "ts": T0, "shop": SHOP, "buyer": "b", "sender": "buyer"})
+    lines = [msg.encode(),
+             b'{"type":"shop_config","ts":1794326400000,"shop":"zhenpin","agents":[1',
+             b'2]}',
+             f"{msg},{msg.replace('b', 'c', 1)}".encode(),
+             msg.replace('"b"', '"d"').encode()]
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    rep = load_files(tmp_path / "s.db", [path])
+    assert sorted(n for _, n, _ in rep.rejected) == [2, 3, 4]
+    assert rep.loaded == {"message": 2}

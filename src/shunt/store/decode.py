@@ -127,7 +127,6 @@ _NESTED = {"consult": {"order": Order, "routed": RoutedS}}
 _KIND = {cls: (TABLE_OF[typ], typ) for typ, cls in TYPES.items()}  # Struct class → (table, type)
 
 _fast = msgspec.json.Decoder(Union[tuple(TYPES.values())])  # type: ignore[arg-type]
-_fast_list = msgspec.json.Decoder(list[Union[tuple(TYPES.values())]])  # type: ignore[index]
 _to_dict = msgspec.json.Decoder()
 _enc = msgspec.json.Encoder(order="sorted")
 
@@ -241,15 +240,15 @@ def _no_constants(name: str) -> Any:
 
 
 def decode_block(lines: list[bytes]) -> list:
-    """The fast path for many lines (bytes without their newline) in one decoder call.
+    """The fast path for many lines (bytes without their newline).
 
     → one item per line: the decoded Struct, None where the line needs `LineDecoder.decode`
     (anything the fast path refuses: it says why, or takes the slow path), False for a blank
-    line. The lines are decoded as one JSON array; if that fails, one by one."""
+    line. Each line is decoded on its own (lines joined into one JSON array could merge: a
+    line `{"a":[1` and the next `2]}` would make one value)."""
+    dec = _fast.decode
     try:
-        out = _fast_list.decode(b"[" + b",".join(lines) + b"]")
-        if len(out) == len(lines):  # one value per line: the commas were the joins
-            return out
+        return [dec(line) for line in lines]
     except (ValueError, RecursionError):  # msgspec's errors are ValueErrors, and so is bad UTF-8
         pass
     out = []
@@ -258,7 +257,7 @@ def decode_block(lines: list[bytes]) -> list:
             out.append(False)
             continue
         try:
-            out.append(_fast.decode(line))
+            out.append(dec(line))
         except (ValueError, RecursionError):
             out.append(None)
     return out
