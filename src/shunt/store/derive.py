@@ -59,8 +59,7 @@ WHERE temp._chg.rid = e.rid AND e.ts IS NOT NULL
 # 3. clamp to the start, fetch the stored value (rowid order), keep the changed ones
 _CLAMP = """
 UPDATE temp._chg SET new_end = CASE WHEN new_end < ts THEN ts ELSE new_end END,
-       old_end = (SELECT end_ts FROM consults WHERE rowid = temp._chg.rid),
-       old_uid = (SELECT end_uid FROM consults WHERE rowid = temp._chg.rid)
+       (old_end, old_uid) = (SELECT end_ts, end_uid FROM consults WHERE rowid = temp._chg.rid)
 """
 
 _TMIN = """
@@ -70,18 +69,21 @@ SELECT min(CASE WHEN (old_end IS NOT NULL AND old_end = ts AND old_uid = '')
 FROM temp._chg WHERE old_end IS NOT new_end OR old_uid IS NOT new_uid
 """
 
+# 4. the steps from :t on, in one scan of the shop's consults (a start step from each consult of
+# ts >= :t, an end step from each session ending at or after :t) and one sort, plus the load
+# carried over from before :t (temp._base, empty for a whole shop)
 _STEPS = """
 INSERT INTO load_steps(shop_id, account, ts, okey, phase, uid, load)
 SELECT :sid, s.account, s.ts, s.okey, s.phase, s.uid,
-       coalesce(b.load, 0) + sum(s.d) OVER (PARTITION BY s.account ORDER BY s.ts, s.okey, s.phase, s.uid
-                                            ROWS UNBOUNDED PRECEDING)
+       coalesce((SELECT b.load FROM temp._base b WHERE b.account = s.account), 0)
+       + sum(s.d) OVER (PARTITION BY s.account ORDER BY s.ts, s.okey, s.phase, s.uid ROWS UNBOUNDED PRECEDING)
 FROM (
-    SELECT agent AS account, ts, uid AS okey, 1 AS phase, uid, 1 AS d FROM consults
-     WHERE shop_id = :sid AND ts >= :t AND agent IS NOT NULL AND (end_ts IS NULL OR (end_ts, end_uid) > (ts, uid))
-    UNION ALL
-    SELECT agent, end_ts, end_uid, 0, uid, -1 FROM consults
-     WHERE shop_id = :sid AND end_ts >= :t AND agent IS NOT NULL AND (end_ts, end_uid) > (ts, uid)
-) s LEFT JOIN temp._base b ON b.account = s.account
+    SELECT c.agent AS account, CASE p.phase WHEN 1 THEN c.ts ELSE c.end_ts END AS ts,
+           CASE p.phase WHEN 1 THEN c.uid ELSE c.end_uid END AS okey, p.phase, c.uid, p.phase * 2 - 1 AS d
+      FROM consults c CROSS JOIN (SELECT 1 AS phase UNION ALL SELECT 0) p
+     WHERE c.shop_id = :sid AND c.agent IS NOT NULL AND (c.end_ts IS NULL OR (c.end_ts, c.end_uid) > (c.ts, c.uid))
+       AND CASE p.phase WHEN 1 THEN c.ts >= :t ELSE c.end_ts >= :t END
+) s
 """
 
 
