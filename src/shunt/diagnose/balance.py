@@ -15,6 +15,7 @@ the rules.
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from math import factorial
@@ -136,6 +137,33 @@ def _submasks(m: int) -> list[int]:
 
 
 _W = {k: {s: factorial(s) * factorial(k - s - 1) / factorial(k) for s in range(k)} for k in range(1, 5)}
+SUBMASKS = tuple(tuple(_submasks(m)) for m in range(16))
+
+
+def _adds(decs: dict, act: int, exp: dict, eff: dict) -> list[tuple[dict, str, float]]:
+    """(sum, account, amount) for one consult's decisions `decs` (by submask of `act`): their odds
+    into the expected counts `exp` (per removed set), their Shapley terms into the effects `eff`,
+    in the order they are added."""
+    out = []
+    for M, tot in exp.items():
+        for x, p in decs[M & act].odds.items():
+            out.append((tot, x, p))
+    k = bin(act).count("1")
+    if k:
+        w = _W[k]
+        for f, _name in FACTORS:
+            if not act & f:
+                continue
+            e = eff[f]
+            for S in SUBMASKS[act & ~f]:
+                dS, dF = decs[S], decs[S | f]
+                if dS is dF:
+                    continue
+                wt = w[bin(S).count("1")]
+                oS, oF = dS.odds, dF.odds
+                for x in set(oS) | set(oF):
+                    out.append((e, x, wt * (oS.get(x, 0.0) - oF.get(x, 0.0))))
+    return out
 
 
 def _configs(conn, sid: int, nick: str, start: int, end: int) -> list[Config]:
@@ -214,129 +242,13 @@ def balance(conn, sid: int, start: int, end: int, label: str, group: str | None 
         pool = [a for a in order[1:] if online[a] > 0] or order[1:]
         bottom = min(pool, key=lambda a: (rec[a], online[a], a))
 
-    # the pass
-    cache = DecisionCache()
-    V = Variants()
+    # the pass: one sweep, or two halves (docs/balance.md, Speed)
     idx = {a: i for i, a in enumerate(acc)}
-    hourly = [[0] * nb for _ in acc]
-    by_reason: dict[str, Counter] = defaultdict(Counter)
-    exp: dict[int, dict[str, float]] = {m: defaultdict(float) for m in (0, RECENT, BINDING, WEIGHTS, EXCLUSIVE, ALL)}
-    eff: dict[int, dict[str, float]] = {f: defaultdict(float) for f, _ in FACTORS}
-    causes: dict[str, float] = defaultdict(float)
-    cause_n: Counter = Counter()
-    recent_days: dict[str, Counter] = defaultdict(Counter)
-    routed_to: Counter = Counter()
-    n = replayable = 0
-    chance = broken = 0.0
-    weights_unequal: dict[int, bool] = {}
-    for c, routed, state, _uid in store.sweep(conn, sid, start, end, tracker=FastTracker()):
-        n += 1
-        a = routed.agent
-        if a is None:
-            routed_to["offline_queue"] += 1
-        elif a in idx:
-            routed_to["accounts"] += 1
-        elif a in assistants:
-            routed_to["assistant"] += 1
-        else:
-            routed_to["others"] += 1
-        if a in idx:
-            hourly[idx[a]][min(nb - 1, (c.ts - start) // bucket_ms)] += 1
-        cfg = state.config
-        if cfg is None:
-            if a in idx:
-                by_reason[a][category(routed.reason, None)] += 1
-            continue
-        replayable += 1
-        inf = cache.info(cfg)
-        src = c.source
-        recent = cache.recent_key(state, c) if inf.hours > 0 and src != "transfer_to_group" else ()
-        first = cache.first_recent(state, recent, cfg) if recent else None  # rule 4's pick
-        act = 0
-        direct = src == "qianniu_initiated" or (
-            src == "transfer_to_agent" and c.target is not None and state.status.get(c.target) == "online")
-        if not direct:
-            if first is not None:
-                act |= RECENT
-            if c.buyer in inf.exclusive:
-                act |= EXCLUSIVE
-            if len(cfg.groups) > 1 and not (src == "transfer_to_group" and c.target in inf.groups) and (
-                    (c.item is not None and str(c.item) in inf.items) or c.order_state in inf.states
-                    or (src == "bot_transfer" and c.intent in inf.intents)):
-                act |= BINDING
-            wu = weights_unequal.get(id(cfg))
-            if wu is None:
-                # weights only set odds among several winners: rule 7 (not round robin) and rule 8's proxies
-                wu = weights_unequal[id(cfg)] = (
-                    (cfg.settings.strategy != "round_robin" and len({x.weight for x in cfg.agents if not x.proxy}) > 1)
-                    or len({x.weight for x in cfg.agents if x.proxy}) > 1)
-            if wu:
-                act |= WEIGHTS
-        decs = {}
-        base = cache.base(state, c, cfg)
-        for m in _submasks(act):
-            decs[m] = cache.decide(state, c, V.get(cfg, m), base, first=first)
-        d0 = decs[0]
-        if a in idx:
-            by_reason[a][category(routed.reason, cache.match_step(cfg, c, d0))] += 1
-        for M, tot in exp.items():
-            for x, p in decs[M & act].odds.items():
-                tot[x] += p
-        k = bin(act).count("1")
-        if k:
-            w = _W[k]
-            for f, _name in FACTORS:
-                if not act & f:
-                    continue
-                e = eff[f]
-                for S in _submasks(act & ~f):
-                    dS, dF = decs[S], decs[S | f]
-                    if dS is dF:
-                        continue
-                    wt = w[bin(S).count("1")]
-                    oS, oF = dS.odds, dF.odds
-                    for x in set(oS) | set(oF):
-                        e[x] += wt * (oS.get(x, 0.0) - oF.get(x, 0.0))
-        if top is None:
-            continue
-        # the pair: chance, broken rules, recent-contact days, and the rest by exposure
-        p0 = d0.odds.get(top, 0.0) - d0.odds.get(bottom, 0.0)
-        r = (a == top) - (a == bottom)
-        if r or p0:
-            if a in d0.agents or (a is None and not d0.agents):
-                chance += r - p0
-            else:
-                broken += r - p0
-        if d0.rule == "R4" and d0.agents and d0.agents[0] in (top, bottom):
-            for rc in state.recent:
-                if rc.account == d0.agents[0]:
-                    recent_days[rc.account][timeutil.local_date(rc.ts, tz).isoformat()] += 1
-                    break
-        dF = decs[act]
-        diff = dF.odds.get(top, 0.0) - dF.odds.get(bottom, 0.0)
-        if not diff:
-            continue
-        rule = dF.rule
-        if rule in ("R1", "R2"):
-            cause = "transfer"
-        elif rule == "R8":
-            cause = "fallback"
-        else:
-            ok_t, why_t = eligible(inf, state, top)
-            ok_b, why_b = eligible(inf, state, bottom)
-            if ok_t and ok_b:
-                cands = {x.account for x in dF.candidates if x.eligible}
-                if top in cands and bottom in cands:
-                    cause = "busyness" if cfg.settings.strategy not in ("conversion_rate", "round_robin") else "strategy"
-                else:
-                    cause = "group_membership"
-            else:
-                why = why_b if ok_t else why_t if ok_b else None
-                cause = {"offline": "online_time", "suspended": "online_time", "at_capacity": "capacity",
-                         "no_capacity": "capacity", "not_listed": "routing_disabled",
-                         "routing_disabled": "routing_disabled", "proxy": "proxy"}.get(why or "", "other")
-        causes[cause] += diff
-        cause_n[cause] += 1
+    P = _Shared(acc, idx, assistants, start, nb, bucket_ms, top, bottom, tz)
+    R = _passes(conn, sid, start, end, P)
+    n, replayable, chance, broken = R.n, R.replayable, R.chance, R.broken
+    hourly, by_reason, exp, eff, causes, cause_n, recent_days, routed_to = (
+        R.hourly, R.by_reason, R.exp, R.eff, R.causes, R.cause_n, R.recent_days, R.routed_to)
 
     last = cfgs[-1] if cfgs else None
     total_rec = sum(rec.values())
@@ -379,7 +291,284 @@ def balance(conn, sid: int, start: int, end: int, label: str, group: str | None 
                    replayable=replayable, routed={k: routed_to.get(k, 0) for k in ("accounts", "assistant",
                                                                                     "offline_queue", "others")},
                    accounts=tuple(loads), attribution=attribution, bucket_ms=bucket_ms, buckets=nb, notes=tuple(notes),
-                   stats={"decisions": cache.hits + cache.misses, "engine_runs": cache.misses})
+                   stats={"decisions": R.decisions, "engine_runs": R.engine_runs, "spans": R.spans})
+
+
+SPLIT_AT = 50_000  # consults in the period from which it is swept in two halves
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every span's pass reads (made before the pass)."""
+
+    acc: list[str]
+    idx: dict[str, int]
+    assistants: set[str]
+    start: int
+    nb: int
+    bucket_ms: int
+    top: str | None
+    bottom: str | None
+    tz: Any
+
+
+class _Acc:
+    """A span's sums. Two spans' sums are added with `merge` (the first span's, then the second's)."""
+
+    def __init__(self, accounts: int, nb: int) -> None:
+        self.hourly = [[0] * nb for _ in range(accounts)]
+        self.by_reason: dict[str, Counter] = defaultdict(Counter)
+        self.exp: dict[int, dict[str, float]] = {m: defaultdict(float)
+                                                 for m in (0, RECENT, BINDING, WEIGHTS, EXCLUSIVE, ALL)}
+        self.eff: dict[int, dict[str, float]] = {f: defaultdict(float) for f, _ in FACTORS}
+        self.causes: dict[str, float] = defaultdict(float)
+        self.cause_n: Counter = Counter()
+        self.recent_days: dict[str, Counter] = defaultdict(Counter)
+        self.routed_to: Counter = Counter()
+        self.n = self.replayable = self.decisions = self.engine_runs = 0
+        self.chance = self.broken = 0.0
+        self.spans = 1
+
+    def merge(self, o: "_Acc") -> None:
+        for mine, theirs in zip(self.hourly, o.hourly):
+            for b, v in enumerate(theirs):
+                mine[b] += v
+        for a, cnt in o.by_reason.items():
+            self.by_reason[a].update(cnt)
+        for table, other in ((self.exp, o.exp), (self.eff, o.eff)):
+            for m, sums in other.items():
+                t = table[m]
+                for x, v in sums.items():
+                    t[x] += v
+        for x, v in o.causes.items():
+            self.causes[x] += v
+        self.cause_n.update(o.cause_n)
+        for a, cnt in o.recent_days.items():
+            self.recent_days[a].update(cnt)
+        self.routed_to.update(o.routed_to)
+        self.n += o.n
+        self.replayable += o.replayable
+        self.decisions += o.decisions
+        self.engine_runs += o.engine_runs
+        self.chance += o.chance
+        self.broken += o.broken
+        self.spans += o.spans
+
+
+def _passes(conn, sid: int, start: int, end: int, P: _Shared) -> _Acc:
+    """The period's sums: one pass, or — from SPLIT_AT consults — two halves split at the median
+    consult's ts, each swept from the store's state at its start, their sums added. The halves
+    are the same whether they run one after the other (SHUNT_WORKERS=1) or in two processes."""
+    n = conn.execute("SELECT count(*) FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ?",
+                     (sid, start, end)).fetchone()[0]
+    mid = None
+    if n >= SPLIT_AT:
+        mid = conn.execute("SELECT ts FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ? ORDER BY ts, uid "
+                           "LIMIT 1 OFFSET ?", (sid, start, end, n // 2)).fetchone()[0]
+        if mid <= start:
+            mid = None
+    if mid is None:
+        return _pass(conn, sid, start, end, P)
+    second = _in_child(conn, sid, mid, end, P) if _workers() > 1 else None
+    R = _pass(conn, sid, start, mid, P)
+    other = second() if second is not None else None
+    if other is None:
+        other = _pass(conn, sid, mid, end, P)
+    R.merge(other)
+    return R
+
+
+def _workers() -> int:
+    w = os.environ.get("SHUNT_WORKERS", "")
+    if w.strip().isdigit():
+        return int(w)
+    return 2 if hasattr(os, "fork") and (os.cpu_count() or 1) > 1 else 1
+
+
+def _fingerprint(conn) -> tuple:
+    """Changes when a load commits anything `balance` reads (rows are only ever added)."""
+    return (conn.execute("SELECT max(rowid) FROM configs").fetchone()[0],
+            conn.execute("SELECT max(rowid) FROM statuses").fetchone()[0],
+            conn.execute("SELECT max(rowid) FROM stats").fetchone()[0],
+            conn.execute("SELECT max(rowid) FROM consults").fetchone()[0],
+            conn.execute("SELECT max(rowid) FROM session_ends").fetchone()[0],
+            conn.execute("SELECT count(*) FROM meta WHERE key LIKE 'dirty:%'").fetchone()[0])
+
+
+def _in_child(conn, sid: int, lo: int, hi: int, P: _Shared):
+    """Start the pass over [lo, hi) in a forked process, on its own connection to the same file
+    (a connection is never used across a fork). → a function returning its sums, or None when it
+    could not give them (the caller then sweeps the span itself): no file, a fork that failed,
+    or a load that committed since this answer's snapshot was taken."""
+    import pickle
+
+    row = conn.execute("PRAGMA database_list").fetchone()
+    path = row[2] if row else ""
+    if not path:
+        return None
+    mark = _fingerprint(conn)
+    try:
+        rfd, wfd = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the child: never returns
+        code = 0
+        try:
+            os.close(rfd)
+            import sqlite3
+
+            c2 = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+            c2.execute("PRAGMA busy_timeout = 10000")
+            c2.execute("PRAGMA query_only = 1")
+            c2.execute("PRAGMA cache_size = -32768")
+            c2.execute("BEGIN")
+            out = _pass(c2, sid, lo, hi, P) if _fingerprint(c2) == mark else None
+            data = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - reported as "no sums": the parent sweeps the span
+            data = pickle.dumps(None)
+            code = 1
+        try:
+            with os.fdopen(wfd, "wb") as fh:
+                fh.write(data)
+        finally:
+            os._exit(code)
+    os.close(wfd)
+
+    def result() -> _Acc | None:
+        with os.fdopen(rfd, "rb") as fh:
+            data = fh.read()
+        os.waitpid(pid, 0)
+        try:
+            return pickle.loads(data) if data else None
+        except Exception:  # noqa: BLE001
+            return None
+
+    return result
+
+
+def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
+    """The sweep over [lo, hi): every consult's decisions and what they add to the sums."""
+    acc_, idx, assistants, start, nb, bucket_ms, top, bottom, tz = (
+        P.acc, P.idx, P.assistants, P.start, P.nb, P.bucket_ms, P.top, P.bottom, P.tz)
+    R = _Acc(len(acc_), nb)
+    hourly, by_reason, exp, eff, causes, cause_n, recent_days, routed_to = (
+        R.hourly, R.by_reason, R.exp, R.eff, R.causes, R.cause_n, R.recent_days, R.routed_to)
+    cache = DecisionCache()
+    V = Variants()
+    n = replayable = 0
+    chance = broken = 0.0
+    weights_unequal: dict[int, bool] = {}
+    variants: dict[int, list[Config]] = {}  # config → its 16 variants
+    adds: dict[tuple, tuple] = {}  # (act, decisions) → what they add to exp and eff
+    for c, routed, state, _uid in store.sweep(conn, sid, lo, hi, tracker=FastTracker()):
+        n += 1
+        a = routed.agent
+        if a is None:
+            routed_to["offline_queue"] += 1
+        elif a in idx:
+            routed_to["accounts"] += 1
+        elif a in assistants:
+            routed_to["assistant"] += 1
+        else:
+            routed_to["others"] += 1
+        if a in idx:
+            hourly[idx[a]][min(nb - 1, (c.ts - start) // bucket_ms)] += 1
+        cfg = state.config
+        if cfg is None:
+            if a in idx:
+                by_reason[a][category(routed.reason, None)] += 1
+            continue
+        replayable += 1
+        inf = cache.info(cfg)
+        src = c.source
+        recent = cache.recent_key(state, c) if inf.hours > 0 and src != "transfer_to_group" else ()
+        first = cache.first_recent(state, recent, cfg) if recent else None  # rule 4's pick
+        act = 0
+        direct = src == "qianniu_initiated" or (
+            src == "transfer_to_agent" and c.target is not None and state.status.get(c.target) == "online")
+        if not direct:
+            if first is not None:
+                act |= RECENT
+            if c.buyer in inf.exclusive:
+                act |= EXCLUSIVE
+            if len(cfg.groups) > 1 and not (src == "transfer_to_group" and c.target in inf.groups) and (
+                    (c.item is not None and str(c.item) in inf.items) or c.order_state in inf.states
+                    or (src == "bot_transfer" and c.intent in inf.intents)):
+                act |= BINDING
+            wu = weights_unequal.get(id(cfg))
+            if wu is None:
+                # weights only set odds among several winners: rule 7 (not round robin) and rule 8's proxies
+                wu = weights_unequal[id(cfg)] = (
+                    (cfg.settings.strategy != "round_robin" and len({x.weight for x in cfg.agents if not x.proxy}) > 1)
+                    or len({x.weight for x in cfg.agents if x.proxy}) > 1)
+            if wu:
+                act |= WEIGHTS
+        vs = variants.get(id(cfg))
+        if vs is None or vs[0] is not cfg:
+            vs = variants[id(cfg)] = [V.get(cfg, m) for m in range(16)]
+        subs = SUBMASKS[act]
+        got = cache.decide_many(state, c, vs, subs, cache.base(state, c, cfg), first)
+        decs = dict(zip(subs, got))
+        d0 = decs[0]
+        if a in idx:
+            by_reason[a][category(routed.reason, cache.match_step(cfg, c, d0))] += 1
+        # what these decisions add to the sums: the same for every consult with the same decisions
+        ck = (act, *map(id, got))
+        dec = got
+        got = adds.get(ck) if cache.enabled else None
+        if got is None:
+            got = (dec, _adds(decs, act, exp, eff))  # holds them: their ids stay unique
+            if cache.enabled:
+                if len(adds) >= 50_000:
+                    adds.clear()
+                adds[ck] = got
+        for tot, x, p in got[1]:
+            tot[x] += p
+        if top is None:
+            continue
+        # the pair: chance, broken rules, recent-contact days, and the rest by exposure
+        p0 = d0.odds.get(top, 0.0) - d0.odds.get(bottom, 0.0)
+        r = (a == top) - (a == bottom)
+        if r or p0:
+            if a in d0.agents or (a is None and not d0.agents):
+                chance += r - p0
+            else:
+                broken += r - p0
+        if d0.rule == "R4" and d0.agents and d0.agents[0] in (top, bottom):
+            for rc in state.recent:
+                if rc.account == d0.agents[0]:
+                    recent_days[rc.account][timeutil.local_date(rc.ts, tz).isoformat()] += 1
+                    break
+        dF = decs[act]
+        diff = dF.odds.get(top, 0.0) - dF.odds.get(bottom, 0.0)
+        if not diff:
+            continue
+        rule = dF.rule
+        if rule in ("R1", "R2"):
+            cause = "transfer"
+        elif rule == "R8":
+            cause = "fallback"
+        else:
+            ok_t, why_t = eligible(inf, state, top)
+            ok_b, why_b = eligible(inf, state, bottom)
+            if ok_t and ok_b:
+                cands = {x.account for x in dF.candidates if x.eligible}
+                if top in cands and bottom in cands:
+                    cause = "busyness" if cfg.settings.strategy not in ("conversion_rate", "round_robin") else "strategy"
+                else:
+                    cause = "group_membership"
+            else:
+                why = why_b if ok_t else why_t if ok_b else None
+                cause = {"offline": "online_time", "suspended": "online_time", "at_capacity": "capacity",
+                         "no_capacity": "capacity", "not_listed": "routing_disabled",
+                         "routing_disabled": "routing_disabled", "proxy": "proxy"}.get(why or "", "other")
+        causes[cause] += diff
+        cause_n[cause] += 1
+
+    R.n, R.replayable, R.chance, R.broken = n, replayable, chance, broken
+    R.decisions, R.engine_runs = cache.hits + cache.misses, cache.misses
+    return R
 
 
 def _attribute(conn, sid, tz, cfg, cfgs, top, bottom, rec, online, eff, causes, cause_n, chance, broken, recent_days, tl

@@ -18,6 +18,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from itertools import repeat
+from operator import ge
 from typing import Any, Callable, Iterable, Mapping
 
 from shunt import engine, timeutil
@@ -25,13 +27,14 @@ from shunt.engine.context import Context
 from shunt.engine.eligibility import is_shop_account, listed_eligibility
 from shunt.engine.groups import match_groups
 from shunt.engine.model import Bind, Config, Consult, Decision, RecentContact, Routed, State
-from shunt.engine.recent import recent_in_window
+from shunt.engine.recent import window_ms
 from shunt.engine.tracker import HOUR_MS, Tracker
 from shunt.errors import UsageError
 
 HOUR = 3_600_000
 DAY = 24 * HOUR
 _UNSET: Any = object()  # "not given" (None is a value)
+_ZEROS = repeat(0)
 
 
 # ---- a tracker for replays ----------------------------------------------------------------
@@ -93,7 +96,7 @@ class FastTracker(Tracker):
 # ---- the decision cache -------------------------------------------------------------------
 
 class _Info:
-    __slots__ = ("cfg", "agents", "conf", "live", "threshold", "strategy", "items", "intents", "states", "exclusive",
+    __slots__ = ("cfg", "agents", "conf", "live_accounts", "capped", "capped_max", "window", "threshold", "strategy", "items", "intents", "states", "exclusive",
                  "assistant", "hours", "groups", "round_robin")
 
     def __init__(self, cfg: Config) -> None:
@@ -101,8 +104,12 @@ class _Info:
         self.agents = tuple((a.account, a.max_sessions) for a in cfg.agents)
         self.conf = {a.account: a for a in reversed(cfg.agents)}  # first listing wins, as Config.agent
         # the listed accounts that can ever be eligible (routing on, capacity not 0), once each
-        self.live = tuple((acc, a.max_sessions) for acc, a in reversed(list(self.conf.items()))
-                          if a.routing and (a.max_sessions is None or a.max_sessions > 0))
+        live = [(acc, a.max_sessions) for acc, a in reversed(list(self.conf.items()))
+                if a.routing and (a.max_sessions is None or a.max_sessions > 0)]
+        self.live_accounts = tuple(acc for acc, _mx in live)
+        self.capped = tuple(acc for acc, mx in live if mx is not None)
+        self.capped_max = tuple(mx for _acc, mx in live if mx is not None)
+        self.window = window_ms(cfg.settings.recent_contact_hours)
         s = cfg.settings
         self.threshold = s.busy_threshold
         self.strategy = s.strategy
@@ -127,21 +134,50 @@ class DecisionCache:
     def __init__(self, enabled: bool | None = None, max_entries: int = 10_000) -> None:
         self.enabled = (os.environ.get("SHUNT_NO_DECISION_CACHE", "") in ("", "0")) if enabled is None else enabled
         self._infos: dict[int, _Info] = {}
+        self._last = _Info(Config(shop="", ts=0))  # the last one asked for
         self._memo: dict[tuple, Decision] = {}
         self._match: dict[tuple, str] = {}
         self._groups: dict[tuple, tuple[str, ...]] = {}  # (config, matching fields) → matched group ids
+        self._plans: dict[tuple, tuple] = {}  # decide_many's entries
         self.max_entries = max_entries
-        self.hits = self.misses = 0
+        self.calls = self.misses = 0  # decisions asked for; engine runs
+
+    @property
+    def hits(self) -> int:
+        return self.calls - self.misses
 
     def info(self, cfg: Config) -> _Info:
+        inf = self._last
+        if inf.cfg is cfg:
+            return inf
         inf = self._infos.get(id(cfg))
         if inf is None or inf.cfg is not cfg:
             inf = self._infos[id(cfg)] = _Info(cfg)
+        self._last = inf
         return inf
 
-    def recent_key(self, state: State, consult: Consult) -> tuple[str, ...]:
-        """The buyer's in-window recent contacts (as rule 4 sees them), most recent first."""
-        return tuple(rc.account for rc in recent_in_window(state, consult))
+    def recent_key(self, state: State, consult: Consult, cfg: Config | None = None) -> tuple[str, ...]:
+        """The buyer's recent contacts as rule 4 sees them under `cfg` (default the state's), most
+        recent first: engine.recent.recent_in_window's accounts, without a State for `cfg`."""
+        cfg = cfg or state.config
+        rec = state.recent
+        if not rec or cfg is None:
+            return ()
+        inf = self.info(cfg)
+        if len(rec) > 1:
+            rec = sorted(rec, key=_minus_ts)
+        ts = consult.ts
+        lo = ts - inf.window
+        assistant, shop = inf.assistant, cfg.shop
+        seen: set[str] = set()
+        out = []
+        for rc in rec:
+            acc = rc.account
+            if acc in seen or rc.ts < lo or rc.ts > ts or acc == assistant or not is_shop_account(shop, acc):
+                continue
+            seen.add(acc)
+            out.append(acc)
+        return tuple(out)
 
     def base(self, state: State, consult: Consult, cfg: Config | None = None) -> list | None:
         """The keys of `consult`'s decision apart from the config itself and rule 4's pick, shared
@@ -170,17 +206,16 @@ class DecisionCache:
         """What rules 6–8 read: which listed accounts that may take consults are online and not
         full (their eligibility), and the consult's group-matching fields (those that can match a
         binding of `inf`'s config, or of a variant with fewer bindings)."""
-        status, load = state.status, state.load
-        flags = []
-        for acc, mx in inf.live:
-            flags.append(status.get(acc) == "online" and (mx is None or load.get(acc, 0) < mx))
+        # (statuses, full flags): more than eligibility needs, made at C speed
+        flags = (tuple(map(state.status.get, inf.live_accounts)),
+                 tuple(map(ge, map(state.load.get, inf.capped, _ZEROS), inf.capped_max)))
         c = consult
         src = c.source
         item = c.item if c.item is not None and str(c.item) in inf.items else None
         intent = c.intent if src == "bot_transfer" and c.intent in inf.intents else None
         ostate = c.order_state if c.order_state in inf.states else None
         gtarget = c.target if src == "transfer_to_group" and c.target in inf.groups else None
-        return tuple(flags), (src, item, intent, ostate, gtarget)
+        return flags, (src, item, intent, ostate, gtarget)
 
     def first_recent(self, state: State, recent: tuple[str, ...], cfg: Config | None = None) -> str | None:
         """Rule 4's pick among the in-window recent contacts: the first eligible one (nothing else
@@ -203,7 +238,9 @@ class DecisionCache:
         that went past rule 5 is keyed on what rules 6–8 read; one where rule 7 chose among
         several candidates also on what its strategy read (`_Choice`)."""
         cfg = cfg or state.config
+        self.calls += 1
         if cfg is None or not self.enabled:
+            self.misses += 1
             return engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult)
         if base is None:
             base = self.base(state, consult, cfg)
@@ -215,9 +252,55 @@ class DecisionCache:
             first = None
         elif first is _UNSET:
             if recent is None:
-                recent = self.recent_key(state if cfg is state.config else dataclasses.replace(state, config=cfg),
-                                         consult)
+                recent = self.recent_key(state, consult, cfg)
             first = self.first_recent(state, recent, cfg)
+        return self._resolve(self._entry(state, consult, cfg, inf, base, first), state, consult, cfg)
+
+    def decide_many(self, state: State, consult: Consult, cfgs: list[Config], masks: tuple[int, ...],
+                    base: list, first: str | None) -> list[Decision]:
+        """[decide(state, consult, cfgs[m], base, first=first) for m in masks]: `cfgs` are the
+        variants of one config (index 0 itself), `base` that config's. The memo's entries for
+        them are looked up once per combination of `masks`, the consult's keys and the late
+        inputs (they are the same for every state with these keys); only rule 7's choices are
+        then looked up per state."""
+        if not self.enabled:
+            return [self.decide(state, consult, cfgs[m], base, first=first) for m in masks]
+        self.calls += len(masks)
+        late = base[1]
+        if late is None:
+            late = base[1] = self._late(state, consult, base[2])
+        pk = (id(cfgs[0]), masks, base[0], first, late)
+        plan = self._plans.get(pk)
+        if plan is None:
+            if len(self._plans) >= self.max_entries:
+                self._plans.clear()
+            plan = []
+            for m in masks:
+                cfg = cfgs[m]
+                inf = self.info(cfg)
+                f = None if inf.hours <= 0 or consult.source == "transfer_to_group" else first
+                plan.append(self._entry(state, consult, cfg, inf, base, f))
+            self._plans[pk] = plan = (cfgs[0], plan)  # holds the config: its id stays unique
+        out = []
+        for m, e in zip(masks, plan[1]):
+            if e.__class__ is _Choice:
+                e = self._resolve(e, state, consult, cfgs[m])
+            out.append(e)
+        return out
+
+    def _resolve(self, e: "Decision | _Choice", state: State, consult: Consult, cfg: Config) -> Decision:
+        if e.__class__ is not _Choice:
+            return e
+        dk = e.key(state)
+        d = e.by.get(dk)
+        if d is None:
+            d = e.by[dk] = self._run(state, consult, cfg)
+        return d
+
+    def _entry(self, state: State, consult: Consult, cfg: Config, inf: "_Info", base: list,
+               first: str | None) -> "Decision | _Choice":
+        """The memo's entry for the decision under `cfg` (made, by the engine, if missing): the
+        decision, or the `_Choice` that holds it (the one for `state` is in it)."""
         memo = self._memo
         cid = id(cfg)
         k = (cid, base[0], first)
@@ -228,27 +311,16 @@ class DecisionCache:
                 memo.clear()
             if d.rule in _EARLY:
                 memo[k] = d
-            else:
-                memo[k] = _LATE
-                self._keep(self._late_key(cid, base, state, consult, cfg), d, inf, state)
-            return d
+                return d
+            memo[k] = _LATE
+            return self._keep(self._late_key(cid, base, state, consult, cfg), d, inf, state)
         if d is not _LATE:
-            self.hits += 1
             return d
         k2 = self._late_key(cid, base, state, consult, cfg)
         d = memo.get(k2)
         if d is None:
             d = self._run(state, consult, cfg)
-            self._keep(k2, d, inf, state)
-            return d
-        if d.__class__ is _Choice:
-            dk = d.key(state)
-            dd = d.by.get(dk)
-            if dd is None:
-                dd = d.by[dk] = self._run(state, consult, cfg)
-                return dd
-            d = dd
-        self.hits += 1
+            return self._keep(k2, d, inf, state)
         return d
 
     def _late_key(self, cid: int, base: list, state: State, consult: Consult, cfg: Config) -> tuple:
@@ -268,7 +340,7 @@ class DecisionCache:
                 matched = self._groups[mk] = ()
         return (cid, late[0], matched, late[1][0] == "bot_transfer", base[0][5])
 
-    def _keep(self, k2: tuple, d: Decision, inf: "_Info", state: State) -> None:
+    def _keep(self, k2: tuple, d: Decision, inf: "_Info", state: State) -> "Decision | _Choice":
         """Remember a decision that went past rule 5 under its rules 6–8 key."""
         memo = self._memo
         if len(memo) >= self.max_entries:
@@ -278,8 +350,8 @@ class DecisionCache:
             if sel.__class__ is not _Choice:
                 sel = memo[k2] = _Choice(inf, d)
             sel.by[sel.key(state)] = d
-        elif k2 not in memo:
-            memo[k2] = d
+            return sel
+        return memo.setdefault(k2, d)
 
     def _run(self, state: State, consult: Consult, cfg: Config) -> Decision:
         self.misses += 1
@@ -344,6 +416,10 @@ class _Choice:
             return None
         low = min(loads)
         return tuple([n == low for n in loads])
+
+
+def _minus_ts(rc: RecentContact) -> int:
+    return -rc.ts
 
 
 def _slim(d: Decision) -> Decision:
