@@ -5,8 +5,10 @@
     python bench/bench_balance.py -n 50000         # smaller day
 
 Each command runs as its own child process (`python -m shunt ...`), so the figures include
-interpreter start-up, imports, opening the database and writing the JSON. Wall time and peak RSS
-(os.wait4 rusage) per child.
+interpreter start-up, imports, opening the database and writing the JSON. Wall time, CPU time
+(user + system, the child's and its own children's: balance sweeps a large period in two halves,
+in two processes when there are two cores — docs/balance.md, Speed) and peak RSS (os.wait4
+rusage: the largest of those processes, not their sum) per child.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 
-def run(argv: list[str], out: Path | None = None) -> tuple[float, float, int]:
+def run(argv: list[str], out: Path | None = None) -> tuple[float, float, int, float]:
     t = time.perf_counter()
     with open(out or os.devnull, "wb") as fh:
         p = subprocess.Popen([sys.executable, "-m", "shunt", *argv], stdout=fh, stderr=subprocess.PIPE,
@@ -35,7 +37,7 @@ def run(argv: list[str], out: Path | None = None) -> tuple[float, float, int]:
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"shunt {' '.join(argv)} failed ({code}): {err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, code
+    return wall, usage.ru_maxrss / 1024, code, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -50,19 +52,19 @@ def main() -> None:
     if db is None:
         db = tmp / "day.db"
         log = tmp / "day.jsonl"
-        wall, rss, _ = run(["generate", "--consults", str(args.consults), "--seed", str(args.seed), "-o", str(log)])
+        wall, rss, _, _ = run(["generate", "--consults", str(args.consults), "--seed", str(args.seed), "-o", str(log)])
         print(f"generate {args.consults:,} consults: {wall:.1f} s")
-        wall, rss, _ = run(["load", str(log), "--db", str(db)])
+        wall, rss, _, _ = run(["load", str(log), "--db", str(db)])
         print(f"load: {wall:.1f} s, peak RSS {rss:.0f} MB")
     new = tmp / "new.json"
     new.write_text(json.dumps({"settings": {"recent_contact_hours": 0}}), encoding="utf-8")
-    print(f"{'command':<58} {'seconds':>8} {'peak RSS MB':>12}")
+    print(f"{'command':<58} {'seconds':>8} {'CPU s':>7} {'peak RSS MB':>12}")
     for argv in (["balance", "--date", args.date, "--json"],
                  ["simulate", "--config", str(new), "--date", args.date, "--seed", "7", "--json"]):
         out = tmp / f"{argv[0]}.json"
-        wall, rss, _ = run([*argv, "--db", str(db)], out)
+        wall, rss, _, cpu = run([*argv, "--db", str(db)], out)
         doc = json.loads(out.read_text(encoding="utf-8"))
-        print(f"shunt {' '.join(a if '/' not in a else Path(a).name for a in argv):<52} {wall:>8.1f} {rss:>12.0f}"
+        print(f"shunt {' '.join(a if '/' not in a else Path(a).name for a in argv):<52} {wall:>8.1f} {cpu:>7.1f} {rss:>12.0f}"
               f"   ({doc['consults']:,} consults)")
 
 

@@ -1,6 +1,7 @@
 """`shunt balance`: who received how much, and why the load is uneven between accounts.
 
-Method (docs/balance.md): one pass over the period with the recorded states (store.sweep).
+Method (docs/balance.md): one pass over the period with the recorded states (store.sweep; two
+halves, each seeded from the store, for a large period).
 For every consult the engine decides under the recorded configuration and under counterfactual
 variants with factors removed — recent contact off, group bindings cleared, weights equal,
 exclusive agents removed. Expected counts add up the decisions' odds (no random picks).
@@ -18,6 +19,7 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
 from math import factorial
 from typing import Any
 
@@ -140,21 +142,20 @@ _W = {k: {s: factorial(s) * factorial(k - s - 1) / factorial(k) for s in range(k
 SUBMASKS = tuple(tuple(_submasks(m)) for m in range(16))
 
 
-def _adds(decs: dict, act: int, exp: dict, eff: dict) -> list[tuple[dict, str, float]]:
+def _adds(decs: dict, act: int) -> list[tuple[int, str, float]]:
     """(sum, account, amount) for one consult's decisions `decs` (by submask of `act`): their odds
-    into the expected counts `exp` (per removed set), their Shapley terms into the effects `eff`,
-    in the order they are added."""
+    into the expected counts (sum M: with the factors of M removed), their Shapley terms into the
+    effects (sum EFFECT + f)."""
     out = []
-    for M, tot in exp.items():
+    for M in EXPECTED:
         for x, p in decs[M & act].odds.items():
-            out.append((tot, x, p))
+            out.append((M, x, p))
     k = bin(act).count("1")
     if k:
         w = _W[k]
         for f, _name in FACTORS:
             if not act & f:
                 continue
-            e = eff[f]
             for S in SUBMASKS[act & ~f]:
                 dS, dF = decs[S], decs[S | f]
                 if dS is dF:
@@ -162,8 +163,22 @@ def _adds(decs: dict, act: int, exp: dict, eff: dict) -> list[tuple[dict, str, f
                 wt = w[bin(S).count("1")]
                 oS, oF = dS.odds, dF.odds
                 for x in set(oS) | set(oF):
-                    out.append((e, x, wt * (oS.get(x, 0.0) - oF.get(x, 0.0))))
+                    out.append((EFFECT + f, x, wt * (oS.get(x, 0.0) - oF.get(x, 0.0))))
     return out
+
+
+EXPECTED = (0, RECENT, BINDING, WEIGHTS, EXCLUSIVE, ALL)  # the removed sets whose expected counts are shown
+EFFECT = 16  # sums EFFECT + f: factor f's Shapley effects
+
+
+def _exact(terms: Counter) -> dict:
+    """{(sum, key): Σ count · amount}, each total exact, rounded once to a float: the same
+    whatever the order of the consults or the split of the period."""
+    out: dict = {}
+    for (slot, x, v), cnt in terms.items():
+        k = (slot, x)
+        out[k] = out.get(k, 0) + Fraction(v) * cnt
+    return {k: float(v) for k, v in out.items()}
 
 
 def _configs(conn, sid: int, nick: str, start: int, end: int) -> list[Config]:
@@ -246,9 +261,9 @@ def balance(conn, sid: int, start: int, end: int, label: str, group: str | None 
     idx = {a: i for i, a in enumerate(acc)}
     P = _Shared(acc, idx, assistants, start, nb, bucket_ms, top, bottom, tz)
     R = _passes(conn, sid, start, end, P)
-    n, replayable, chance, broken = R.n, R.replayable, R.chance, R.broken
-    hourly, by_reason, exp, eff, causes, cause_n, recent_days, routed_to = (
-        R.hourly, R.by_reason, R.exp, R.eff, R.causes, R.cause_n, R.recent_days, R.routed_to)
+    n, replayable = R.n, R.replayable
+    hourly, by_reason, cause_n, recent_days, routed_to = R.hourly, R.by_reason, R.cause_n, R.recent_days, R.routed_to
+    exp, eff, causes, chance, broken = R.sums()
 
     last = cfgs[-1] if cfgs else None
     total_rec = sum(rec.values())
@@ -313,20 +328,18 @@ class _Shared:
 
 
 class _Acc:
-    """A span's sums. Two spans' sums are added with `merge` (the first span's, then the second's)."""
+    """A span's tallies. Two spans' tallies are added with `merge` (counts only: exact)."""
 
     def __init__(self, accounts: int, nb: int) -> None:
         self.hourly = [[0] * nb for _ in range(accounts)]
         self.by_reason: dict[str, Counter] = defaultdict(Counter)
-        self.exp: dict[int, dict[str, float]] = {m: defaultdict(float)
-                                                 for m in (0, RECENT, BINDING, WEIGHTS, EXCLUSIVE, ALL)}
-        self.eff: dict[int, dict[str, float]] = {f: defaultdict(float) for f, _ in FACTORS}
-        self.causes: dict[str, float] = defaultdict(float)
+        # (sum, key, amount) → how many times it is added: expected counts, effects, and the
+        # pair's causes / chance / broken rules
+        self.terms: Counter = Counter()
         self.cause_n: Counter = Counter()
         self.recent_days: dict[str, Counter] = defaultdict(Counter)
         self.routed_to: Counter = Counter()
         self.n = self.replayable = self.decisions = self.engine_runs = 0
-        self.chance = self.broken = 0.0
         self.spans = 1
 
     def merge(self, o: "_Acc") -> None:
@@ -335,13 +348,7 @@ class _Acc:
                 mine[b] += v
         for a, cnt in o.by_reason.items():
             self.by_reason[a].update(cnt)
-        for table, other in ((self.exp, o.exp), (self.eff, o.eff)):
-            for m, sums in other.items():
-                t = table[m]
-                for x, v in sums.items():
-                    t[x] += v
-        for x, v in o.causes.items():
-            self.causes[x] += v
+        self.terms.update(o.terms)
         self.cause_n.update(o.cause_n)
         for a, cnt in o.recent_days.items():
             self.recent_days[a].update(cnt)
@@ -350,9 +357,35 @@ class _Acc:
         self.replayable += o.replayable
         self.decisions += o.decisions
         self.engine_runs += o.engine_runs
-        self.chance += o.chance
-        self.broken += o.broken
         self.spans += o.spans
+
+    def sums(self) -> tuple[dict, dict, dict, float, float]:
+        """(expected counts by removed set, effects by factor, causes, chance, broken)."""
+        tot = _exact(self.terms)
+        exp: dict[int, dict[str, float]] = {m: {} for m in EXPECTED}
+        eff: dict[int, dict[str, float]] = {f: {} for f, _ in FACTORS}
+        causes: dict[str, float] = {}
+        chance = broken = 0.0
+        for (slot, x), v in tot.items():
+            if slot == "chance":
+                chance = v
+            elif slot == "broken":
+                broken = v
+            elif slot == "cause":
+                causes[x] = v
+            elif slot >= EFFECT:
+                eff[slot - EFFECT][x] = v
+            else:
+                exp[slot][x] = v
+        return exp, eff, causes, chance, broken
+
+
+def _tally(adds: dict, terms: Counter) -> None:
+    """Count what the consults seen so far add (`adds`, emptied)."""
+    for _decs, out, k in adds.values():
+        for t in out:
+            terms[t] += k
+    adds.clear()
 
 
 def _passes(conn, sid: int, start: int, end: int, P: _Shared) -> _Acc:
@@ -452,15 +485,14 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
     acc_, idx, assistants, start, nb, bucket_ms, top, bottom, tz = (
         P.acc, P.idx, P.assistants, P.start, P.nb, P.bucket_ms, P.top, P.bottom, P.tz)
     R = _Acc(len(acc_), nb)
-    hourly, by_reason, exp, eff, causes, cause_n, recent_days, routed_to = (
-        R.hourly, R.by_reason, R.exp, R.eff, R.causes, R.cause_n, R.recent_days, R.routed_to)
+    hourly, by_reason, terms, cause_n, recent_days, routed_to = (
+        R.hourly, R.by_reason, R.terms, R.cause_n, R.recent_days, R.routed_to)
     cache = DecisionCache()
     V = Variants()
     n = replayable = 0
-    chance = broken = 0.0
     weights_unequal: dict[int, bool] = {}
     variants: dict[int, list[Config]] = {}  # config → its 16 variants
-    adds: dict[tuple, tuple] = {}  # (act, decisions) → what they add to exp and eff
+    adds: dict[tuple, list] = {}  # (act, decisions) → [them, what they add to the sums, consults with them]
     for c, routed, state, _uid in store.sweep(conn, sid, lo, hi, tracker=FastTracker()):
         n += 1
         a = routed.agent
@@ -514,17 +546,16 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
         if a in idx:
             by_reason[a][category(routed.reason, cache.match_step(cfg, c, d0))] += 1
         # what these decisions add to the sums: the same for every consult with the same decisions
-        ck = (act, *map(id, got))
-        dec = got
-        got = adds.get(ck) if cache.enabled else None
-        if got is None:
-            got = (dec, _adds(decs, act, exp, eff))  # holds them: their ids stay unique
-            if cache.enabled:
+        if cache.enabled:
+            ck = (act, *map(id, got))
+            e = adds.get(ck)
+            if e is None:
                 if len(adds) >= 50_000:
-                    adds.clear()
-                adds[ck] = got
-        for tot, x, p in got[1]:
-            tot[x] += p
+                    _tally(adds, terms)
+                e = adds[ck] = [got, _adds(decs, act), 0]  # holds them: their ids stay unique
+            e[2] += 1
+        else:
+            terms.update(_adds(decs, act))
         if top is None:
             continue
         # the pair: chance, broken rules, recent-contact days, and the rest by exposure
@@ -532,9 +563,9 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
         r = (a == top) - (a == bottom)
         if r or p0:
             if a in d0.agents or (a is None and not d0.agents):
-                chance += r - p0
+                terms["chance", None, r - p0] += 1
             else:
-                broken += r - p0
+                terms["broken", None, r - p0] += 1
         if d0.rule == "R4" and d0.agents and d0.agents[0] in (top, bottom):
             for rc in state.recent:
                 if rc.account == d0.agents[0]:
@@ -563,10 +594,11 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
                 cause = {"offline": "online_time", "suspended": "online_time", "at_capacity": "capacity",
                          "no_capacity": "capacity", "not_listed": "routing_disabled",
                          "routing_disabled": "routing_disabled", "proxy": "proxy"}.get(why or "", "other")
-        causes[cause] += diff
+        terms["cause", cause, diff] += 1
         cause_n[cause] += 1
 
-    R.n, R.replayable, R.chance, R.broken = n, replayable, chance, broken
+    _tally(adds, terms)
+    R.n, R.replayable = n, replayable
     R.decisions, R.engine_runs = cache.hits + cache.misses, cache.misses
     return R
 
