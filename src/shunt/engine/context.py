@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .eligibility import listed_candidate, listed_eligibility
+from .frozen import frozen
 from .lookup import Lookup, lookup
 from .model import Candidate, Config, Consult, State, Step
 
 _OUT: Any = object()  # "not in the eligibility gate"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Result:
     """A rule decided: the reason, the winners (in a stable order) and their odds."""
 
@@ -28,7 +28,7 @@ class Context:
     leaves `candidates` empty (rule 7 chooses from `pool`, the eligible accounts, either way)."""
 
     __slots__ = ("state", "consult", "config", "explain", "table", "lookup", "steps", "matched", "basis",
-                 "remaining", "candidates", "rotation", "pool", "_elig", "_elig_set")
+                 "remaining", "candidates", "rotation", "pool", "node", "_elig", "_elig_set")
 
     def __init__(self, state: State, consult: Consult, explain: bool = True, table: bool = True) -> None:
         self.state = state
@@ -44,6 +44,7 @@ class Context:
         self.candidates: tuple[Candidate, ...] = ()  # rule 7's table (left empty when table=False)
         self.rotation: tuple[str, ...] = ()  # round robin's list: the remaining groups' members, in order
         self.pool: tuple[str, ...] = ()  # the eligible accounts of the rotation, in order: whom rule 7 chooses from
+        self.node: Mapping[str, str | None] = {}  # a member of the rotation → its node group if rule 7 picks it
         self._elig: dict[str, tuple[bool, str | None]] = {}  # account → eligibility(state, account)
         self._elig_set: set[str] | None = None
 

@@ -27,17 +27,13 @@ def decide(state: State, consult: Consult, explain: bool = True, candidates: boo
             break
     else:  # pragma: no cover - R8 always decides
         raise AssertionError("rule 8 must decide")
-    remaining = ctx.remaining if rule.code in ("R6", "R7") else ()
-    cfg = state.config
-    return Decision(
-        replayable=True,
-        reason=result.reason,
-        rule=rule.code,
-        agents=result.agents,
-        odds=result.odds if type(result.odds) is dict else dict(result.odds),  # rules make a fresh dict
-        groups={a: node_group(cfg, a, remaining) for a in result.agents},
-        matched_groups=ctx.matched,
-        remaining_groups=ctx.remaining,
-        candidates=ctx.candidates,
-        steps=tuple(ctx.steps),
-    )
+    if rule.code == "R7":  # the winners are members of the remaining groups (no groups: in none)
+        groups = {a: ctx.node.get(a) for a in result.agents}
+    else:
+        remaining = ctx.remaining if rule.code == "R6" else ()
+        groups = {a: node_group(state.config, a, remaining) for a in result.agents}
+    odds = result.odds if type(result.odds) is dict else dict(result.odds)  # rules make a fresh dict
+    # positional (the hot path): replayable, reason, rule, agents, odds, groups, matched groups,
+    # remaining groups, candidates, steps
+    return Decision(True, result.reason, rule.code, result.agents, odds, groups, ctx.matched, ctx.remaining,
+                    ctx.candidates, tuple(ctx.steps))

@@ -154,7 +154,7 @@ def r6_group_matching(ctx: Context) -> Result | None:
                 ctx.step("R6", "overflow", "info", "No group has an eligible member.", groups=[])
     ctx.remaining = tuple(_ids(kept))
 
-    ctx.rotation = ctx.lookup.members(tuple(kept))[1]
+    _table, ctx.rotation, ctx.node = ctx.lookup.members(tuple(kept))
     ctx.pool = tuple(m for m in ctx.rotation if m in elig)
     if ctx.table:
         ctx.candidates = tuple(ctx.cand(m, ids) for m, ids in ctx.lookup.members(tuple(kept or matched))[0])

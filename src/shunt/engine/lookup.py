@@ -40,20 +40,24 @@ class Lookup:
         self.matches: dict[tuple, tuple] = {}  # a consult's routing fields → (matched groups, basis)
         self._members: dict[tuple, tuple] = {}
 
-    def members(self, groups: tuple) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
-        """(the members of `groups` (some of the config's groups), deduplicated in order, each with
-        the ids of the configured groups holding it whose id is among theirs, in config order;
-        those members alone)."""
+    def members(self, groups: tuple) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...], dict]:
+        """For `groups` (some of the config's groups, the remaining ones): (their members,
+        deduplicated in order, each with the ids of the configured groups holding it whose id is
+        among theirs, in config order; those members alone; member → its node group as a winner
+        of rule 7: the first of those ids, None for the assistant and non-shop accounts)."""
         key = tuple(map(id, groups))  # the config holds its groups: their ids stay unique
         hit = self._members.get(key)
         if hit is None:
+            cfg = self.config
             ids = {g.id for g in groups}
             seen: dict[str, tuple[str, ...]] = {}
             for g in groups:
                 for m in g.members:
                     if m not in seen:
-                        seen[m] = tuple(h.id for h in self.config.groups if h.id in ids and m in h.members)
-            hit = self._members[key] = (tuple(seen.items()), tuple(seen))
+                        seen[m] = tuple(h.id for h in cfg.groups if h.id in ids and m in h.members)
+            node = {m: (None if m == cfg.settings.assistant or not (m == cfg.shop or m.startswith(cfg.shop + ":"))
+                        else held[0]) for m, held in seen.items()}
+            hit = self._members[key] = (tuple(seen.items()), tuple(seen), node)
         return hit
 
 

@@ -1,14 +1,15 @@
 """The engine's data: configuration, a consult, the state at a moment, and the decision.
 
-Pure values (frozen dataclasses). Times are epoch milliseconds. Nothing here reads a clock,
+Pure values (frozen dataclasses, see frozen.py). Times are epoch milliseconds. Nothing here reads a clock,
 a file or a database.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Mapping
 
+from .frozen import frozen
 from .lookup import lookup
 
 ORDER_STATES = ("no_active_order", "unpaid", "not_shipped", "partially_shipped", "shipped", "signed", "refunding")
@@ -23,7 +24,7 @@ SELECTION_REASONS = frozenset({"only_one_online", "reception_rate", "conversion_
 DEFAULT_CARRIERS = ("ZTO", "STO", "YUNDA", "YTO")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LogisticsSettings:
     """The shop's logistics three-party settings (invitations of carriers' agents)."""
 
@@ -32,7 +33,7 @@ class LogisticsSettings:
     carriers: tuple[str, ...] = DEFAULT_CARRIERS
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Settings:
     """Shop-wide routing settings of a shop_config."""
 
@@ -47,7 +48,7 @@ class Settings:
     logistics: LogisticsSettings = field(default_factory=LogisticsSettings)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AgentConf:
     """One listed account of a shop_config: weight, reception limit, routing switch, proxy."""
 
@@ -58,7 +59,7 @@ class AgentConf:
     proxy: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Bind:
     """What a group is bound to: order states, items, intents (empty: unbound)."""
 
@@ -71,7 +72,7 @@ class Bind:
         return not (self.order_states or self.items or self.intents)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class GroupConf:
     """A group of a shop_config: its members in order and its binding."""
 
@@ -82,7 +83,7 @@ class GroupConf:
     bind: Bind = field(default_factory=Bind)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Exclusive:
     """An exclusive (专属) buyer → agent entry of a shop_config."""
 
@@ -91,7 +92,7 @@ class Exclusive:
     mode: str  # priority | 1v1
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Config:
     """A shop's routing configuration in force from `ts` (a shop_config event)."""
 
@@ -184,7 +185,7 @@ class Config:
                    settings=settings, agents=agents, groups=tuple(groups), exclusive=exclusive)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Order:
     """The order a consult carries: id, state, carrier, packages."""
 
@@ -194,7 +195,7 @@ class Order:
     packages: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Consult:
     """One routing node's input: what the platform knew when the buyer arrived."""
 
@@ -213,7 +214,7 @@ class Consult:
         return self.order.state if self.order else "no_active_order"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Routed:
     """The platform's recorded decision for a consult."""
 
@@ -222,7 +223,7 @@ class Routed:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RecentContact:
     """An account the buyer was routed to (or contacted by) recently, and when."""
 
@@ -230,7 +231,7 @@ class RecentContact:
     ts: int  # when this buyer was last routed to (or contacted by) the account
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LastPick:
     """Round robin: the latest consult that rule 7 routed within a group."""
 
@@ -239,7 +240,7 @@ class LastPick:
     account: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class State:
     """The shop at the moment just before a consult (see docs/semantics.md for the exact cut)."""
 
@@ -258,7 +259,7 @@ class State:
         return self.load.get(account, 0)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Step:
     """One thing the engine looked at: rule code, outcome, a sentence, and the facts (JSON-able)."""
 
@@ -269,7 +270,7 @@ class Step:
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Candidate:
     """One row of rule 7's candidate table: an account's figures at the decision's moment."""
 
@@ -285,7 +286,7 @@ class Candidate:
     why_not: str | None = None  # offline | suspended | routing_disabled | not_listed | no_capacity | at_capacity | proxy
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Decision:
     """The engine's answer for one consult: reason, winners and their odds, group, steps."""
 
@@ -301,7 +302,7 @@ class Decision:
     steps: tuple[Step, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Verdict:
     """A recorded node compared with its replay."""
 

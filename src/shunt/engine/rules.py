@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 from .context import Context, Result
 from .direct import r1_qianniu_initiated, r2_transfer_to_agent
 from .exclusive import r3_exclusive
 from .fallback import r8_fallback
+from .frozen import frozen
 from .groups import r6_group_matching
 from .recent import r4_recent_contact
 from .robot import r5_robot_priority_shop
 from .select import r7_select
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rule:
     """A routing rule of the registry: stable code, name, and the function that applies it."""
 

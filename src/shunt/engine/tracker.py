@@ -109,7 +109,7 @@ class Tracker:
         if agent is not None:
             self._add_recent(ts, buyer, agent)
             if routed.group and routed.reason in SELECTION_REASONS:
-                self._last_pick[routed.group] = LastPick(ts=ts, consult=cid, account=agent)
+                self._last_pick[routed.group] = LastPick(ts, cid, agent)
                 self._snap_pick = None
         if self._next_prune is None or ts >= self._next_prune:
             self._prune(ts)
@@ -140,11 +140,12 @@ class Tracker:
                 self._add_recent(ts, buyer, account)
 
     # ---- state --------------------------------------------------------------------------
-    def state_for(self, consult: Consult) -> State:
-        """The state just before `consult` (call before `consult()` records it)."""
+    def state_for(self, consult: Consult, live_load: bool = False) -> State:
+        """The state just before `consult` (call before `consult()` records it). live_load=True:
+        its load may be the tracker's live map, not a copy — read the State before the next event."""
         cfg = self._config
         load = self.load_for(consult)
-        if load is self._load:
+        if load is self._load and not live_load:
             load = dict(load)
         # status, since, conversion and last picks change far less often than consults come:
         # their copies are shared by the States made in between (a State is never mutated)
@@ -201,7 +202,7 @@ class Tracker:
             if account in seen or account == cfg.settings.assistant or not is_shop_account(cfg.shop, account):
                 continue
             seen.add(account)
-            out.append(RecentContact(account=account, ts=ts))
+            out.append(RecentContact(account, ts))
         return tuple(out)
 
     def _add_recent(self, ts: int, buyer: str, account: str) -> None:
