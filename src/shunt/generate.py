@@ -29,6 +29,7 @@ from shunt.engine.logistics import logistics_check
 from shunt.engine.model import Config, Consult, Order, Routed
 from shunt.engine.pick import pick
 from shunt.engine.tracker import Tracker
+from shunt.gcpause import paused_gc
 from shunt.timeutil import zone
 from shunt.world import (
     AFTERSALE_INTENTS, CARRIERS, CARRIER_WEIGHTS, HOUR_WEIGHTS, LOGISTICS_INTENTS, OTHER_INTENTS,
@@ -388,12 +389,12 @@ class _Gen:
             source = "item_page"
         self.route(T, b, source, by=by)
 
-    def consult_for(self, T: int, b: _Buyer, source: str, by: str | None, target: str | None,
+    def consult_for(self, cid: str, T: int, b: _Buyer, source: str, by: str | None, target: str | None,
                     intent: str | None = None, keep: Consult | None = None) -> Consult:
         rng = self.rng
         if keep is not None:  # a transfer: the facts travel with the buyer
-            return Consult(id="", ts=T, buyer=b.nick, source=source, item=keep.item, order=keep.order,
-                           intent=keep.intent if intent is None else intent, by=by, target=target)
+            return Consult(cid, T, b.nick, source, keep.item, keep.order,
+                           keep.intent if intent is None else intent, by, target)
         o = b.order
         item = None
         if source == "item_page":
@@ -408,11 +409,10 @@ class _Gen:
             b.order = o = self.new_order("not_shipped")
         order = None
         if o is not None and (source != "unknown" or rng.random() < 0.5):
-            order = Order(id=o[0], state=o[1], carrier=o[2], packages=o[3])
+            order = Order(o[0], o[1], o[2], o[3])  # id, state, carrier, packages
         if intent is None and source not in ("qianniu_initiated",):
             intent = self.intent_for(b, source == "bot_transfer")
-        return Consult(id="", ts=T, buyer=b.nick, source=source, item=item, order=order, intent=intent,
-                       by=by, target=target)
+        return Consult(cid, T, b.nick, source, item, order, intent, by, target)
 
     def route(self, T: int, b: _Buyer, source: str, *, by: str | None = None, target: str | None = None,
               intent: str | None = None, keep: Consult | None = None) -> None:
@@ -422,12 +422,10 @@ class _Gen:
             # returning buyer's, whose new consult closes the old session at its own place
             # (docs/semantics.md, the streaming reading).
             T = self.last_consult
-        c0 = self.consult_for(T, b, source, by, target, intent, keep)
         cid = f"c-{self.n_consults + 1:09d}"
-        c = Consult(id=cid, ts=T, buyer=c0.buyer, source=c0.source, item=c0.item, order=c0.order,
-                    intent=c0.intent, by=c0.by, target=c0.target)
+        c = self.consult_for(cid, T, b, source, by, target, intent, keep)
         self.n_consults += 1
-        state = self.tracker.state_for(c)
+        state = self.tracker.state_for(c, live_load=True)  # read (decide, fault) before tracker.consult
         d = decide(state, c, explain=False, candidates=False)
         agent = pick(d, self.pick_rng)
         group = d.groups.get(agent) if agent is not None else None
@@ -435,7 +433,7 @@ class _Gen:
         if self.faults > 0 and rng.random() < self.faults:
             agent, group, reason, kind = self.fault(state, d, agent)
             self.fault_list.append((cid, kind))
-        routed = Routed(agent=agent, group=group, reason=reason)
+        routed = Routed(agent, group, reason)
         self.tracker.consult(c, routed)
         self.sources[source] += 1
         self.reasons[reason] += 1
@@ -768,6 +766,9 @@ def generate(out: BinaryIO, *, consults: int, agents: int = 12, groups: int = 4,
         date.fromisoformat(start)
     except ValueError:
         raise ValueError(f"start {start!r} is not a date like 2026-11-11") from None
-    g = _Gen(out, consults=consults, agents=agents, groups=groups, days=days, seed=seed, faults=faults,
-             start=start, shop=shop, progress=progress)
-    return g.run()
+    # The run makes no reference cycles, and the collector's full passes rescanned every live buyer,
+    # session and contact (more of them the longer the history). The _Gen is freed before the
+    # collector is back on, or its first pass would scan all it held.
+    with paused_gc():
+        return _Gen(out, consults=consults, agents=agents, groups=groups, days=days, seed=seed, faults=faults,
+                    start=start, shop=shop, progress=progress).run()
