@@ -94,7 +94,7 @@ def new_lines(path, encoding: str | None = None):
             if isinstance(data, LineError):
                 out.append((n, str(data)))
             else:
-                out.append((n, data))
+                out.append((n, data[:-1] if data[-1:] in (b"\n", "\n") else data))
         return out
     finally:
         src.close()
@@ -199,3 +199,32 @@ def test_lines_that_would_merge_in_one_array_are_each_refused(tmp_path):
     rep = load_files(tmp_path / "s.db", [path])
     assert sorted(n for _, n, _ in rep.rejected) == [2, 3, 4]
     assert rep.loaded == {"message": 2}
+
+
+@pytest.mark.parametrize("unknown_field", [False, True])  # the fast path and the slow one
+def test_null_and_lookalike_values_are_stored_as_they_are(tmp_path, unknown_field):
+    """NULL is bound as 0 / -1 and turned back by NULLIF: '0', '' and a count of 0 stay values."""
+    more = {"zz": 1} if unknown_field else {}
+    evs = [{"type": "consult", "ts": T0, "shop": SHOP, "id": "c1", "buyer": "b", "item": "0", "intent": "",
+            "routed": {"reason": "x", "agent": "0"}, "order": {"state": "shipped", "packages": 0, "id": 0}, **more},
+           {"type": "consult", "ts": T0 + 1, "shop": SHOP, "buyer": "b", "item": 0, "by": None,
+            "routed": {"reason": "x"}, **more},
+           {"type": "message", "ts": T0 + 2, "shop": SHOP, "buyer": "b", "sender": "buyer", "account": "",
+            "consult": "0", **more},
+           {"type": "message", "ts": T0 + 3, "shop": SHOP, "buyer": "b", "sender": "buyer", **more},
+           {"type": "session_end", "ts": T0 + 4, "shop": SHOP, "consult": "c1", **more}]
+    db = tmp_path / "s.db"
+    rep = load_files(db, [write(tmp_path / "a.jsonl", evs)])
+    assert rep.rejected == [] and rep.total_loaded == 5
+    c = sqlite3.connect(db)
+    cols = ("item", "order_id", "order_state", "carrier", "packages", "intent", "by_account", "target", "agent",
+            "grp")
+    got = c.execute(f"SELECT {', '.join(f'quote({x})' for x in cols)} FROM consults ORDER BY ts").fetchall()
+    assert got == [("'0'", "'0'", "'shipped'", "NULL", "0", "''", "NULL", "NULL", "'0'", "NULL"),
+                   ("'0'", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "NULL")]
+    got = c.execute("SELECT quote(account), quote(consult) FROM messages ORDER BY ts").fetchall()
+    assert got == [("''", "'0'"), ("NULL", "NULL")]
+    extra = "'{\"zz\": 1}'" if unknown_field else "NULL"
+    assert {r for (r,) in c.execute("SELECT quote(extra) FROM messages UNION SELECT quote(extra) FROM consults "
+                                     "UNION SELECT quote(extra) FROM session_ends")} == {extra}
+    c.close()

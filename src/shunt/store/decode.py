@@ -240,7 +240,7 @@ def _no_constants(name: str) -> Any:
 
 
 def decode_block(lines: list[bytes]) -> list:
-    """The fast path for many lines (bytes without their newline).
+    """The fast path for many lines (bytes, with or without their newline).
 
     → one item per line: the decoded Struct, None where the line needs `LineDecoder.decode`
     (anything the fast path refuses: it says why, or takes the slow path), False for a blank
