@@ -510,13 +510,16 @@ class Loader:
         sid = tz = cache = None
         added = blank = 0
         n = n0 - 1
+        Other = (dc.AgentStatus, dc.AgentStats, dc.Logistics)
         for e in objs:
             n += 1
             t = type(e)
-            if t is bool:
-                blank += 1
-                continue
-            if e is None or t is dc.ShopConfig:
+            rare = t is not Message and t is not Consult and t is not SessionEnd
+            if rare and t not in Other:
+                if t is bool:
+                    blank += 1
+                    continue
+                # None (refused by the fast decoder) or a shop_config: the long way
                 self._line(name, n, lines[n - n0])  # (add counts it in self.pending)
                 ctx.clear()  # a shop_config may change the zone of the lines after it
                 last = None
@@ -539,7 +542,7 @@ class Loader:
                     ts = v
                 else:
                     ts = dec.ts(v, tz)
-                if t is not Message and t is not Consult and t is not SessionEnd:
+                if rare:
                     fields = dc._fields(e)  # the rarer types, as LineDecoder.decode does (may refuse)
                 if sid is None:  # a new shop: made once its first event is known to be good
                     sid = self.shop_id(shop)
