@@ -18,7 +18,7 @@ def recent_in_window(state: State, consult: Consult) -> tuple[RecentContact, ...
     """The state's recent contacts, re-checked: within the config's hours before the consult,
     human shop accounts only (never the assistant), most recent first, one per account."""
     cfg = state.config
-    if cfg is None:
+    if cfg is None or not state.recent:
         return ()
     lo = consult.ts - window_ms(cfg.settings.recent_contact_hours)
     seen: set[str] = set()

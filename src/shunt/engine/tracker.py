@@ -191,12 +191,13 @@ class Tracker:
 
     # ---- internals ----------------------------------------------------------------------
     def _recent_for(self, consult: Consult, cfg: Config | None) -> tuple[RecentContact, ...]:
-        if cfg is None:
+        q = self._recent.get(consult.buyer)
+        if cfg is None or not q:
             return ()
         lo = consult.ts - int(round(cfg.settings.recent_contact_hours * HOUR_MS))
         seen: set[str] = set()
         out = []
-        for ts, account in reversed(self._recent.get(consult.buyer, ())):
+        for ts, account in reversed(q):
             if ts < lo:
                 break
             if account in seen or account == cfg.settings.assistant or not is_shop_account(cfg.shop, account):
