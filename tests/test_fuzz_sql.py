@@ -30,6 +30,7 @@ REVIEWED = {
     ("store/db.py", "schema.APPLICATION_ID:d"): "constant application id (int, :d)",
     ("store/db.py", "stmt"): "statements of the constant schema.MIGRATIONS scripts",
     ("store/load.py", "_INSERT[table]"): "fixed INSERT per table, built from the constant _COLS",
+    ("store/load.py", "_INSERT_MULTI[table]"): "fixed multi-row INSERT per table, built from the constant _COLS",
     ("store/lookups.py", "CONSULT_COLS"): "constant column list",
     ("store/lookups.py", "MESSAGE_COLS"): "constant column list",
     ("store/lookups.py", "_SEL_SQL"): "constant list of reason codes",

@@ -228,3 +228,37 @@ def test_null_and_lookalike_values_are_stored_as_they_are(tmp_path, unknown_fiel
     assert {r for (r,) in c.execute("SELECT quote(extra) FROM messages UNION SELECT quote(extra) FROM consults "
                                      "UNION SELECT quote(extra) FROM session_ends")} == {extra}
     c.close()
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_many_rows_per_insert_statement_as_one_per_row(tmp_path, monkeypatch, bulk):
+    """Batches inserted MULTI rows per statement keep the rows, their order (rowids) and the
+    duplicate counts of executemany, within a batch, across batches and against the database."""
+    from tests.test_store_gen import mixed_forms
+
+    evs = events(200)
+    a = write(tmp_path / "a.jsonl", evs + evs[:40])
+    b = write(tmp_path / "b.jsonl", mixed_forms(evs[100:160]))
+    if bulk:
+        monkeypatch.setattr(load_mod, "BULK_BYTES", 0)
+    monkeypatch.setattr(load_mod, "BATCH_LINES", 97)
+
+    def run(db, multi):
+        monkeypatch.setattr(load_mod, "MULTI", multi)
+        monkeypatch.setattr(load_mod, "_INSERT_MULTI", {
+            t: f"INSERT OR IGNORE INTO {t}(shop_id, {', '.join(c)}) VALUES "
+               + ", ".join([f"(?, {', '.join(load_mod._param(t, x) for x in c)})"] * multi)
+            for t, c in load_mod._COLS.items()})
+        r1 = load_files(db, [a, b]).as_dict() | {"seconds": 0}
+        r2 = load_files(db, [a, b]).as_dict() | {"seconds": 0}
+        c = sqlite3.connect(db)
+        rowids = {t: c.execute(f"SELECT group_concat(uid) FROM (SELECT uid FROM {t} ORDER BY rowid)").fetchone()
+                  for t in ("consults", "messages", "session_ends", "statuses")}
+        c.close()
+        return r1, r2, rowids, _dump(db)
+
+    one = run(tmp_path / "one.db", 10**6)
+    many = run(tmp_path / "many.db", 3)
+    assert [x | {"files": 0} if isinstance(x, dict) and "files" in x else x for x in one] == \
+           [x | {"files": 0} if isinstance(x, dict) and "files" in x else x for x in many]
+    assert one[0]["duplicates"] > 0 and not any(one[1]["loaded"].values())

@@ -17,6 +17,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
@@ -70,6 +71,15 @@ def _param(table: str, col: str) -> str:
 # Fixed SQL, no identifier ever comes from input.
 _INSERT = {
     t: f"INSERT OR IGNORE INTO {t}(shop_id, {', '.join(c)}) VALUES (?, {', '.join(_param(t, x) for x in c)})"
+    for t, c in _COLS.items()
+}
+# The same for MULTI rows at a time (one statement and one step for MULTI rows): a batch goes in
+# MULTI rows per statement, the rest row by row; in the same order, each row ignored or added as
+# with executemany.
+MULTI = 50
+_INSERT_MULTI = {
+    t: f"INSERT OR IGNORE INTO {t}(shop_id, {', '.join(c)}) VALUES "
+       + ", ".join([f"(?, {', '.join(_param(t, x) for x in c)})"] * MULTI)
     for t, c in _COLS.items()
 }
 TYPE_OF = {
@@ -405,7 +415,12 @@ class Loader:
                 if not rows:
                     continue
                 before = conn.total_changes
-                conn.executemany(_INSERT[table], rows)
+                whole = len(rows) - len(rows) % MULTI
+                if whole:
+                    for i in range(0, whole, MULTI):
+                        conn.execute(_INSERT_MULTI[table], tuple(chain.from_iterable(rows[i:i + MULTI])))
+                if whole < len(rows):
+                    conn.executemany(_INSERT[table], rows[whole:] if whole else rows)
                 n = conn.total_changes - before
                 inserted[table] = n
                 if table != "other_events":
