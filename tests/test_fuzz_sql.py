@@ -44,6 +44,7 @@ REVIEWED = {
                                                                            "ESCAPE clause put in",
     ("store/sweep.py", "_SEL_SQL"): "constant list of reason codes",
     ("store/sweep.py", "CONSULT_COLS"): "constant column list",
+    ("store/sweep.py", "_OTHER_SQL"): "module constant SQL (the span bound as ?1-?3)",
     ("store/sweep.py", "sql"): "constant SQL passed by the sweep's own callers",
     ("store/derive.py", "_NEXT"): "module constant SQL", ("store/derive.py", "_SESSION_END"): "module constant SQL",
     ("store/derive.py", "_CLAMP"): "module constant SQL", ("store/derive.py", "_TMIN"): "module constant SQL",
