@@ -48,12 +48,16 @@ class FastTracker(Tracker):
         self.recorded_config: Config | None = None  # the config the log says was in force
         self.override: Routed | None = None  # the decision to record for the next consult fed
         self.extra_hours = 0.0  # keep recent contacts at least this long (the other config's hours)
+        self._wide_ms = 0  # set with each config (set_config)
 
     def set_config(self, cfg: Config) -> None:
         self.recorded_config = cfg
         new = self.transform(cfg) if self.transform is not None else cfg
         super().set_config(new)
         self._max_hours = max(self._max_hours, float(cfg.settings.recent_contact_hours or 0), self.extra_hours)
+        # the recent-contact window states carry: the wider of the replayed and the recorded config's
+        self._wide_ms = int(round(max(float(new.settings.recent_contact_hours or 0),
+                                      float(cfg.settings.recent_contact_hours or 0)) * HOUR_MS))
 
     def consult(self, consult: Consult, routed: Routed) -> None:
         if self.override is not None:
@@ -62,24 +66,16 @@ class FastTracker(Tracker):
 
     def state_for(self, consult: Consult) -> State:
         cfg = self._config
-        load = self.load_for(consult)
-        hours = 0.0
-        if cfg is not None:
-            hours = float(cfg.settings.recent_contact_hours or 0)
-        if self.recorded_config is not None:
-            hours = max(hours, float(self.recorded_config.settings.recent_contact_hours or 0))
-        return State(config=cfg, status=self._status, status_since=self._since, load=load,
-                     recent=self._recent_wide(consult, cfg, hours), conversion=self._conversion,
-                     last_pick=self._last_pick)
+        recent = (self._recent_wide(consult, cfg, self._wide_ms)
+                  if cfg is not None and consult.buyer in self._recent else ())
+        return State(cfg, self._status, self._since, self.load_for(consult), recent, self._conversion, self._last_pick)
 
-    def _recent_wide(self, consult: Consult, cfg: Config | None, hours: float) -> tuple[RecentContact, ...]:
-        """The buyer's recent contacts over `hours` (R4 re-filters by the config's own window)."""
-        if cfg is None:
-            return ()
+    def _recent_wide(self, consult: Consult, cfg: Config, wide_ms: int) -> tuple[RecentContact, ...]:
+        """The buyer's recent contacts over `wide_ms` (R4 re-filters by the config's own window)."""
         q = self._recent.get(consult.buyer)
         if not q:
             return ()
-        lo = consult.ts - int(round(hours * HOUR_MS))
+        lo = consult.ts - wide_ms
         seen: set[str] = set()
         out = []
         assistant, shop = cfg.settings.assistant, cfg.shop
