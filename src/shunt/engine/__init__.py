@@ -2,7 +2,9 @@
 
 Rules live one concern per module: direct.py (R1–R2), exclusive.py (R3), recent.py (R4),
 robot.py (R5 and the group robot check), groups.py (R6), select.py (R7), fallback.py (R8);
-rules.py holds their order; decide.py runs them.
+rules.py holds their order; decide.py runs them. context.py is one decision's scratch pad,
+lookup.py what is derived from a config alone (built once per config), frozen.py the fast
+frozen dataclass of the engine's values.
 """
 
 from .codes import REASONS, RULE_NAMES
