@@ -20,9 +20,10 @@ import random
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import BinaryIO, Callable
+from typing import Any, BinaryIO, Callable
 
 import msgspec
+from msgspec import UNSET, Struct
 
 from shunt.engine.decide import decide
 from shunt.engine.logistics import logistics_check
@@ -53,6 +54,57 @@ WRONG_REASONS = (
 # heap ops (kind 0: non-consult events, fed first at equal ts; kind 1: consults)
 _DAY, _CONFIG, _STATUS, _STATS, _END, _DROP = 0, 1, 2, 3, 4, 5
 _ARRIVAL, _FOLLOW, _REROUTE = 10, 11, 12
+
+
+class _Message(Struct, gc=False):
+    """A `message` line: encodes as the dict it stands for (same keys, same order; an UNSET
+    consult or id is left out). Cheaper to make, encode and free than a dict."""
+
+    type: str
+    ts: Any
+    shop: str
+    buyer: str
+    sender: str
+    account: str
+    consult: Any = UNSET
+    id: Any = UNSET
+
+
+class _OrderOut(Struct, gc=False):
+    id: str
+    state: str
+    carrier: Any = UNSET
+    packages: Any = UNSET
+
+
+class _RoutedOut(Struct, gc=False):
+    agent: Any
+    group: Any
+    reason: Any
+
+
+class _ConsultOut(Struct, gc=False):
+    """A `consult` line (like _Message: the dict's keys in its order, UNSET ones left out)."""
+
+    type: str
+    ts: Any
+    shop: str
+    id: str
+    buyer: str
+    source: str
+    item: Any
+    order: Any
+    intent: Any
+    by: Any
+    target: Any
+    routed: _RoutedOut
+
+
+class _SessionEnd(Struct, gc=False):
+    type: str
+    ts: Any
+    shop: str
+    consult: str
 
 
 @dataclass
@@ -110,7 +162,7 @@ class _Gen:
                            consults_per_day=self.target / self.days)
         self.tracker = Tracker()
         self.enc = msgspec.json.Encoder()
-        self.buf: list[dict] = []
+        self.buf: list = []  # dicts and _Messages
         self.counts: Counter[str] = Counter()
         self.sources: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
@@ -157,6 +209,15 @@ class _Gen:
     def emit(self, ev: dict, ms: int) -> None:
         self.buf.append(ev)
         self.counts[ev["type"]] += 1
+        if ms > self.last_ts:
+            self.last_ts = ms
+        if len(self.buf) >= FLUSH:
+            self.flush()
+
+    def emit_as(self, kind: str, ev: Struct, ms: int) -> None:
+        """emit() for a Struct line of type `kind`."""
+        self.buf.append(ev)
+        self.counts[kind] += 1
         if ms > self.last_ts:
             self.last_ts = ms
         if len(self.buf) >= FLUSH:
@@ -440,22 +501,22 @@ class _Gen:
         b.last_cid, b.last_ts = cid, T
         self.last_consult = T
 
-        ev = {"type": "consult", "ts": self.ts_out(T), "shop": self.shop, "id": cid, "buyer": b.nick, "source": source}
-        if c.item is not None:
-            ev["item"] = c.item
-        if c.order is not None:
-            o = c.order
-            od = {"id": o.id, "state": o.state}
-            if o.carrier is not None:
-                od["carrier"] = o.carrier
-                od["packages"] = o.packages
-            ev["order"] = od
-        if c.intent is not None:
-            ev["intent"] = c.intent
-        ev["by"] = c.by
-        ev["target"] = c.target
-        ev["routed"] = {"agent": agent, "group": group, "reason": reason}
-        self.emit(ev, T)
+        o = c.order
+        if o is None:
+            od = UNSET
+        elif o.carrier is not None:
+            od = _OrderOut(o.id, o.state, o.carrier, o.packages)
+        else:
+            od = _OrderOut(o.id, o.state)
+        item, intent = c.item, c.intent
+        self.buf.append(_ConsultOut("consult", self.ts_out(T), self.shop, cid, b.nick, source,
+                                    UNSET if item is None else item, od, UNSET if intent is None else intent,
+                                    c.by, c.target, _RoutedOut(agent, group, reason)))
+        self.counts["consult"] += 1
+        if T > self.last_ts:
+            self.last_ts = T
+        if len(self.buf) >= FLUSH:
+            self.flush()
         self.after(c, b, agent, d)
         if self.progress is not None and self.n_consults % 10_000 == 0:
             self.progress(self.n_consults)
@@ -561,17 +622,18 @@ class _Gen:
         for t in times:
             ms = t * SEC
             r = frand()
-            ev = {"type": "message", "ts": iso(ms) if r < 0.86 else (local(ms) if r < 0.95 else ms), "shop": shop,
-                  "buyer": nick, "sender": sender, "account": account}
+            ts = iso(ms) if r < 0.86 else (local(ms) if r < 0.95 else ms)
             r = rand()
             if omit and r < 0.12:
                 quiet = ms
+                consult = UNSET
             else:
-                ev["consult"] = cid
+                consult = cid
             if r > 0.4:
                 n_msg += 1
-                ev["id"] = f"m-{n_msg:010d}"
-            append(ev)
+                append(_Message("message", ts, shop, nick, sender, account, consult, f"m-{n_msg:010d}"))
+            else:
+                append(_Message("message", ts, shop, nick, sender, account, consult))
             if agent is not None and rand() < 0.75:
                 sender = other[sender]
         b.quiet_until = quiet
@@ -624,8 +686,8 @@ class _Gen:
             k = min(hi - lo, rng.choice((1, 2, 2, 3, 4)))
             sender = "logistics"
             for t in sorted(rng.sample(range(lo, hi), k)):
-                self.emit({"type": "message", "ts": self.ts_out(t * SEC), "shop": self.shop, "buyer": c.buyer,
-                           "sender": sender, "account": acct, "consult": c.id}, t * SEC)
+                self.emit_as("message", _Message("message", self.ts_out(t * SEC), self.shop, c.buyer, sender, acct, c.id),
+                             t * SEC)
                 sender = "buyer" if sender == "logistics" else "logistics"
         ev("end", te)
         return (t2, te)
@@ -716,7 +778,7 @@ class _Gen:
                 self.forget(payload)
             elif op == _END or op == _DROP:
                 self.tracker.session_end(T, payload)
-                self.emit({"type": "session_end", "ts": self.ts_out(T), "shop": self.shop, "consult": payload}, T)
+                self.emit_as("session_end", _SessionEnd("session_end", self.ts_out(T), self.shop, payload), T)
             elif self.n_consults >= target and T > self.last_consult + 2 * HOUR:
                 continue  # the run is over: no more statuses, stats or configs
             elif op == _STATUS:
