@@ -63,3 +63,24 @@ def test_merchant_invitation_needs_no_intent():
     assert ok is True and outcomes(steps)["intent"] == "skip"
     ok, _ = logistics_check(ON, ok_consult(intent=None, carrier="SF"), "merchant", T0, SH)
     assert ok is False
+
+
+def test_allowed_is_the_checks_verdict():
+    """logistics_allowed (generate's fast path) says what logistics_check's verdict says."""
+    from shunt.engine.logistics import logistics_allowed
+
+    cfgs = [None, config(), ON, config(logistics=LogisticsSettings(enabled=True, hours=("22:00", "06:00"))),
+            config(logistics=LogisticsSettings(enabled=True, carriers=("sf",)))]
+    consults = [ok_consult(), ok_consult(order_state="signed"), ok_consult(order_state="partially_shipped"),
+                ok_consult(packages=2), ok_consult(packages=None), ok_consult(carrier=None), ok_consult(carrier="SF"),
+                ok_consult(carrier="zto"), ok_consult(intent=None), ok_consult(intent="presale.size"),
+                consult("unknown")]
+    n = 0
+    for cfg in cfgs:
+        for c in consults:
+            for by in ("platform", "merchant"):
+                for at in range(T0 - 12 * HOUR, T0 + 13 * HOUR, HOUR // 2):
+                    ok = logistics_check(cfg, c, by, at, SH)[0]
+                    assert logistics_allowed(cfg, c, by, at, SH) is ok
+                    n += ok
+    assert n > 0

@@ -26,7 +26,7 @@ import msgspec
 from msgspec import UNSET, Struct
 
 from shunt.engine.decide import decide
-from shunt.engine.logistics import logistics_check
+from shunt.engine.logistics import logistics_allowed
 from shunt.engine.model import Config, Consult, Order, Routed
 from shunt.engine.pick import pick
 from shunt.engine.tracker import Tracker
@@ -652,12 +652,10 @@ class _Gen:
         at = T + rng.randint(5, 60) * SEC
         by = None
         if c.intent is not None and c.intent.startswith("logistics."):
-            ok, _ = logistics_check(self.config, c, "platform", at, self.tz)
-            if ok and rng.random() < 0.7:
+            if logistics_allowed(self.config, c, "platform", at, self.tz) and rng.random() < 0.7:
                 by = "platform"
         if by is None and rng.random() < 0.12:
-            ok, _ = logistics_check(self.config, c, "merchant", at, self.tz)
-            if ok:
+            if logistics_allowed(self.config, c, "merchant", at, self.tz):
                 by = "merchant"
         if by is None:
             return None

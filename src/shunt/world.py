@@ -171,6 +171,9 @@ def buyer_nick(n: int, rng: random.Random) -> str:
     return f"{rng.choice(NICK_PREFIXES)}{n + 1000}"
 
 
+ISO_CACHE = 1 << 17  # Clock.iso's memo: a day and a half of distinct seconds, ~15 MB at most
+
+
 class Clock:
     """Fast formatting of epoch ms in a zone: ISO 8601 with offset, and local without offset.
 
@@ -180,6 +183,7 @@ class Clock:
         self.tz = tz
         self._q: dict[int, tuple[str, str, str, int]] = {}
         self._mmss = [f"{m:02d}:{s:02d}" for m in range(60) for s in range(60)]
+        self._iso: dict[int, str] = {}  # ms → iso(ms), at most ISO_CACHE of them
 
     def _make(self, q: int) -> tuple[str, str, str, int]:
         dt = datetime.fromtimestamp(q * 900, self.tz)
@@ -190,11 +194,19 @@ class Clock:
         return p
 
     def iso(self, ms: int) -> str:
+        s = self._iso.get(ms)  # a busy second is formatted many times (a run's events are in whole seconds)
+        if s is not None:
+            return s
         p = self._q.get(ms // 900_000) or self._make(ms // 900_000)
         frac = ms % 1000
         if frac:
-            return f"{p[0]}{self._mmss[((ms + p[3]) // 1000) % 3600]}.{frac:03d}{p[2]}"
-        return p[0] + self._mmss[((ms + p[3]) // 1000) % 3600] + p[2]
+            s = f"{p[0]}{self._mmss[((ms + p[3]) // 1000) % 3600]}.{frac:03d}{p[2]}"
+        else:
+            s = p[0] + self._mmss[((ms + p[3]) // 1000) % 3600] + p[2]
+        if len(self._iso) >= ISO_CACHE:
+            self._iso.clear()
+        self._iso[ms] = s
+        return s
 
     def local(self, ms: int) -> str:
         p = self._q.get(ms // 900_000) or self._make(ms // 900_000)

@@ -83,3 +83,33 @@ def logistics_check(config: Config | None, consult: Consult, invited_by: str, at
             intent=intent, by=invited_by)
 
     return all(s.outcome != "fail" for s in steps), tuple(steps)
+
+
+def logistics_allowed(config: Config | None, consult: Consult, invited_by: str, at_ms: int,
+                      tz: tzinfo | None = None) -> bool:
+    """`logistics_check(...)[0]` without the steps (the same conditions, cheapest first; for
+    callers that read only the verdict, e.g. generate). Service hours must have two entries (a
+    malformed pair is a False here where logistics_check raises)."""
+    lg = config.settings.logistics if config is not None else None
+    if not (lg and lg.enabled):
+        return False
+    if consult.order_state not in SHIPPED:
+        return False
+    order = consult.order
+    if order is None or order.packages != 1:
+        return False
+    carrier = order.carrier
+    if carrier is None or carrier.upper() not in tuple(c.upper() for c in lg.carriers):
+        return False
+    if invited_by != "merchant":
+        intent = consult.intent
+        if not (intent and intent.startswith("logistics.")):
+            return False
+    hours = lg.hours
+    local = datetime.fromtimestamp(at_ms / 1000, _zone(config, tz))
+    now = local.hour * 60 + local.minute
+    try:
+        start, end = _minutes(hours[0]), _minutes(hours[1])
+    except (ValueError, IndexError):
+        return False
+    return start <= now < end if start <= end else (now >= start or now < end)
