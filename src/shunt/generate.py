@@ -201,7 +201,7 @@ class _Gen:
     def ts_out(self, ms: int):
         r = self.fmt_rng.random()
         if r < 0.86:
-            return self.clock.iso(ms)
+            return self.clock.iso_memo.get(ms) or self.clock.iso(ms)
         if r < 0.95:
             return self.clock.local(ms)
         return ms
@@ -615,6 +615,7 @@ class _Gen:
         sender = first
         shop, cid, nick = self.shop, c.id, b.nick
         iso, local, frand = self.clock.iso, self.clock.local, self.fmt_rng.random
+        iso_seen = self.clock.iso_memo.get  # iso() of a second already formatted, without the call
         append = self.buf.append
         quiet = b.quiet_until
         n_msg = self.n_msg
@@ -622,7 +623,7 @@ class _Gen:
         for t in times:
             ms = t * SEC
             r = frand()
-            ts = iso(ms) if r < 0.86 else (local(ms) if r < 0.95 else ms)
+            ts = (iso_seen(ms) or iso(ms)) if r < 0.86 else (local(ms) if r < 0.95 else ms)
             r = rand()
             if omit and r < 0.12:
                 quiet = ms

@@ -183,7 +183,7 @@ class Clock:
         self.tz = tz
         self._q: dict[int, tuple[str, str, str, int]] = {}
         self._mmss = [f"{m:02d}:{s:02d}" for m in range(60) for s in range(60)]
-        self._iso: dict[int, str] = {}  # ms → iso(ms), at most ISO_CACHE of them
+        self.iso_memo: dict[int, str] = {}  # ms → iso(ms), at most ISO_CACHE of them (cleared, never replaced)
 
     def _make(self, q: int) -> tuple[str, str, str, int]:
         dt = datetime.fromtimestamp(q * 900, self.tz)
@@ -194,7 +194,7 @@ class Clock:
         return p
 
     def iso(self, ms: int) -> str:
-        s = self._iso.get(ms)  # a busy second is formatted many times (a run's events are in whole seconds)
+        s = self.iso_memo.get(ms)  # a busy second is formatted many times (a run's events are in whole seconds)
         if s is not None:
             return s
         p = self._q.get(ms // 900_000) or self._make(ms // 900_000)
@@ -203,9 +203,9 @@ class Clock:
             s = f"{p[0]}{self._mmss[((ms + p[3]) // 1000) % 3600]}.{frac:03d}{p[2]}"
         else:
             s = p[0] + self._mmss[((ms + p[3]) // 1000) % 3600] + p[2]
-        if len(self._iso) >= ISO_CACHE:
-            self._iso.clear()
-        self._iso[ms] = s
+        if len(self.iso_memo) >= ISO_CACHE:
+            self.iso_memo.clear()
+        self.iso_memo[ms] = s
         return s
 
     def local(self, ms: int) -> str:
