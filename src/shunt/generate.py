@@ -230,8 +230,10 @@ class _Gen:
 
     # ---- scheduling ------------------------------------------------------------------------
     def push(self, ts: int, op: int, payload=None) -> None:
+        # one int orders the heap: (ts, kind, seq) packed as ((ts * 2 + kind) << 40) | seq, so a
+        # comparison never looks further (ties on ts are common: events fall on whole seconds)
         self.seq += 1
-        heapq.heappush(self.heap, (ts, 1 if op >= _ARRIVAL else 0, self.seq, op, payload))
+        heapq.heappush(self.heap, ((((ts << 1) | (op >= _ARRIVAL)) << 40 | self.seq), op, payload))
 
     def schedule_day(self, day: int) -> None:
         """Statuses, stats and the midday config change of day `day` (local midnight D)."""
@@ -756,7 +758,8 @@ class _Gen:
         pop = heapq.heappop
         target = self.target
         while heap:
-            T, _kind, _seq, op, payload = pop(heap)
+            key, op, payload = pop(heap)
+            T = key >> 41
             if op == _ARRIVAL:
                 if self.n_consults < target:
                     self.arrival(T)
