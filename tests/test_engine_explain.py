@@ -1,5 +1,6 @@
-"""decide(state, consult, explain=False) — the fast path for sweeps — and explain=False,
-candidates=False — generate's — yield the same outcome as the full decision, on random simulated
+"""decide(state, consult, explain=False) — the fast path for sweeps —, explain=False,
+candidates=False — generate's — and candidates="eligible" — balance's and simulate's — yield the
+same outcome as the full decision (the last one its table's eligible rows), on random simulated
 shops and on generated logs."""
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ def outcome(d):
 def same(state, c):
     full, fast = decide(state, c), decide(state, c, explain=False)
     lean = decide(state, c, explain=False, candidates=False)
+    few = decide(state, c, explain=False, candidates="eligible")
     assert outcome(fast) == outcome(full)
     assert full.steps and (fast.steps == () or not fast.replayable)
     assert outcome(lean)[:-1] == outcome(full)[:-1] and lean.candidates == () and lean.steps == fast.steps
+    assert outcome(few)[:-1] == outcome(full)[:-1] and few.steps == fast.steps
+    assert few.candidates == tuple(r for r in full.candidates if r.eligible)
     return full
 
 

@@ -352,7 +352,7 @@ class DecisionCache:
     def _run(self, state: State, consult: Consult, cfg: Config) -> Decision:
         self.misses += 1
         return _slim(engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult,
-                                   explain=False))
+                                   explain=False, candidates="eligible"))
 
     def match_step(self, cfg: Config, consult: Consult, d: Decision) -> str | None:
         """The group-matching step (R6a–R6f) that matched, if rule 6 ran for `d` (decided under

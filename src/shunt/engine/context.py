@@ -25,12 +25,13 @@ class Context:
     """Everything the rules of one consult share. Made fresh by `decide`; never global.
 
     explain=False: rules skip their step texts and facts (same outcome). table=False: rule 6
-    leaves `candidates` empty (rule 7 chooses from `pool`, the eligible accounts, either way)."""
+    leaves `candidates` empty; table="eligible": only the eligible rows (rule 7 chooses from
+    `pool`, the eligible accounts, either way)."""
 
     __slots__ = ("state", "consult", "config", "explain", "table", "lookup", "steps", "matched", "basis",
                  "remaining", "candidates", "rotation", "pool", "node", "_elig", "_elig_set")
 
-    def __init__(self, state: State, consult: Consult, explain: bool = True, table: bool = True) -> None:
+    def __init__(self, state: State, consult: Consult, explain: bool = True, table: bool | str = True) -> None:
         self.state = state
         self.consult = consult
         self.config: Config = state.config  # type: ignore[assignment]  # decide checks it is set

@@ -8,19 +8,20 @@ from .model import Consult, Decision, State, Step
 from .rules import RULES
 
 
-def decide(state: State, consult: Consult, explain: bool = True, candidates: bool = True) -> Decision:
+def decide(state: State, consult: Consult, explain: bool = True, candidates: bool | str = True) -> Decision:
     """The replayed decision for `consult` against `state` (the shop just before it).
 
     `explain=False` skips the step texts and facts (`steps` is empty): the same replayable,
     reason, rule, agents, odds, groups, matched/remaining groups and candidates, faster —
     for callers that read only the outcome (sweeps). `candidates=False` (only with
     explain=False) also leaves `Decision.candidates` empty: the same outcome without building
-    rule 7's table (generate, which reads only the winners)."""
+    rule 7's table (generate, which reads only the winners); `candidates="eligible"` (only with
+    explain=False) keeps only its eligible rows, in the same order (balance and simulate)."""
     if state.config is None:
         return Decision(replayable=False, steps=(Step(
             rule="R0", name="config", outcome="skip",
             detail="No shop_config is in force at or before this consult, so it cannot be replayed.", facts={}),))
-    ctx = Context(state, consult, explain, candidates or explain)
+    ctx = Context(state, consult, explain, True if explain else candidates)
     for rule in RULES:
         result = rule.fn(ctx)
         if result is not None:

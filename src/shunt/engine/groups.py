@@ -125,7 +125,7 @@ def r6_group_matching(ctx: Context) -> Result | None:
         ctx.rotation = tuple(a.account for a in cfg.agents)
         ctx.pool = tuple(a for a in ctx.rotation if a in elig)
         if ctx.table:
-            ctx.candidates = tuple(ctx.cand(a) for a in ctx.rotation)
+            ctx.candidates = tuple(ctx.cand(a) for a in (ctx.rotation if ctx.table is True else ctx.pool))
         if ctx.explain:
             ctx.step("R6", "no_groups", "info", "The shop has no groups: every eligible listed account is a candidate.",
                      candidates=[candidate_facts(r) for r in ctx.candidates])
@@ -156,8 +156,11 @@ def r6_group_matching(ctx: Context) -> Result | None:
 
     _table, ctx.rotation, ctx.node = ctx.lookup.members(tuple(kept))
     ctx.pool = tuple(m for m in ctx.rotation if m in elig)
-    if ctx.table:
+    if ctx.table is True:
         ctx.candidates = tuple(ctx.cand(m, ids) for m, ids in ctx.lookup.members(tuple(kept or matched))[0])
+    elif ctx.table:  # "eligible": the table's eligible rows only
+        ctx.candidates = tuple(ctx.cand(m, ids) for m, ids in ctx.lookup.members(tuple(kept or matched))[0]
+                               if m in elig)
     return group_robot(ctx, matched[0] if matched else None)
 
 
