@@ -15,6 +15,16 @@ def _minutes(hhmm: str) -> int:
     return int(h) * 60 + int(m or 0)
 
 
+def _in_hours(hours, now: int) -> bool:
+    """start <= now < end in minutes of the day (an end before the start spans midnight); a
+    malformed pair is never inside."""
+    try:
+        start, end = _minutes(hours[0]), _minutes(hours[1])
+    except (ValueError, IndexError):
+        return False
+    return start <= now < end if start <= end else (now >= start or now < end)
+
+
 def _zone(config: Config | None, tz: tzinfo | None) -> tzinfo:
     if tz is not None:
         return tz
@@ -44,11 +54,7 @@ def logistics_check(config: Config | None, consult: Consult, invited_by: str, at
     hours = lg.hours if lg else ("09:00", "21:00")
     local = datetime.fromtimestamp(at_ms / 1000, _zone(config, tz))
     now = local.hour * 60 + local.minute
-    try:
-        start, end = _minutes(hours[0]), _minutes(hours[1])
-        inside = start <= now < end if start <= end else (now >= start or now < end)
-    except (ValueError, IndexError):
-        inside = False
+    inside = _in_hours(hours, now)
     add("L2", "hours", inside,
         f"The local time {local:%H:%M:%S} is {'within' if inside else 'outside'} the service hours {hours[0]}–{hours[1]}.",
         local_time=local.strftime("%H:%M:%S"), hours=list(hours))
@@ -105,11 +111,5 @@ def logistics_allowed(config: Config | None, consult: Consult, invited_by: str, 
         intent = consult.intent
         if not (intent and intent.startswith("logistics.")):
             return False
-    hours = lg.hours
     local = datetime.fromtimestamp(at_ms / 1000, _zone(config, tz))
-    now = local.hour * 60 + local.minute
-    try:
-        start, end = _minutes(hours[0]), _minutes(hours[1])
-    except (ValueError, IndexError):
-        return False
-    return start <= now < end if start <= end else (now >= start or now < end)
+    return _in_hours(lg.hours, local.hour * 60 + local.minute)

@@ -2,8 +2,8 @@
 
 A Config is immutable, so everything derived from it alone can be computed once: the account
 index (`Config.agent`), the eligibility gate, weights, the groups holding each account, the
-member tables of sets of groups (`Config.members_of`) and the outcome of group matching for a
-consult's routing fields.
+member tables of sets of groups (rule 6's remaining groups) and the outcome of group matching
+for a consult's routing fields.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ class Lookup:
         key = tuple(map(id, groups))  # the config holds its groups: their ids stay unique
         hit = self._members.get(key)
         if hit is None:
+            from .eligibility import is_shop_account  # (eligibility imports model, which imports this)
+
             cfg = self.config
             ids = {g.id for g in groups}
             seen: dict[str, tuple[str, ...]] = {}
@@ -55,8 +57,8 @@ class Lookup:
                 for m in g.members:
                     if m not in seen:
                         seen[m] = tuple(h.id for h in cfg.groups if h.id in ids and m in h.members)
-            node = {m: (None if m == cfg.settings.assistant or not (m == cfg.shop or m.startswith(cfg.shop + ":"))
-                        else held[0]) for m, held in seen.items()}
+            node = {m: (None if m == cfg.settings.assistant or not is_shop_account(cfg.shop, m) else held[0])
+                    for m, held in seen.items()}
             hit = self._members[key] = (tuple(seen.items()), tuple(seen), node)
         return hit
 

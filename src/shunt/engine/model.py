@@ -108,15 +108,6 @@ class Config:
         """The account's listing (the first one, if listed twice), or None."""
         return lookup(self).agents.get(account)
 
-    def agent_index(self) -> Mapping[str, AgentConf]:
-        """account → its first listing (what `agent` reads). Do not mutate."""
-        return lookup(self).agents
-
-    def members_of(self, groups: tuple["GroupConf", ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """The members of `groups` (some of this config's groups), deduplicated in order, each with
-        the ids of the configured groups holding it whose id is among theirs, in config order."""
-        return lookup(self).members(groups)[0]
-
     def group(self, group_id: str | None) -> GroupConf | None:
         for g in self.groups:
             if g.id == group_id:
