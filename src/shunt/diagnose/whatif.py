@@ -27,7 +27,7 @@ from shunt.engine.context import Context
 from shunt.engine.eligibility import is_shop_account, listed_eligibility
 from shunt.engine.groups import match_groups
 from shunt.engine.model import Bind, Config, Consult, Decision, RecentContact, Routed, State
-from shunt.engine.recent import window_ms
+from shunt.engine.recent import contacts_in_window
 from shunt.engine.tracker import HOUR_MS, Tracker
 from shunt.errors import UsageError
 
@@ -92,7 +92,7 @@ class FastTracker(Tracker):
 # ---- the decision cache -------------------------------------------------------------------
 
 class _Info:
-    __slots__ = ("cfg", "agents", "conf", "live_accounts", "capped", "capped_max", "window", "threshold", "strategy", "items", "intents", "states", "exclusive",
+    __slots__ = ("cfg", "agents", "conf", "live_accounts", "capped", "capped_max", "threshold", "strategy", "items", "intents", "states", "exclusive",
                  "assistant", "hours", "groups", "round_robin")
 
     def __init__(self, cfg: Config) -> None:
@@ -105,7 +105,6 @@ class _Info:
         self.live_accounts = tuple(acc for acc, _mx in live)
         self.capped = tuple(acc for acc, mx in live if mx is not None)
         self.capped_max = tuple(mx for _acc, mx in live if mx is not None)
-        self.window = window_ms(cfg.settings.recent_contact_hours)
         s = cfg.settings
         self.threshold = s.busy_threshold
         self.strategy = s.strategy
@@ -153,27 +152,9 @@ class DecisionCache:
         return inf
 
     def recent_key(self, state: State, consult: Consult, cfg: Config | None = None) -> tuple[str, ...]:
-        """The buyer's recent contacts as rule 4 sees them under `cfg` (default the state's), most
-        recent first: engine.recent.recent_in_window's accounts, without a State for `cfg`."""
-        cfg = cfg or state.config
-        rec = state.recent
-        if not rec or cfg is None:
-            return ()
-        inf = self.info(cfg)
-        if len(rec) > 1:
-            rec = sorted(rec, key=_minus_ts)
-        ts = consult.ts
-        lo = ts - inf.window
-        assistant, shop = inf.assistant, cfg.shop
-        seen: set[str] = set()
-        out = []
-        for rc in rec:
-            acc = rc.account
-            if acc in seen or rc.ts < lo or rc.ts > ts or acc == assistant or not is_shop_account(shop, acc):
-                continue
-            seen.add(acc)
-            out.append(acc)
-        return tuple(out)
+        """The accounts of the buyer's recent contacts as rule 4 sees them under `cfg` (default
+        the state's), most recent first, without a State for `cfg`."""
+        return tuple(rc.account for rc in contacts_in_window(state.recent, cfg or state.config, consult.ts))
 
     def base(self, state: State, consult: Consult, cfg: Config | None = None) -> list | None:
         """The keys of `consult`'s decision apart from the config itself and rule 4's pick, shared
@@ -412,10 +393,6 @@ class _Choice:
             return None
         low = min(loads)
         return tuple([n == low for n in loads])
-
-
-def _minus_ts(rc: RecentContact) -> int:
-    return -rc.ts
 
 
 def _slim(d: Decision) -> Decision:

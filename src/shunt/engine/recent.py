@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .context import Context, Result
 from .eligibility import is_shop_account
-from .model import Consult, RecentContact, State
+from .model import Config, Consult, RecentContact, State
 from .timefmt import ago, hours_text
 
 HOUR_MS = 3_600_000
@@ -17,20 +17,32 @@ def window_ms(hours: float) -> int:
 def recent_in_window(state: State, consult: Consult) -> tuple[RecentContact, ...]:
     """The state's recent contacts, re-checked: within the config's hours before the consult,
     human shop accounts only (never the assistant), most recent first, one per account."""
-    cfg = state.config
-    if cfg is None or not state.recent:
+    return contacts_in_window(state.recent, state.config, consult.ts)
+
+
+def contacts_in_window(recent: tuple[RecentContact, ...], cfg: Config | None,
+                       ts: int) -> tuple[RecentContact, ...]:
+    """`recent_in_window` of contacts `recent` under `cfg` (which may be another config than the
+    state's: a what-if variant) for a consult at `ts`."""
+    if cfg is None or not recent:
         return ()
-    lo = consult.ts - window_ms(cfg.settings.recent_contact_hours)
+    lo = ts - window_ms(cfg.settings.recent_contact_hours)
+    if len(recent) > 1:
+        recent = sorted(recent, key=_minus_ts)
+    assistant, shop = cfg.settings.assistant, cfg.shop
     seen: set[str] = set()
     out = []
-    for rc in sorted(state.recent, key=lambda r: -r.ts):
-        if rc.account in seen or rc.ts < lo or rc.ts > consult.ts:
+    for rc in recent:
+        acc = rc.account
+        if acc in seen or rc.ts < lo or rc.ts > ts or acc == assistant or not is_shop_account(shop, acc):
             continue
-        if rc.account == cfg.settings.assistant or not is_shop_account(cfg.shop, rc.account):
-            continue
-        seen.add(rc.account)
+        seen.add(acc)
         out.append(rc)
     return tuple(out)
+
+
+def _minus_ts(rc: RecentContact) -> int:
+    return -rc.ts
 
 
 def r4_recent_contact(ctx: Context) -> Result | None:
