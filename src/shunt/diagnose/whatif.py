@@ -24,9 +24,9 @@ from typing import Any, Callable, Iterable, Mapping
 
 from shunt import engine, timeutil
 from shunt.engine.context import Context
-from shunt.engine.eligibility import is_shop_account, listed_eligibility
+from shunt.engine.eligibility import listed_eligibility
 from shunt.engine.groups import match_groups
-from shunt.engine.model import Bind, Config, Consult, Decision, RecentContact, Routed, State
+from shunt.engine.model import Bind, Config, Consult, Decision, Routed, State
 from shunt.engine.recent import contacts_in_window
 from shunt.engine.tracker import HOUR_MS, Tracker
 from shunt.errors import UsageError
@@ -66,27 +66,8 @@ class FastTracker(Tracker):
 
     def state_for(self, consult: Consult) -> State:
         cfg = self._config
-        recent = (self._recent_wide(consult, cfg, self._wide_ms)
-                  if cfg is not None and consult.buyer in self._recent else ())
+        recent = self._recent_for(consult, cfg, self._wide_ms) if consult.buyer in self._recent else ()
         return State(cfg, self._status, self._since, self.load_for(consult), recent, self._conversion, self._last_pick)
-
-    def _recent_wide(self, consult: Consult, cfg: Config, wide_ms: int) -> tuple[RecentContact, ...]:
-        """The buyer's recent contacts over `wide_ms` (R4 re-filters by the config's own window)."""
-        q = self._recent.get(consult.buyer)
-        if not q:
-            return ()
-        lo = consult.ts - wide_ms
-        seen: set[str] = set()
-        out = []
-        assistant, shop = cfg.settings.assistant, cfg.shop
-        for ts, account in reversed(q):
-            if ts < lo:
-                break
-            if account in seen or account == assistant or not is_shop_account(shop, account):
-                continue
-            seen.add(account)
-            out.append(RecentContact(account=account, ts=ts))
-        return tuple(out)
 
 
 # ---- the decision cache -------------------------------------------------------------------

@@ -190,11 +190,14 @@ class Tracker:
         return self._config
 
     # ---- internals ----------------------------------------------------------------------
-    def _recent_for(self, consult: Consult, cfg: Config | None) -> tuple[RecentContact, ...]:
+    def _recent_for(self, consult: Consult, cfg: Config | None,
+                    span_ms: int | None = None) -> tuple[RecentContact, ...]:
+        """The buyer's recent contacts within the config's hours before `consult` (or `span_ms`:
+        a replay under another config keeps the wider of two windows; rule 4 re-filters)."""
         q = self._recent.get(consult.buyer)
         if cfg is None or not q:
             return ()
-        lo = consult.ts - int(round(cfg.settings.recent_contact_hours * HOUR_MS))
+        lo = consult.ts - (int(round(cfg.settings.recent_contact_hours * HOUR_MS)) if span_ms is None else span_ms)
         seen: set[str] = set()
         out = []
         for ts, account in reversed(q):
