@@ -31,6 +31,7 @@ from shunt.diagnose.whatif import (
 from shunt.engine.eligibility import is_shop_account
 from shunt.engine.model import SELECTION_REASONS, Config
 from shunt.errors import NotFound, UsageError
+from shunt.gcpause import paused_gc
 from shunt.render.labels import ORDER_STATES
 
 CATEGORIES = ("recent_contact", "bound_group", "selection", "exclusive", "transfer", "fallback", "robot")
@@ -209,6 +210,14 @@ def _bind_text(g) -> str:
 
 def balance(conn, sid: int, start: int, end: int, label: str, group: str | None = None,
             pair: tuple[str, str] | None = None) -> Balance:
+    # the cyclic collector stays paused until the pass's caches are freed: re-enabled at the end
+    # of a sweep, its first collection would rescan all of them (~8% of the CPU time)
+    with paused_gc():
+        return _balance(conn, sid, start, end, label, group, pair)
+
+
+def _balance(conn, sid: int, start: int, end: int, label: str, group: str | None,
+             pair: tuple[str, str] | None) -> Balance:
     nick, tzname = store.shop_info(conn, sid)
     tz = timeutil.zone(tzname)
     cfgs = _configs(conn, sid, nick, start, end)

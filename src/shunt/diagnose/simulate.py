@@ -22,6 +22,7 @@ from shunt import store, timeutil
 from shunt.diagnose.whatif import DecisionCache, FastTracker, apply_override
 from shunt.engine.model import Config, Decision, Routed
 from shunt.engine.tracker import MIN_HORIZON_HOURS
+from shunt.gcpause import paused_gc
 
 CAVEATS = (
     "Buyers' reactions cannot be known: the same buyers arrive at the same moments with the same items, orders "
@@ -105,6 +106,13 @@ def _draw(rng: random.Random, odds: dict, total: float = 1.0):
 
 def simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, Any], seed: int = 0,
              limit: int = 50) -> Simulation:
+    # the cyclic collector stays paused until the tracker and the cache are freed (see balance)
+    with paused_gc():
+        return _simulate(conn, sid, start, end, label, new, seed, limit)
+
+
+def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, Any], seed: int,
+              limit: int) -> Simulation:
     nick, tzname = store.shop_info(conn, sid)
     tz = timeutil.zone(tzname)
     made: dict[int, tuple[Config, Config]] = {}
