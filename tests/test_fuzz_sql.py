@@ -31,6 +31,8 @@ REVIEWED = {
     ("store/db.py", "stmt"): "statements of the constant schema.MIGRATIONS scripts",
     ("store/load.py", "_INSERT[table]"): "fixed INSERT per table, built from the constant _COLS",
     ("store/load.py", "_INSERT_MULTI[table]"): "fixed multi-row INSERT per table, built from the constant _COLS",
+    ("store/split.py", "loader.top_sql[table]"): "fixed SELECT per table, load._TOP, built from the constant _COLS",
+    ("store/split.py", "loader.copy_sql[table]"): "fixed INSERT … SELECT per table, load._COPY, from the constant _COLS",
     ("store/lookups.py", "CONSULT_COLS"): "constant column list",
     ("store/lookups.py", "MESSAGE_COLS"): "constant column list",
     ("store/lookups.py", "_SEL_SQL"): "constant list of reason codes",

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from shunt import errors
 from shunt.gcpause import paused_gc
-from shunt.store import derive, schema
+from shunt.store import derive, schema, split
 from shunt.store.db import open_db
 from shunt.store import decode as dc
 from shunt.store.decode import MAX_LINE, LineDecoder, LineError, decode_block
@@ -82,6 +82,15 @@ _INSERT_MULTI = {
        + ", ".join([f"(?, {', '.join(_param(t, x) for x in c)})"] * MULTI)
     for t, c in _COLS.items()
 }
+# A part file's rows (store/split.py) copied after the database's, in rowid order, a rowid range at
+# a time; part shop ids mapped to the database's by temp._shop_map.
+_COPY = {
+    t: f"INSERT INTO main.{t}(shop_id, {', '.join(c)}) SELECT m.main_id, {', '.join('t.' + x for x in c)} "
+       f"FROM part.{t} AS t JOIN temp._shop_map AS m ON m.part_id = t.shop_id "
+       "WHERE t.rowid > ? AND t.rowid <= ? ORDER BY t.rowid"
+    for t, c in _COLS.items()
+}
+_TOP = {t: f"SELECT max(rowid) FROM part.{t}" for t in _COLS}
 TYPE_OF = {
     "configs": "shop_config", "statuses": "agent_status", "stats": "agent_stats", "consults": "consult",
     "session_ends": "session_end", "messages": "message", "logistics": "logistics",
@@ -133,10 +142,13 @@ class LoadReport:
 class _Source:
     """Lines of one file as (line number, bytes-or-str or LineError)."""
 
-    def __init__(self, path: Path, encoding: str | None):
+    def __init__(self, path: Path, encoding: str | None, start: int = 0, first_line: int = 1):
+        """`start`, `first_line`: read from that byte offset (the start of a line, in a plain file),
+        numbering lines from `first_line`; `limit(stop)` ends the reading at another offset."""
         self.path = path
         self.raw = open(path, "rb")
         self.total = os.fstat(self.raw.fileno()).st_size
+        self.start, self.stop, self.first_line = start, None, first_line
         magic = self.raw.read(2)
         self.raw.seek(0)
         self.gz = magic == b"\x1f\x8b"
@@ -147,6 +159,11 @@ class _Source:
             self.encoding = "utf-8"
         if self.encoding is None:
             self.encoding = self._sniff()
+        if start:
+            self.raw.seek(start)
+
+    def limit(self, stop: int) -> None:
+        self.stop = stop
 
     def _sniff(self) -> str | None:
         """Decide UTF-8 or GB18030 from the first 4 MiB: the encoding most non-ASCII lines
@@ -185,10 +202,11 @@ class _Source:
         return "utf-8" if ok >= gb else "gb18030"
 
     def done(self) -> int:
+        """Bytes read so far (of this source's range)."""
         try:
-            return self.raw.tell()
+            return self.raw.tell() - self.start
         except (OSError, ValueError):
-            return self.total
+            return (self.stop or self.total) - self.start
 
     def close(self) -> None:
         if self.gz:
@@ -232,10 +250,21 @@ class _Source:
         LineError for one line (too long, unreadable data, UTF-16). Line numbers and errors
         are those of reading the file line by line."""
         read = self.stream.read1 if self.gz else self.stream.read
+        if self.stop is not None:  # a plain file's range [start, stop)
+            left = self.stop - self.start
+            whole = read
+
+            def read(size: int) -> bytes:
+                nonlocal left
+                if left <= 0:
+                    return b""
+                got = whole(min(size, left))
+                left -= len(got)
+                return got
         self.stopped = False
-        n = 0
+        n = self.first_line - 1
         carry = b""
-        first = True
+        first = not self.start
         try:
             while True:
                 chunk = read(CHUNK)
@@ -314,8 +343,12 @@ class _Source:
 
 
 class Loader:
+    columns = _COLS
+    copy_sql, top_sql = _COPY, _TOP
+
     def __init__(self, conn: sqlite3.Connection, *, tz: str | None = None, progress: Progress | None = None):
         self.conn = conn
+        self.tz_name = tz
         self.forced_tz = zone(tz) if tz else None
         self.progress = progress
         self.report = LoadReport()
@@ -329,6 +362,7 @@ class Loader:
                 self.shop_tz[nick] = (tz_ts, tz_uid, tzname)
         self.decoder = LineDecoder(self.tz_for)
         self.incremental = False  # derive each batch in its own transaction (see _derive_batch)
+        self.split = False  # a big plain UTF-8 file: its second half read by a second process (split.py)
         self._reset_batch()
 
     # -- time zones ------------------------------------------------------------------
@@ -619,6 +653,35 @@ class Loader:
         self.pending += added
         return len(objs) - blank
 
+    def read(self, src: _Source, name: str, progress: Callable[[int], None] | None) -> int:
+        """Load the lines of `src`, a batch at a time. → lines read (blank ones not counted)."""
+        rejected = self.report.rejected
+        lines = 0
+        # the batches are tuples of strings and numbers: no reference cycle for the collector
+        with paused_gc():
+            for n0, block, fast in src.blocks():
+                if type(block) is not list:
+                    lines += 1
+                    rejected.append((name, n0, str(block)))
+                    continue
+                i, end = 0, len(block)
+                while i < end:  # pieces that fill the batch to BATCH_LINES events
+                    k = max(BATCH_LINES - self.pending, 1)
+                    part = block if (i == 0 and k >= end) else block[i:i + k]
+                    if fast:
+                        lines += self._fast_lines(name, n0 + i, part)
+                    else:
+                        lines += self._slow_lines(src, name, n0 + i, part)
+                    i += k
+                    if self.pending >= BATCH_LINES:
+                        self.flush()
+                        if progress:
+                            progress(src.done())
+                if src.stopped:
+                    break
+            self.flush()
+        return lines
+
     def load_file(self, path: Path, encoding: str | None = None, strict: bool = False) -> None:
         rep = self.report
         name = str(path)
@@ -634,40 +697,40 @@ class Loader:
         load_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
         before = dict(rep.loaded), dict(rep.duplicates_by_type), len(rep.rejected)
         src = _Source(path, encoding)
-        rejected = rep.rejected
-        lines = 0
-        # the batches are tuples of strings and numbers: no reference cycle for the collector
-        with paused_gc():
-            try:
-                for n0, block, fast in src.blocks():
-                    if type(block) is not list:
-                        lines += 1
-                        rejected.append((name, n0, str(block)))
-                        continue
-                    i, end = 0, len(block)
-                    while i < end:  # pieces that fill the batch to BATCH_LINES events
-                        k = max(BATCH_LINES - self.pending, 1)
-                        part = block if (i == 0 and k >= end) else block[i:i + k]
-                        if fast:
-                            lines += self._fast_lines(name, n0 + i, part)
-                        else:
-                            lines += self._slow_lines(src, name, n0 + i, part)
-                        i += k
-                        if self.pending >= BATCH_LINES:
-                            self.flush()
-                            if self.progress:
-                                self.progress(src.done(), src.total, name)
-                    if src.stopped:
-                        break
-                self.flush()
-                self.drain()
-                rep.lines += lines
-                rep.bytes += src.total
-                rep.encodings[name] = src.encoding or "utf-8"
-                if self.progress:
-                    self.progress(src.total, src.total, name)
-            finally:
-                src.close()
+        child = None
+        try:
+            if self.split and src.total >= split.PARALLEL_BYTES and not src.gz and src.encoding == "utf-8" \
+                    and split.workers() > 1:
+                cut = split.cut_of(path, src.total)
+                if cut is not None:
+                    child = split.start(self, path, encoding, cut, _Source)
+                    if child is not None:
+                        src.limit(cut)
+            done = (lambda n: self.progress(n + child.done(), src.total, name)) if child else \
+                (lambda n: self.progress(n, src.total, name))
+            lines = self.read(src, name, done if self.progress else None)
+            if child is not None:
+                out = child.result()
+                if out is not None and out["initial"] == self.shop_tz:
+                    split.merge(self, out)
+                    lines += out["lines"]
+                else:  # the child failed, or decoded with other zones than ours: read the half here
+                    rest = _Source(path, encoding, start=cut, first_line=1 + split.newlines(path, cut))
+                    rest.encoding = src.encoding
+                    try:
+                        lines += self.read(rest, name, (lambda n: self.progress(cut + n, src.total, name))
+                                           if self.progress else None)
+                    finally:
+                        rest.close()
+            rep.lines += lines
+            rep.bytes += src.total
+            rep.encodings[name] = src.encoding or "utf-8"
+            if self.progress:
+                self.progress(src.total, src.total, name)
+        finally:
+            src.close()
+            if child is not None:
+                child.stop()
         counts = {
             "loaded": {k: v - before[0].get(k, 0) for k, v in rep.loaded.items() if v - before[0].get(k, 0)},
             "duplicates": {k: v - before[1].get(k, 0) for k, v in rep.duplicates_by_type.items()
@@ -734,6 +797,8 @@ def load_files(
         loader = Loader(conn, tz=tz, progress=progress)
         bulk = _bulk(conn, paths)
         loader.incremental = not bulk
+        loader.split = bulk
+        split.clean_stale(conn)
         if not bulk:
             derive.derive(conn)  # what a killed load left undone, before batches derive themselves
         if bulk:

@@ -1,0 +1,300 @@
+"""A big file loaded by two processes (a bulk load, on a machine with two cores or more).
+
+The parent loads the file's first half into the database while a forked child loads the second
+half into a part file beside it (`<db>.part-<pid>`, same schema, no indexes). Then the parent
+copies the part's rows after its own, in the part's rowid order (MERGE_ROWS per transaction):
+the rows stand in file order, as a load by one process leaves them (the unique index build keeps
+the first copy of a duplicate). The part file is removed; a child whose parent was killed stops
+and removes its part; one left behind anyway is removed by the next load.
+
+Reading the second half needs the state of the first half's end that decoding depends on: the
+line number it starts at and each shop's time zone (its latest `shop_config`). The child counts
+the newlines of the first half and decodes its `shop_config` lines (found by their bytes). The
+parent checks, once it has read the first half, that the zones the child started from are its
+own; if not (a `shop_config` written with escapes), or if the child failed, the parent drops
+the part and reads the second half itself. `SHUNT_WORKERS=1` turns the split off.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import pickle
+import signal
+import sqlite3
+import struct
+from pathlib import Path
+
+from shunt.store import derive, schema
+
+PARALLEL_BYTES = 16 << 20  # smaller files: one process (the fork, the first half's scan and the copy)
+
+
+def workers() -> int:
+    w = os.environ.get("SHUNT_WORKERS", "")
+    if w.strip().isdigit():
+        return int(w)
+    return 2 if hasattr(os, "fork") and (os.cpu_count() or 1) > 1 else 1
+
+
+def cut_of(path: Path, size: int) -> int | None:
+    """The offset of the first line starting at or after the middle of the file (None: none)."""
+    with open(path, "rb") as fh:
+        fh.seek(size // 2)
+        while True:
+            piece = fh.read(1 << 16)
+            if not piece:
+                return None
+            i = piece.find(b"\n")
+            if i >= 0:
+                cut = fh.tell() - len(piece) + i + 1
+                return cut if cut < size else None
+
+
+def _db_path(conn: sqlite3.Connection) -> Path | None:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]) if row and row[2] else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _remove(part: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(str(part) + suffix)
+        except FileNotFoundError:
+            pass
+
+
+def clean_stale(conn: sqlite3.Connection) -> None:
+    """Remove the part files of loads that are no longer running."""
+    db = _db_path(conn)
+    if db is None:
+        return
+    for f in db.parent.glob(db.name + ".part-*"):
+        pid = f.name[len(db.name) + len(".part-"):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            try:
+                os.unlink(f)
+            except FileNotFoundError:
+                pass
+
+
+def newlines(path: Path, cut: int) -> int:
+    """The number of lines in [0, cut) of `path` (`cut` follows a newline)."""
+    return _scan_first_half(path, cut, configs=False)[0]
+
+
+def _scan_first_half(path: Path, cut: int, configs: bool = True) -> tuple[int, list[bytes]]:
+    """→ (lines in [0, cut), the lines there that contain b"shop_config", in file order).
+    Read 4 MiB at a time (a mapped file would count in the process's resident memory)."""
+    lines, found = 0, []
+    carry = b""
+    left = cut
+    with open(path, "rb") as fh:
+        while left > 0:
+            piece = fh.read(min(left, 1 << 22))
+            if not piece:
+                break
+            first = left == cut
+            left -= len(piece)
+            lines += piece.count(b"\n")
+            if not configs:
+                continue
+            data = carry + piece if carry else piece
+            last = data.rfind(b"\n") + 1
+            pos = data.find(b"shop_config", 0, last)
+            while pos >= 0:
+                start = data.rfind(b"\n", 0, pos) + 1
+                end = data.find(b"\n", pos) + 1
+                line = data[start:end]
+                found.append(line[3:] if first and start == 0 and line.startswith(b"\xef\xbb\xbf") else line)
+                pos = data.find(b"shop_config", end, last)
+            carry = data[last:]
+    return lines, found
+
+
+class Child:
+    """The second half's load, running in a forked process."""
+
+    def __init__(self, pid: int, rfd: int, counter: mmap.mmap, part: Path):
+        self.pid, self.rfd, self.counter, self.part = pid, rfd, counter, part
+
+    def done(self) -> int:
+        """Bytes of the second half read so far."""
+        return struct.unpack_from("q", self.counter, 0)[0]
+
+    def result(self) -> dict | None:
+        """Wait for the child. → its report, or None when it failed."""
+        with os.fdopen(self.rfd, "rb") as fh:
+            data = fh.read()
+        self.rfd = -1
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        try:
+            out = pickle.loads(data) if data else None
+        except Exception:  # noqa: BLE001
+            return None
+        return out if status == 0 and isinstance(out, dict) else None
+
+    def stop(self) -> None:
+        """Kill the child if it still runs, and remove its part file."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except OSError:
+                pass
+            self.pid = 0
+        if self.rfd >= 0:
+            os.close(self.rfd)
+            self.rfd = -1
+        self.counter.close()
+        _remove(self.part)
+
+
+def start(loader, path: Path, encoding: str | None, cut: int, source_cls) -> Child | None:
+    """Fork the child that loads [cut, end) of `path`. None: no fork (the caller reads it all)."""
+    db = _db_path(loader.conn)
+    if db is None:
+        return None
+    parent = os.getpid()
+    part = db.parent / f"{db.name}.part-{parent}"
+    _remove(part)
+    counter = mmap.mmap(-1, 8)
+    try:
+        rfd, wfd = os.pipe()
+        pid = os.fork()
+    except OSError:
+        counter.close()
+        return None
+    if pid == 0:  # the child: never returns
+        code = 0
+        try:
+            os.close(rfd)
+            out = _child(loader, path, encoding, cut, part, counter, parent, source_cls)
+        except BaseException as exc:  # noqa: BLE001 - the parent then reads the half itself
+            out, code = repr(exc), 1
+        try:
+            with os.fdopen(wfd, "wb") as fh:
+                fh.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+        finally:
+            os._exit(code)
+    os.close(wfd)
+    return Child(pid, rfd, counter, part)
+
+
+def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, counter: mmap.mmap,
+           parent: int, source_cls) -> dict:
+    from shunt.store.db import open_db
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent stops us
+    before, config_lines = _scan_first_half(path, cut)
+    conn = open_db(part, create=True)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: dropped whole if anything fails
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA cache_size = -8192")
+        schema.drop_indexes(conn, set(loader.columns), unique=True)
+        mine = type(loader)(conn, tz=loader.tz_name)
+        mine.shop_tz = dict(loader.shop_tz)
+        for line in config_lines:  # the zones in force where the second half starts
+            try:
+                table, shop, row = mine.decoder.decode(line)
+            except ValueError:
+                continue
+            if table == "configs":
+                mine._saw_config(shop, row)
+        mine._tz_changed.clear()
+        initial = dict(mine.shop_tz)
+        src = source_cls(path, encoding, start=cut, first_line=before + 1)
+        src.encoding = "utf-8"
+
+        def progress(done: int) -> None:
+            struct.pack_into("q", counter, 0, done)
+            if os.getppid() != parent:  # the parent was killed: stop (the part is dropped)
+                raise SystemExit(1)
+
+        try:
+            lines = mine.read(src, str(path), progress)
+        finally:
+            src.close()
+        rep = mine.report
+        return {"lines": lines, "loaded": rep.loaded, "duplicates": rep.duplicates_by_type,
+                "rejected": rep.rejected, "unknown": rep.unknown_types, "initial": initial,
+                "final": mine.shop_tz, "part": str(part)}
+    except BaseException:
+        conn.close()
+        _remove(part)
+        raise
+    finally:
+        try:
+            conn.close()
+        except sqlite3.Error:
+            pass
+
+
+MERGE_ROWS = 200_000  # rows copied per transaction: the write lock is never held long
+
+
+def merge(loader, out: dict) -> None:
+    """Copy the part's rows after the database's, MERGE_ROWS per transaction (like the batches, each
+    committed one is whole: a load killed meanwhile is completed by running it again); fold the
+    child's report and zones into the loader's."""
+    conn = loader.conn
+    conn.execute("ATTACH DATABASE ? AS part", (out["part"],))
+    try:
+        shops = conn.execute("SELECT id, nick, timezone, tz_ts, tz_uid FROM part.shops").fetchall()
+        ids = {pid: loader.shop_id(nick) for pid, nick, *_ in shops}
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _shop_map(part_id INTEGER PRIMARY KEY, main_id INTEGER)")
+        conn.execute("DELETE FROM temp._shop_map")
+        conn.executemany("INSERT INTO temp._shop_map VALUES (?, ?)", ids.items())
+        with _transaction(conn):
+            for key, value in conn.execute("SELECT key, value FROM part.meta WHERE key LIKE 'dirty:%'").fetchall():
+                derive.mark_dirty(conn, ids[int(key[len("dirty:"):])], int(value))
+            for pid, _nick, tzname, ts, uid in shops:
+                if ts is not None:
+                    conn.execute(
+                        "UPDATE shops SET timezone = ?, tz_ts = ?, tz_uid = ? WHERE id = ? "
+                        "AND (tz_ts IS NULL OR tz_ts < ? OR (tz_ts = ? AND tz_uid < ?))",
+                        (tzname, ts, uid, ids[pid], ts, ts, uid))
+        for table in loader.columns:
+            top = conn.execute(loader.top_sql[table]).fetchone()[0] or 0
+            for lo in range(0, top, MERGE_ROWS):
+                with _transaction(conn):
+                    conn.execute(loader.copy_sql[table], (lo, lo + MERGE_ROWS))
+    finally:
+        conn.execute("DETACH DATABASE part")
+    rep = loader.report
+    for src, dst in ((out["loaded"], rep.loaded), (out["duplicates"], rep.duplicates_by_type),
+                     (out["unknown"], rep.unknown_types)):
+        for k, v in src.items():
+            dst[k] = dst.get(k, 0) + v
+    rep.rejected.extend(out["rejected"])
+    for nick, v in out["final"].items():
+        known = loader.shop_tz.get(nick)
+        if known is None or (v[0], v[1]) > (known[0], known[1]):
+            loader.shop_tz[nick] = v
+            loader._zones.pop(nick, None)
+
+
+class _transaction:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            self.conn.execute("COMMIT")
+        elif self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
