@@ -202,7 +202,7 @@ def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, count
     try:
         conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: dropped whole if anything fails
         conn.execute("PRAGMA synchronous = OFF")
-        conn.execute("PRAGMA cache_size = -8192")
+        conn.execute("PRAGMA cache_size = -2048")  # appends to tables without indexes: a small cache will do
         schema.drop_indexes(conn, set(loader.columns), unique=True)
         mine = type(loader)(conn, tz=loader.tz_name)
         mine.shop_tz = dict(loader.shop_tz)
