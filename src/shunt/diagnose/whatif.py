@@ -18,8 +18,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from functools import partial
 from itertools import repeat
-from operator import ge
+from operator import and_, eq, lt
 from typing import Any, Callable, Iterable, Mapping
 
 from shunt import engine, timeutil
@@ -35,6 +36,8 @@ HOUR = 3_600_000
 DAY = 24 * HOUR
 _UNSET: Any = object()  # "not given" (None is a value)
 _ZEROS = repeat(0)
+_ONLINE = partial(eq, "online")
+_INF = float("inf")
 
 
 # ---- a tracker for replays ----------------------------------------------------------------
@@ -73,8 +76,8 @@ class FastTracker(Tracker):
 # ---- the decision cache -------------------------------------------------------------------
 
 class _Info:
-    __slots__ = ("cfg", "agents", "conf", "live_accounts", "capped", "capped_max", "threshold", "strategy", "items", "intents", "states", "exclusive",
-                 "assistant", "hours", "groups", "round_robin")
+    __slots__ = ("cfg", "agents", "conf", "live_accounts", "caps", "spec", "threshold", "strategy", "items", "intents",
+                 "states", "exclusive", "assistant", "hours", "groups", "round_robin")
 
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg  # keeps the object alive: ids stay unique
@@ -84,8 +87,8 @@ class _Info:
         live = [(acc, a.max_sessions) for acc, a in reversed(list(self.conf.items()))
                 if a.routing and (a.max_sessions is None or a.max_sessions > 0)]
         self.live_accounts = tuple(acc for acc, _mx in live)
-        self.capped = tuple(acc for acc, mx in live if mx is not None)
-        self.capped_max = tuple(mx for _acc, mx in live if mx is not None)
+        self.caps = tuple(_INF if mx is None else mx for _acc, mx in live)  # a load below it: not full
+        self.spec = (self.live_accounts, self.caps)  # made shared by DecisionCache.info: same flags
         s = cfg.settings
         self.threshold = s.busy_threshold
         self.strategy = s.strategy
@@ -113,7 +116,9 @@ class DecisionCache:
         self._last = _Info(Config(shop="", ts=0))  # the last one asked for
         self._memo: dict[tuple, Decision] = {}
         self._match: dict[tuple, str] = {}
-        self._groups: dict[tuple, tuple[str, ...]] = {}  # (config, matching fields) → matched group ids
+        self._groups: dict[tuple, tuple] = {}  # (config, matching fields) → (matched group ids, their members)
+        self._specs: dict[tuple, tuple] = {}
+        self._flags: tuple = (None, None, None)  # the last (state, spec, eligibility flags)
         self._plans: dict[tuple, tuple] = {}  # decide_many's entries
         self.max_entries = max_entries
         self.calls = self.misses = 0  # decisions asked for; engine runs
@@ -129,6 +134,7 @@ class DecisionCache:
         inf = self._infos.get(id(cfg))
         if inf is None or inf.cfg is not cfg:
             inf = self._infos[id(cfg)] = _Info(cfg)
+            inf.spec = self._specs.setdefault(inf.spec, inf.spec)  # configs with the same accounts share it
         self._last = inf
         return inf
 
@@ -162,11 +168,17 @@ class DecisionCache:
 
     def _late(self, state: State, consult: Consult, inf: "_Info") -> tuple:
         """What rules 6–8 read: which listed accounts that may take consults are online and not
-        full (their eligibility), and the consult's group-matching fields (those that can match a
-        binding of `inf`'s config, or of a variant with fewer bindings)."""
-        # (statuses, full flags): more than eligibility needs, made at C speed
-        flags = (tuple(map(state.status.get, inf.live_accounts)),
-                 tuple(map(ge, map(state.load.get, inf.capped, _ZEROS), inf.capped_max)))
+        full (their eligibility; a proxy's as rule 8 sees it), and the consult's group-matching
+        fields (those that can match a binding of `inf`'s config, or of a variant with fewer
+        bindings)."""
+        last = self._flags
+        if last[0] is state and last[1] is inf.spec:  # simulate: the other config of this consult
+            flags = last[2]
+        else:
+            accounts, caps = inf.spec
+            flags = tuple(map(and_, map(_ONLINE, map(state.status.get, accounts)),
+                              map(lt, map(state.load.get, accounts, _ZEROS), caps)))
+            self._flags = (state, inf.spec, flags)
         c = consult
         src = c.source
         item = c.item if c.item is not None and str(c.item) in inf.items else None
@@ -271,32 +283,46 @@ class DecisionCache:
                 memo[k] = d
                 return d
             memo[k] = _LATE
-            return self._keep(self._late_key(cid, base, state, consult, cfg), d, inf, state)
+            return self._keep(self._late_key(cid, base, state, consult, cfg, inf), d, inf, state)
         if d is not _LATE:
             return d
-        k2 = self._late_key(cid, base, state, consult, cfg)
+        k2 = self._late_key(cid, base, state, consult, cfg, inf)
         d = memo.get(k2)
         if d is None:
             d = self._run(state, consult, cfg)
             return self._keep(k2, d, inf, state)
         return d
 
-    def _late_key(self, cid: int, base: list, state: State, consult: Consult, cfg: Config) -> tuple:
-        """Rules 6–8's key: the eligibility flags, the groups matched (6a–f: they depend on the
-        config and the consult's matching fields only), whether the assistant may take it by
-        group robot priority (source not bot_transfer, assistant online)."""
+    def _late_key(self, cid: int, base: list, state: State, consult: Consult, cfg: Config, inf: "_Info") -> tuple:
+        """Rules 6–8's key: the groups matched (6a–f: they depend on the config and the consult's
+        matching fields only), whether the assistant may take it by group robot priority (source
+        not bot_transfer, assistant online) and the eligibility flags — only those of the matched
+        groups' members when one of them is eligible: rule 6 then keeps some of these groups, and
+        rule 7 chooses among their eligible members (nobody else's eligibility is read)."""
         late = base[1]
         if late is None:
             late = base[1] = self._late(state, consult, base[2])
         mk = (cid, late[1])
-        matched = self._groups.get(mk)
-        if matched is None:
-            if cfg.groups:
-                found, _basis = match_groups(Context(state=State(config=cfg), consult=consult, explain=False))
-                matched = self._groups[mk] = tuple(g.id for g in found)
-            else:
-                matched = self._groups[mk] = ()
-        return (cid, late[0], matched, late[1][0] == "bot_transfer", base[0][5])
+        g = self._groups.get(mk)
+        if g is None:
+            g = self._groups[mk] = self._matched(cfg, consult, inf)
+        matched, members = g
+        flags = late[0]
+        if members and inf.spec is base[2].spec:  # the flags are the accounts of `inf.spec`
+            sub = tuple(map(flags.__getitem__, members))
+            if True in sub:
+                return (cid, matched, sub, late[1][0] == "bot_transfer", base[0][5], 1)
+        return (cid, matched, flags, late[1][0] == "bot_transfer", base[0][5])
+
+    def _matched(self, cfg: Config, consult: Consult, inf: "_Info") -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """(the groups 6a–f match, the positions in `inf.spec` of their members that rule 7 may
+        choose: not proxies)."""
+        if not cfg.groups:
+            return (), ()
+        found, _basis = match_groups(Context(state=State(config=cfg), consult=consult, explain=False))
+        names = {m for g in found for m in g.members}
+        members = tuple(i for i, a in enumerate(inf.live_accounts) if a in names and not inf.conf[a].proxy)
+        return tuple(g.id for g in found), members
 
     def _keep(self, k2: tuple, d: Decision, inf: "_Info", state: State) -> "Decision | _Choice":
         """Remember a decision that went past rule 5 under its rules 6–8 key."""
