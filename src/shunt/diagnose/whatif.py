@@ -20,7 +20,7 @@ import json
 import os
 from functools import partial
 from itertools import repeat
-from operator import and_, eq, lt
+from operator import and_, eq, ge, not_
 from typing import Any, Callable, Iterable, Mapping
 
 from shunt import engine, timeutil
@@ -119,6 +119,7 @@ class DecisionCache:
         self._groups: dict[tuple, tuple] = {}  # (config, matching fields) → (matched group ids, their members)
         self._specs: dict[tuple, tuple] = {}
         self._flags: tuple = (None, None, None)  # the last (state, spec, eligibility flags)
+        self._eligible: dict[tuple, tuple[bool, ...]] = {}  # (spec, statuses, full flags) → eligibility flags
         self._plans: dict[tuple, tuple] = {}  # decide_many's entries
         self.max_entries = max_entries
         self.calls = self.misses = 0  # decisions asked for; engine runs
@@ -175,9 +176,15 @@ class DecisionCache:
         if last[0] is state and last[1] is inf.spec:  # simulate: the other config of this consult
             flags = last[2]
         else:
+            # statuses and full flags are made at C speed; the eligibility flags from them once
             accounts, caps = inf.spec
-            flags = tuple(map(and_, map(_ONLINE, map(state.status.get, accounts)),
-                              map(lt, map(state.load.get, accounts, _ZEROS), caps)))
+            raw = (id(inf.spec), tuple(map(state.status.get, accounts)),  # (specs are kept: ids stay unique)
+                   tuple(map(ge, map(state.load.get, accounts, _ZEROS), caps)))
+            flags = self._eligible.get(raw)
+            if flags is None:
+                if len(self._eligible) >= self.max_entries:
+                    self._eligible.clear()
+                flags = self._eligible[raw] = tuple(map(and_, map(_ONLINE, raw[1]), map(not_, raw[2])))
             self._flags = (state, inf.spec, flags)
         c = consult
         src = c.source
