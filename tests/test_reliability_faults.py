@@ -221,11 +221,16 @@ def _limited_open(pages: int):
     return open_db
 
 
+@pytest.mark.parametrize("split", [False, True], ids=["one-process", "split"])
 @pytest.mark.parametrize("share", [0.3, 0.7, 0.9])
-def test_disk_full_is_a_clear_error_and_a_rerun_completes(small, tmp_path, monkeypatch, share):
+def test_disk_full_is_a_clear_error_and_a_rerun_completes(small, tmp_path, monkeypatch, share, split):
     """SQLite's max_page_count makes the database 'full' part way: in the batches (0.3), near the end
-    of the bulk load's index builds (0.7), in the derivation (0.9)."""
+    of the bulk load's index builds (0.7), in the derivation (0.9). `split`: the file's second half
+    read by a second process (store/split.py), whose part file is limited alike."""
     import shunt.store.load as load_mod
+    from shunt.store import split as split_mod
+
+    monkeypatch.setattr(split_mod, "PARALLEL_BYTES", 1 << 20 if split else 1 << 40)
 
     gen = small
     c = sqlite3.connect(gen["clean"])
@@ -239,6 +244,7 @@ def test_disk_full_is_a_clear_error_and_a_rerun_completes(small, tmp_path, monke
     assert "full" in res.stderr and "Traceback" not in res.stderr
     assert "run the same" in res.stderr  # says what to do
     assert rh.integrity(db) == "ok"
+    assert not list(tmp_path.glob("*.part-*"))  # no part file left behind
     # earlier batches intact: what is in the database is exactly what the clean load has
     c = sqlite3.connect(db)
     c.execute("ATTACH ? AS clean", (str(gen["clean"]),))
