@@ -126,6 +126,7 @@ def _finish_and_compare(gen, db: Path) -> None:
     assert rh.integrity(db) == "ok"
     assert rh.snapshot(db) == gen["snapshot"]
     assert rh.answers(db, gen["questions"]) == gen["answers"]
+    assert not list(db.parent.glob(db.name + ".part-*")), "a killed split load's part file is removed"
 
 
 def test_sigkill_at_random_moments_then_rerun_completes(gen, tmp_path):
