@@ -496,13 +496,14 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
     R = _Acc(len(acc_), nb)
     hourly, by_reason, terms, cause_n, recent_days, routed_to = (
         R.hourly, R.by_reason, R.terms, R.cause_n, R.recent_days, R.routed_to)
-    cache = DecisionCache()
+    tracker = FastTracker()
+    cache = DecisionCache(tracker=tracker)
     V = Variants()
     n = replayable = 0
     weights_unequal: dict[int, bool] = {}
     variants: dict[int, list[Config]] = {}  # config → its 16 variants
     adds: dict[tuple, list] = {}  # (act, decisions) → [them, what they add to the sums, consults with them]
-    for c, routed, state, _uid in store.sweep(conn, sid, lo, hi, tracker=FastTracker()):
+    for c, routed, state, _uid in store.sweep(conn, sid, lo, hi, tracker=tracker):
         n += 1
         a = routed.agent
         if a is None:

@@ -127,7 +127,7 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
     new_hours = (new.get("settings") or {}).get("recent_contact_hours")
     if isinstance(new_hours, (int, float)):
         tracker.extra_hours = float(new_hours)
-    cache = DecisionCache()
+    cache = DecisionCache(tracker=tracker)
     rng = random.Random(seed)
     rec_acc: Counter = Counter()
     samp_acc: Counter = Counter()

@@ -52,6 +52,31 @@ class FastTracker(Tracker):
         self.override: Routed | None = None  # the decision to record for the next consult fed
         self.extra_hours = 0.0  # keep recent contacts at least this long (the other config's hours)
         self._wide_ms = 0  # set with each config (set_config)
+        # eligibility watch (DecisionCache): `flags_gen` changes whenever a status changes or a
+        # watched account's load reaches or leaves one of its watched limits (`watch`)
+        self.flags_gen = 0
+        self._limits: dict[str, set[int]] = {}
+
+    def watch(self, limits: Mapping[str, int]) -> None:
+        """Also move `flags_gen` when one of these accounts' load crosses its limit."""
+        for account, n in limits.items():
+            self._limits.setdefault(account, set()).add(n)
+        self.flags_gen += 1
+
+    def status(self, ts: int, account: str, status: str) -> None:
+        super().status(ts, account, status)
+        self.flags_gen += 1
+
+    def seed(self, *args: Any, **kw: Any) -> None:
+        super().seed(*args, **kw)
+        self.flags_gen += 1
+
+    def _close(self, cid: str, keep_buyer: bool = False) -> None:
+        agent = self._open[cid][1]
+        limits = self._limits.get(agent)
+        if limits is not None and self._load[agent] in limits:  # from the limit to below it
+            self.flags_gen += 1
+        super()._close(cid, keep_buyer)
 
     def set_config(self, cfg: Config) -> None:
         self.recorded_config = cfg
@@ -66,6 +91,10 @@ class FastTracker(Tracker):
         if self.override is not None:
             routed, self.override = self.override, None
         super().consult(consult, routed)
+        agent = routed.agent
+        if agent is not None and agent in self._limits and consult.id in self._open:  # a session opened
+            if self._load.get(agent, 0) in self._limits[agent]:  # it reached a limit
+                self.flags_gen += 1
 
     def state_for(self, consult: Consult) -> State:
         cfg = self._config
@@ -110,7 +139,12 @@ class DecisionCache:
     Emptied when it holds `max_entries`: hits come from nearby states, so 10,000 entries miss
     about as rarely as 100,000 on a 150,000-consult day, at a fraction of the memory."""
 
-    def __init__(self, enabled: bool | None = None, max_entries: int = 10_000) -> None:
+    def __init__(self, enabled: bool | None = None, max_entries: int = 10_000,
+                 tracker: FastTracker | None = None) -> None:
+        """`tracker`: the FastTracker whose states are asked about (optional): it tells when
+        eligibility may have changed, so the flags are not made again for every consult."""
+        self.tracker = tracker
+        self._tracked: dict[int, list] = {}  # id(spec) → [tracker's flags_gen, flags, limits]
         self.enabled = (os.environ.get("SHUNT_NO_DECISION_CACHE", "") in ("", "0")) if enabled is None else enabled
         self._infos: dict[int, _Info] = {}
         self._last = _Info(Config(shop="", ts=0))  # the last one asked for
@@ -172,20 +206,16 @@ class DecisionCache:
         full (their eligibility; a proxy's as rule 8 sees it), and the consult's group-matching
         fields (those that can match a binding of `inf`'s config, or of a variant with fewer
         bindings)."""
-        last = self._flags
-        if last[0] is state and last[1] is inf.spec:  # simulate: the other config of this consult
-            flags = last[2]
+        tr = self.tracker
+        if tr is not None and state.status is tr._status:
+            flags = self._tracked_flags(tr, inf.spec, state, consult)
         else:
-            # statuses and full flags are made at C speed; the eligibility flags from them once
-            accounts, caps = inf.spec
-            raw = (id(inf.spec), tuple(map(state.status.get, accounts)),  # (specs are kept: ids stay unique)
-                   tuple(map(ge, map(state.load.get, accounts, _ZEROS), caps)))
-            flags = self._eligible.get(raw)
-            if flags is None:
-                if len(self._eligible) >= self.max_entries:
-                    self._eligible.clear()
-                flags = self._eligible[raw] = tuple(map(and_, map(_ONLINE, raw[1]), map(not_, raw[2])))
-            self._flags = (state, inf.spec, flags)
+            last = self._flags
+            if last[0] is state and last[1] is inf.spec:  # simulate: the other config of this consult
+                flags = last[2]
+            else:
+                flags = self._flags_of(inf.spec, state.status, state.load)
+                self._flags = (state, inf.spec, flags)
         c = consult
         src = c.source
         item = c.item if c.item is not None and str(c.item) in inf.items else None
@@ -193,6 +223,40 @@ class DecisionCache:
         ostate = c.order_state if c.order_state in inf.states else None
         gtarget = c.target if src == "transfer_to_group" and c.target in inf.groups else None
         return flags, (src, item, intent, ostate, gtarget)
+
+    def _flags_of(self, spec: tuple, status: Mapping[str, str], load: Mapping[str, int]) -> tuple[bool, ...]:
+        """The eligibility flags of `spec`'s accounts: the statuses and full flags are made at C
+        speed, the flags from them once."""
+        accounts, caps = spec
+        raw = (id(spec), tuple(map(status.get, accounts)),  # (specs are kept: their ids stay unique)
+               tuple(map(ge, map(load.get, accounts, _ZEROS), caps)))
+        flags = self._eligible.get(raw)
+        if flags is None:
+            if len(self._eligible) >= self.max_entries:
+                self._eligible.clear()
+            flags = self._eligible[raw] = tuple(map(and_, map(_ONLINE, raw[1]), map(not_, raw[2])))
+        return flags
+
+    def _tracked_flags(self, tr: FastTracker, spec: tuple, state: State, consult: Consult) -> tuple[bool, ...]:
+        """`_flags_of` for a state of `tr`: made again only when `tr.flags_gen` moved."""
+        e = self._tracked.get(id(spec))
+        if e is None:
+            limits = {a: n for a, n in zip(*spec) if n != _INF}
+            tr.watch(limits)
+            e = self._tracked[id(spec)] = [None, (), limits]
+        if e[0] != tr.flags_gen:
+            e[1] = self._flags_of(spec, tr._status, tr._load)
+            e[0] = tr.flags_gen
+        if state.load is not tr._load:
+            # without the buyer's own open sessions (they end at this consult): an account full in
+            # the live loads may not be full here
+            limits, live = e[2], tr._load
+            for cid in tr._buyer_open.get(consult.buyer, ()):
+                agent = tr._open[cid][1]
+                n = limits.get(agent)
+                if n is not None and live.get(agent, 0) >= n:
+                    return self._flags_of(spec, state.status, state.load)
+        return e[1]
 
     def first_recent(self, state: State, recent: tuple[str, ...], cfg: Config | None = None) -> str | None:
         """Rule 4's pick among the in-window recent contacts: the first eligible one (nothing else
