@@ -26,9 +26,10 @@ from typing import Any, Callable, Iterable, Mapping
 from shunt import engine, timeutil
 from shunt.engine.context import Context
 from shunt.engine.eligibility import listed_eligibility
-from shunt.engine.groups import match_groups
-from shunt.engine.model import Bind, Config, Consult, Decision, Routed, State
+from shunt.engine.groups import match_groups, node_group
+from shunt.engine.model import Bind, Candidate, Config, Consult, Decision, Routed, State
 from shunt.engine.recent import contacts_in_window
+from shunt.engine.rules import RULES
 from shunt.engine.tracker import HOUR_MS, Tracker
 from shunt.errors import UsageError
 
@@ -410,8 +411,7 @@ class DecisionCache:
 
     def _run(self, state: State, consult: Consult, cfg: Config) -> Decision:
         self.misses += 1
-        return _slim(engine.decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult,
-                                   explain=False, candidates="eligible"))
+        return _slim(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult)
 
     def match_step(self, cfg: Config, consult: Consult, d: Decision) -> str | None:
         """The group-matching step (R6a–R6f) that matched, if rule 6 ran for `d` (decided under
@@ -473,10 +473,39 @@ class _Choice:
         return tuple([n == low for n in loads])
 
 
-def _slim(d: Decision) -> Decision:
-    """What is kept of a cached decision: its outcome, and only the eligible candidates."""
-    return Decision(d.replayable, d.reason, d.rule, d.agents, d.odds, d.groups, d.matched_groups,
-                    d.remaining_groups, tuple(c for c in d.candidates if c.eligible), ())
+def _slim(state: State, consult: Consult) -> Decision:
+    """`engine.decide(state, consult, explain=False, candidates="eligible")` as a cached decision
+    keeps it: its outcome, and as candidates its pool — the accounts of the eligible rows of rule
+    7's table, in the same order — as rows that say only that (`_pooled`: their other figures are
+    not the state's). Rule 7's table is not built (about a third of an engine run)."""
+    ctx = Context(state, consult, explain=False, table=False)
+    for rule in RULES:
+        result = rule.fn(ctx)
+        if result is not None:
+            break
+    code = rule.code
+    if code == "R7":  # as engine.decide
+        groups = {a: ctx.node.get(a) for a in result.agents}
+    else:
+        remaining = ctx.remaining if code == "R6" else ()
+        groups = {a: node_group(state.config, a, remaining) for a in result.agents}
+    odds = result.odds if type(result.odds) is dict else dict(result.odds)
+    # no groups: the pool may list an account twice, as the table does
+    pool = tuple(map(_pooled, ctx.pool)) if ctx.pool else ()
+    return Decision(True, result.reason, code, result.agents, odds, groups, ctx.matched, ctx.remaining, pool, ())
+
+
+_POOLED: dict[str, Candidate] = {}
+
+
+def _pooled(account: str) -> Candidate:
+    """An eligible candidate row that gives only its account (made once per account)."""
+    row = _POOLED.get(account)
+    if row is None:
+        if len(_POOLED) >= 100_000:
+            _POOLED.clear()
+        row = _POOLED[account] = Candidate(account, (), "online", 0, None, 0.0, 0.0, False, True)
+    return row
 
 
 def eligible(inf: _Info, state: State, account: str) -> tuple[bool, str | None]:
