@@ -75,6 +75,15 @@ def _odds(d: Decision) -> dict[str | None, float]:
     return {a: p for a, p in d.odds.items() if p > 0} or {d.agents[0]: 1.0}
 
 
+def _odds_entry(memo: dict, d: Decision) -> tuple:
+    """(d, _odds(d), its (account, odds, group) in order), remembered in `memo`."""
+    if len(memo) >= 50_000:
+        memo.clear()
+    odds = _odds(d)
+    e = memo[id(d)] = (d, odds, tuple((x, p, d.groups.get(x) if x else None) for x, p in odds.items()))
+    return e
+
+
 def _coupled(rng: random.Random, a: str | None, before: dict, after: dict) -> str | None:
     """A draw from `after` that keeps `a` (a draw from `before`) as often as possible."""
     q = before.get(a, 0.0)
@@ -145,6 +154,7 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
     flows: Counter = Counter()
     examples: list[dict] = []
     n = replayable = 0
+    odds_of: dict[int, tuple] = {}  # id(decision) → _odds_entry (cached decisions recur)
     for c, routed, state, _uid in store.sweep(conn, sid, start, end, tracker=tracker):
         n += 1
         a = routed.agent
@@ -160,16 +170,22 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
         replayable += 1
         d_after = cache.decide(state, c, cfg_after)
         d_before = cache.decide(state, c, cfg_before)
-        before, after = _odds(d_before), _odds(d_after)
+        ob = odds_of.get(id(d_before))
+        if ob is None or ob[0] is not d_before:
+            ob = _odds_entry(odds_of, d_before)
+        oa = odds_of.get(id(d_after))
+        if oa is None or oa[0] is not d_after:
+            oa = _odds_entry(odds_of, d_after)
+        before, after = ob[1], oa[1]
         if a not in before:
             broken += 1
         pick = _coupled(rng, a, before, after)
-        for x, p in before.items():
+        for x, p, g in ob[2]:
             exp_b[x] += p
-            gexp_b[d_before.groups.get(x) if x else None] += p
-        for x, p in after.items():
+            gexp_b[g] += p
+        for x, p, g in oa[2]:
             exp_a[x] += p
-            gexp_a[d_after.groups.get(x) if x else None] += p
+            gexp_a[g] += p
         reasons[d_before.reason or "?"]["expected_before"] += 1
         reasons[d_after.reason or "?"]["expected_after"] += 1
         if pick == a and a in before:
@@ -183,7 +199,8 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
         samp_acc[pick] += 1
         samp_grp[grp] += 1
         reasons[reason]["sampled"] += 1
-        tracker.override = Routed(agent=pick, group=grp, reason=reason)
+        if pick != a or grp != routed.group or reason != routed.reason:
+            tracker.override = Routed(agent=pick, group=grp, reason=reason)  # else the tracker records `routed`
         if pick != a:
             moved_n += 1
             sure = a not in after
