@@ -118,15 +118,19 @@ def _sweep(conn: sqlite3.Connection, shop_id: int, start_ms: int, end_ms: int, t
     tr = tracker or Tracker()
     _seed(conn, tr, sid, nick, start_ms, end_ms)
     span = (sid, start_ms, end_ms)
+    routes: dict[tuple, Routed] = {}  # (agent, group, reason) → its Routed: few, made once each
     others = _other_events(conn, span)  # (ts, uid, what, data) in cut order
     nxt = next(others, None)
     for row in conn.execute(f"SELECT {CONSULT_COLS}, end_ts, end_uid FROM consults "
                             "WHERE shop_id = ? AND ts >= ? AND ts < ? ORDER BY ts, uid", span):
         ts = row[1]
         while nxt is not None and nxt[0] <= ts:  # every other event of a ms comes before its consults
-            _feed(tr, nick, nxt)
+            if nxt[2] == "e":  # most of them: session ends
+                tr.session_end(nxt[0], nxt[3])
+            else:
+                _feed(tr, nick, nxt)
             nxt = next(others, None)
-        c, routed = _consult(row)
+        c, routed = _consult(row, routes)
         uid = c.id
         yield c, routed, (tr.state_for(c) if states else None), uid
         if row[-1] == "" and row[-2] == ts:
@@ -165,10 +169,17 @@ def _feed(tr: Tracker, nick: str, event: tuple) -> None:
         tr.set_config(Config.from_body(nick, ts, json.loads(a)))
 
 
-def _consult(row: tuple) -> tuple[Consult, Routed]:
+def _consult(row: tuple, routes: dict[tuple, Routed]) -> tuple[Consult, Routed]:
     """A row of CONSULT_COLS (+ end_ts, end_uid) → (Consult, Routed): lookups.consult_from_row,
-    inlined for the sweep's hot loop (no slicing; no Order without an order state)."""
+    inlined for the sweep's hot loop (no slicing; no Order without an order state; one Routed
+    per (agent, group, reason) in `routes`)."""
     (uid, ts, buyer, source, item, order_id, order_state, carrier, packages, intent,
      by, target, agent, grp, reason, _end_ts, _end_uid) = row
     order = None if order_state is None else Order(order_id, order_state, carrier, packages)
-    return Consult(uid, ts, buyer, source, item, order, intent, by, target), Routed(agent, grp, reason)
+    rk = (agent, grp, reason)
+    routed = routes.get(rk)
+    if routed is None:
+        if len(routes) >= 10_000:
+            routes.clear()
+        routed = routes[rk] = Routed(agent, grp, reason)
+    return Consult(uid, ts, buyer, source, item, order, intent, by, target), routed
