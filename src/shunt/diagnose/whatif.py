@@ -151,7 +151,10 @@ class DecisionCache:
         self._last = _Info(Config(shop="", ts=0))  # the last one asked for
         self._memo: dict[tuple, Decision] = {}
         self._match: dict[tuple, str] = {}
-        self._groups: dict[tuple, tuple] = {}  # (config, matching fields) → (matched group ids, their members)
+        # (config, matching fields) → [matched group ids, their members' positions, the last flags,
+        # the number of the key's part for them (`_parts`), the spec of those flags]
+        self._groups: dict[tuple, list] = {}
+        self._parts: dict[tuple, int] = {}  # (eligibility flags,) or (the members' flags, 1) → a number
         self._specs: dict[tuple, tuple] = {}
         self._flags: tuple = (None, None, None)  # the last (state, spec, eligibility flags)
         self._eligible: dict[tuple, tuple[bool, ...]] = {}  # (spec, statuses, full flags) → eligibility flags
@@ -377,14 +380,23 @@ class DecisionCache:
         mk = (cid, late[1])
         g = self._groups.get(mk)
         if g is None:
-            g = self._groups[mk] = self._matched(cfg, consult, inf)
-        matched, members = g
+            g = self._groups[mk] = [*self._matched(cfg, consult, inf), None, None, None]
         flags = late[0]
-        if members and inf.spec is base[2].spec:  # the flags are the accounts of `inf.spec`
-            sub = tuple(map(flags.__getitem__, members))
-            if True in sub:
-                return (cid, matched, sub, late[1][0] == "bot_transfer", base[0][5], 1)
-        return (cid, matched, flags, late[1][0] == "bot_transfer", base[0][5])
+        if g[2] is not flags or g[4] is not base[2].spec:  # (flags change far less often than consults)
+            part = (flags,)
+            members = g[1]
+            if members and inf.spec is base[2].spec:  # the flags are the accounts of `inf.spec`
+                sub = tuple(map(flags.__getitem__, members))
+                if True in sub:
+                    part = (sub, 1)
+            ids = self._parts
+            if len(ids) >= 20 * self.max_entries:  # the memo's keys and `_groups` hold these numbers
+                ids.clear()
+                self._memo.clear()
+                self._groups.clear()
+                g = self._groups[mk] = [g[0], g[1], None, None, None]
+            g[2], g[3], g[4] = flags, ids.setdefault(part, len(ids)), base[2].spec
+        return (cid, g[0], g[3], late[1][0] == "bot_transfer", base[0][5])
 
     def _matched(self, cfg: Config, consult: Consult, inf: "_Info") -> tuple[tuple[str, ...], tuple[int, ...]]:
         """(the groups 6a–f match, the positions in `inf.spec` of their members that rule 7 may
