@@ -159,6 +159,9 @@ class DecisionCache:
         self._flags: tuple = (None, None, None)  # the last (state, spec, eligibility flags)
         self._eligible: dict[tuple, tuple[bool, ...]] = {}  # (spec, statuses, full flags) → eligibility flags
         self._plans: dict[tuple, tuple] = {}  # decide_many's entries
+        self._flag_ids: dict[tuple, int] = {}  # eligibility flags → a number, for the plans' keys
+        self._last_flags: tuple | None = None
+        self._last_n = -1
         self.max_entries = max_entries
         self.calls = self.misses = 0  # decisions asked for; engine runs
 
@@ -314,7 +317,16 @@ class DecisionCache:
         late = base[1]
         if late is None:
             late = base[1] = self._late(state, consult, base[2])
-        pk = (id(cfgs[0]), masks, base[0], first, late)
+        flags = late[0]
+        if flags is not self._last_flags:  # a number for them (they change far less often than consults)
+            n = self._flag_ids.get(flags)
+            if n is None:
+                if len(self._flag_ids) >= 10 * self.max_entries:  # the plans' keys hold these numbers
+                    self._flag_ids.clear()
+                    self._plans.clear()
+                n = self._flag_ids[flags] = len(self._flag_ids)
+            self._last_flags, self._last_n = flags, n
+        pk = (id(cfgs[0]), masks, base[0], first, self._last_n, late[1])
         plan = self._plans.get(pk)
         if plan is None:
             if len(self._plans) >= self.max_entries:
