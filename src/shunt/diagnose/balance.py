@@ -391,9 +391,12 @@ class _Acc:
 
 def _tally(adds: dict, terms: Counter) -> None:
     """Count what the consults seen so far add (`adds`, emptied)."""
+    acc: dict = {}  # (a plain dict: faster than a Counter's +=; counts are exact, order is free)
+    get = acc.get
     for _decs, out, k in adds.values():
         for t in out:
-            terms[t] += k
+            acc[t] = get(t, 0) + k
+    terms.update(acc)
     adds.clear()
 
 
@@ -551,8 +554,7 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
             vs = variants[id(cfg)] = [V.get(cfg, m) for m in range(16)]
         subs = SUBMASKS[act]
         got = cache.decide_many(state, c, vs, subs, cache.base(state, c, cfg), first)
-        decs = dict(zip(subs, got))
-        d0 = decs[0]
+        d0 = got[-1]  # subs run from act down to 0
         if a in idx:
             by_reason[a][category(routed.reason, cache.match_step(cfg, c, d0))] += 1
         # what these decisions add to the sums: the same for every consult with the same decisions
@@ -562,10 +564,10 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
             if e is None:
                 if len(adds) >= 50_000:
                     _tally(adds, terms)
-                e = adds[ck] = [got, _adds(decs, act), 0]  # holds them: their ids stay unique
+                e = adds[ck] = [got, _adds(dict(zip(subs, got)), act), 0]  # holds them: their ids stay unique
             e[2] += 1
         else:
-            terms.update(_adds(decs, act))
+            terms.update(_adds(dict(zip(subs, got)), act))
         if top is None:
             continue
         # the pair: chance, broken rules, recent-contact days, and the rest by exposure
@@ -581,7 +583,7 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
                 if rc.account == d0.agents[0]:
                     recent_days[rc.account][timeutil.local_date(rc.ts, tz).isoformat()] += 1
                     break
-        dF = decs[act]
+        dF = got[0]
         diff = dF.odds.get(top, 0.0) - dF.odds.get(bottom, 0.0)
         if not diff:
             continue
