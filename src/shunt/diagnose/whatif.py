@@ -485,16 +485,12 @@ class _Choice:
                     best = p
             return None if best is None else best.account
         if self.strategy == "conversion_rate":
-            conv = state.conversion
-            rates = [float(conv.get(a, 0.0)) for a in self.pool]
-            top = max(rates)
-            return tuple([r == top for r in rates])
-        load = state.load
-        loads = [load.get(a, 0) for a in self.pool]
+            rates = list(map(float, map(state.conversion.get, self.pool, _ZEROS)))
+            return tuple(map(max(rates).__eq__, rates))  # (floats: == gives a bool)
+        loads = list(map(state.load.get, self.pool, _ZEROS))
         if max(loads) <= self.threshold:  # nobody busy: by weight
             return None
-        low = min(loads)
-        return tuple([n == low for n in loads])
+        return tuple(map(min(loads).__eq__, loads))  # (ints)
 
 
 def _slim(state: State, consult: Consult) -> Decision:
