@@ -553,10 +553,11 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
         if vs is None or vs[0] is not cfg:
             vs = variants[id(cfg)] = [V.get(cfg, m) for m in range(16)]
         subs = SUBMASKS[act]
-        got = cache.decide_many(state, c, vs, subs, cache.base(state, c, cfg), first)
+        base = cache.base(state, c, cfg)
+        got = cache.decide_many(state, c, vs, subs, base, first)
         d0 = got[-1]  # subs run from act down to 0
         if a in idx:
-            by_reason[a][category(routed.reason, cache.match_step(cfg, c, d0))] += 1
+            by_reason[a][category(routed.reason, cache.match_step(cfg, c, d0, base))] += 1
         # what these decisions add to the sums: the same for every consult with the same decisions
         if cache.enabled:
             ck = (act, *map(id, got))

@@ -437,15 +437,20 @@ class DecisionCache:
         self.misses += 1
         return _slim(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult)
 
-    def match_step(self, cfg: Config, consult: Consult, d: Decision) -> str | None:
+    def match_step(self, cfg: Config, consult: Consult, d: Decision, base: list | None = None) -> str | None:
         """The group-matching step (R6a–R6f) that matched, if rule 6 ran for `d` (decided under
         `cfg`). It depends on the config and the consult's routing fields only: found once per
-        such combination by the engine's own matching (with its step codes)."""
+        such combination by the engine's own matching (with its step codes). `base`: this
+        consult's under `cfg`, whose matching fields (those that can match a binding of `cfg`)
+        are then the key."""
         if d.rule not in ("R6", "R7", "R8") or not cfg.groups:
             return None
-        self.info(cfg)  # holds cfg: its id stays unique while the memo has it
         c = consult
-        key = (id(cfg), c.source, c.target, c.intent, c.item, c.order_state)
+        if base is not None and base[1] is not None and base[2].cfg is cfg:
+            key = (id(cfg), base[1][1])  # (the info holds cfg: its id stays unique)
+        else:
+            self.info(cfg)  # holds cfg: its id stays unique while the memo has it
+            key = (id(cfg), c.source, c.target, c.intent, c.item, c.order_state)
         code = self._match.get(key)
         if code is None:
             ctx = Context(state=State(config=cfg), consult=c, explain=True)
