@@ -12,7 +12,8 @@ For each size N: `shunt generate` writes N events (~182k consults a day, N / 1M 
 - point questions: `shunt trace` and `shunt why-received` for a busy buyer of the last day,
   whole process, against the import floor of shunt's own dependencies (`python -c "import
   typer, rich, sqlite_utils, dateutil"`, same environment): once every size is loaded, in
-  rounds (floor, then each question on each size), median over the rounds;
+  rounds (floor, then each question on each size): median times, and each ratio (to the floor,
+  10M to 1M) the median of the rounds' own ratios;
 - `shunt --help` against the same floor;
 then once, on a 150,000-consult day (whole process): `shunt why-silent` over its 24 h window, and
 `shunt balance` and `shunt simulate` (recent contacts off) over the day (median of 3, its peak RSS).
@@ -174,37 +175,45 @@ def bench_size(n: int, label: str, work: Path, skip_su: bool, lookups: dict[str,
 
 
 def rounds(cmds: dict, runs: int) -> dict:
-    """Each command run once per round, `runs` rounds (after one warm-up run each). → key: median."""
+    """Each command run once per round, `runs` rounds (after one warm-up run each). → key: its times."""
     for cmd in cmds.values():
         run(cmd, check=False)  # warm the page cache
     times: dict = {k: [] for k in cmds}
     for _ in range(runs):
         for k, cmd in cmds.items():
             times[k].append(run(cmd, check=False)[0])
-    return {k: statistics.median(v) for k, v in times.items()}
+    return times
+
+
+def ratio(times: dict, a, b) -> float:
+    """The median over the rounds of a's time / b's time in the same round: the VM's speed drifts by
+    tens of percent over minutes, and a ratio within one round is what it drifts least."""
+    return statistics.median(x / y for x, y in zip(times[a], times[b]))
 
 
 def point_questions(lookups: dict[str, dict[str, list[str]]], runs: int) -> None:
     """trace and why-received on every size, and the import floor, in rounds: each round runs each
-    command once, so the VM's drift over the minutes this takes falls on all of them alike.
-    → rows of medians, ratios to the floor and growth from the first size to the last."""
+    command once. → rows of median times, their ratios to the floor and the growth from the first
+    size to the last (each a median of the rounds' own ratios)."""
     cmds = {("-", "floor"): FLOOR}
     for label, by in lookups.items():
         for name, cmd in by.items():
             cmds[(label, name)] = cmd
-    med = rounds(cmds, runs)
-    floor = med[("-", "floor")]
+    times = rounds(cmds, runs)
+    floor = statistics.median(times[("-", "floor")])
     row("-", f"import floor, in the rounds of the point questions ({runs} rounds)", f"{floor * 1000:.0f} ms", "",
         "", "", None)
-    for (label, name), t in med.items():
+    for key, ts in times.items():
+        label, name = key
         if label != "-":
-            row(label, name, f"{t * 1000:.0f} ms", f"floor {floor * 1000:.0f} ms", f"{t / floor:.2f}x",
-                "<= 1.3x floor", t <= 1.3 * floor)
+            r = ratio(times, key, ("-", "floor"))
+            row(label, name, f"{statistics.median(ts) * 1000:.0f} ms", f"floor {floor * 1000:.0f} ms", f"{r:.2f}x",
+                "<= 1.3x floor", r <= 1.3)
     labels = list(lookups)
     if len(labels) >= 2:
         a, b = labels[0], labels[-1]
         for name in lookups[a]:
-            r = med[(b, name)] / med[(a, name)]
+            r = ratio(times, (b, name), (a, name))
             row(f"{b}/{a}", f"{name} growth", f"{r:.2f}x", "", "", "<= 1.2x", r <= 1.2)
 
 
@@ -223,11 +232,12 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="shunt-bench-all-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        med = rounds({"floor": FLOOR, "help": [SHUNT, "--help"]}, max(runs, 5))
-        floor, t = med["floor"], med["help"]
+        times = rounds({"floor": FLOOR, "help": [SHUNT, "--help"]}, max(runs, 5))
+        floor, t = statistics.median(times["floor"]), statistics.median(times["help"])
+        r = ratio(times, "help", "floor")
         row("-", "import floor (typer, rich, sqlite_utils, dateutil)", f"{floor * 1000:.0f} ms", "", "", "", None)
-        row("-", "shunt --help", f"{t * 1000:.0f} ms", f"floor {floor * 1000:.0f} ms", f"{t / floor:.2f}x",
-            "<= 1.2x floor", t <= 1.2 * floor)
+        row("-", "shunt --help", f"{t * 1000:.0f} ms", f"floor {floor * 1000:.0f} ms", f"{r:.2f}x",
+            "<= 1.2x floor", r <= 1.2)
         lookups: dict[str, dict[str, list[str]]] = {}
         for label in sizes:
             bench_size(parse_size(label), label, work, args.skip_sqlite_utils, lookups)

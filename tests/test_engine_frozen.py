@@ -53,3 +53,20 @@ def test_engine_values_match_a_plain_dataclass(cls):
     args = {n: f"v-{n}" for n in names}
     ours, theirs = cls(**args), plain(**args)
     assert dataclasses.astuple(ours) == dataclasses.astuple(theirs)
+
+
+@pytest.mark.parametrize("cls", [model.Consult, model.State, model.Decision, model.Candidate, model.Settings,
+                                 model.Config, model.Step, model.Verdict, model.RecentContact])
+def test_repr_eq_hash_are_the_dataclass_ones(cls):
+    """__repr__, __eq__ and __hash__ (written by `frozen` in one exec) behave as dataclasses' own."""
+    plain = dataclasses.make_dataclass(
+        cls.__name__, [(f.name, f.type, f) for f in dataclasses.fields(cls)], frozen=True, slots=True)
+    args = {f.name: f"v-{f.name}" for f in dataclasses.fields(cls)}
+    other = dict(args, **{dataclasses.fields(cls)[0].name: "changed"})
+    ours, theirs = cls(**args), plain(**args)
+    assert repr(ours) == repr(theirs)
+    assert hash(ours) == hash(theirs)
+    assert ours == cls(**args) and not (ours != cls(**args))
+    assert ours != cls(**other) and hash(cls(**other)) == hash(plain(**other))
+    assert ours.__eq__(theirs) is NotImplemented  # another class: not equal, as with dataclasses
+    assert ours.__match_args__ == theirs.__match_args__

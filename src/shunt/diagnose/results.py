@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from shunt.engine.frozen import frozen
 from shunt.engine.model import Candidate, Consult, Routed, Step
 
 
-@dataclass(frozen=True)
+@frozen
 class Replay:
     """A recorded node replayed: the engine's answer and whether the record matches it."""
 
@@ -25,7 +26,7 @@ class Replay:
     note: str | None = None  # why it could not be replayed
 
 
-@dataclass(frozen=True)
+@frozen
 class Node:
     """One routing node (a consult) with what was recorded and its replay."""
 
@@ -34,7 +35,7 @@ class Node:
     replay: Replay
 
 
-@dataclass(frozen=True)
+@frozen
 class Trace:
     """Question 1: a buyer's nodes on one date, each replayed."""
 
@@ -46,7 +47,7 @@ class Trace:
     dates: tuple[str, ...] = ()  # the buyer's dates that have nodes (shown when `nodes` is empty)
 
 
-@dataclass(frozen=True)
+@frozen
 class Cause:
     """A reason an account did not receive (why-silent), or why an expected account did not get a message."""
 
@@ -59,7 +60,7 @@ class Cause:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen
 class Silent:
     """Question 2: why an account receives no messages — its state and the window's consults replayed."""
 
@@ -74,7 +75,7 @@ class Silent:
     window: dict[str, Any] = field(default_factory=dict)  # consults replayed, received, by rule
 
 
-@dataclass(frozen=True)
+@frozen
 class Received:
     """Question 3: the node behind a buyer's message, replayed (or a carrier's invitation)."""
 
