@@ -32,6 +32,7 @@ from shunt.engine.eligibility import is_shop_account
 from shunt.engine.model import SELECTION_REASONS, Config
 from shunt.errors import NotFound, UsageError
 from shunt.gcpause import paused_gc
+from shunt.workers import workers
 from shunt.render.labels import ORDER_STATES
 
 CATEGORIES = ("recent_contact", "bound_group", "selection", "exclusive", "transfer", "fallback", "robot")
@@ -414,20 +415,13 @@ def _passes(conn, sid: int, start: int, end: int, P: _Shared) -> _Acc:
             mid = None
     if mid is None:
         return _pass(conn, sid, start, end, P)
-    second = _in_child(conn, sid, mid, end, P) if _workers() > 1 else None
+    second = _in_child(conn, sid, mid, end, P) if workers() > 1 else None
     R = _pass(conn, sid, start, mid, P)
     other = second() if second is not None else None
     if other is None:
         other = _pass(conn, sid, mid, end, P)
     R.merge(other)
     return R
-
-
-def _workers() -> int:
-    w = os.environ.get("SHUNT_WORKERS", "")
-    if w.strip().isdigit():
-        return int(w)
-    return 2 if hasattr(os, "fork") and (os.cpu_count() or 1) > 1 else 1
 
 
 def _fingerprint(conn) -> tuple:

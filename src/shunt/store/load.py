@@ -29,6 +29,7 @@ from shunt.store.db import open_db
 from shunt.store import decode as dc
 from shunt.store.decode import MAX_LINE, LineDecoder, LineError, decode_block
 from shunt.timeutil import DEFAULT_TZ, zone
+from shunt.workers import workers
 
 BATCH_LINES = 10_000
 CHUNK = 1 << 20  # bytes read at a time; at most MAX_LINE (see _Source.blocks)
@@ -700,7 +701,7 @@ class Loader:
         child = None
         try:
             if self.split and src.total >= split.PARALLEL_BYTES and not src.gz and src.encoding == "utf-8" \
-                    and split.workers() > 1:
+                    and workers() > 1:
                 cut = split.cut_of(path, src.total)
                 if cut is not None:
                     child = split.start(self, path, encoding, cut, _Source)

@@ -30,13 +30,6 @@ from shunt.store import derive, schema
 PARALLEL_BYTES = 16 << 20  # smaller files: one process (the fork, the first half's scan and the copy)
 
 
-def workers() -> int:
-    w = os.environ.get("SHUNT_WORKERS", "")
-    if w.strip().isdigit():
-        return int(w)
-    return 2 if hasattr(os, "fork") and (os.cpu_count() or 1) > 1 else 1
-
-
 def cut_of(path: Path, size: int) -> int | None:
     """The offset of the first line starting at or after the middle of the file (None: none)."""
     with open(path, "rb") as fh:
