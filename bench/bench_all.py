@@ -67,14 +67,12 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run(cmd: list[str], *, out=subprocess.DEVNULL, check: bool = True, tree: bool = False) -> tuple[float, float]:
-    """Run a child; → (wall seconds, peak RSS MB of that child). `tree`: the peak of the sum of the
-    child's and its own children's RSS, sampled every 20 ms (shunt load forks a second process;
-    pages they share are counted twice, so this is an upper bound)."""
+def wait_sampled(proc: subprocess.Popen, tree: bool = True) -> tuple[int, float]:
+    """Wait for `proc`. → (its wait status, its peak RSS MB: os.wait4's, or with `tree` the peak of
+    the sum over it and its children, sampled every 20 ms, when that is higher — shunt load forks a
+    second process; pages they share are counted twice, so this is an upper bound)."""
     import threading
 
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
     peak = [0]
     stop = threading.Event()
 
@@ -86,14 +84,22 @@ def run(cmd: list[str], *, out=subprocess.DEVNULL, check: bool = True, tree: boo
     if tree:
         sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
     stop.set()
     if tree:
         sampler.join()
+    return status, max(usage.ru_maxrss, peak[0]) / 1024
+
+
+def run(cmd: list[str], *, out=subprocess.DEVNULL, check: bool = True, tree: bool = False) -> tuple[float, float]:
+    """Run a child; → (wall seconds, peak RSS MB: see wait_sampled)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+    status, rss = wait_sampled(proc, tree)
+    wall = time.perf_counter() - t0
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if check and os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd[:4])} failed ({os.waitstatus_to_exitcode(status)}): {err[-2000:]}")
-    return wall, max(usage.ru_maxrss, peak[0]) / 1024
+    return wall, rss
 
 
 def median_of(cmd: list[str], runs: int) -> float:

@@ -97,31 +97,18 @@ def generate(path: Path, n: int, seed: int = 7) -> int:
 
 def run_child(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
     """Run cmd; (wall seconds, peak RSS MB of that child, or of it and its children together when
-    that is higher: shunt's loader forks for a big file; sampled as bench_all does)."""
-    import threading
-
+    that is higher: shunt's loader forks for a big file; bench_all.wait_sampled)."""
     sys.path.insert(0, str(HERE))
-    from bench_all import _tree_rss
+    from bench_all import wait_sampled
 
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0]
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.wait(0.02):
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, status, usage = os.wait4(proc.pid, 0)
+    status, rss = wait_sampled(proc)
     wall = time.perf_counter() - t0
-    stop.set()
-    sampler.join()
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if status != 0 and os.waitstatus_to_exitcode(status) not in (0, 3):
         raise SystemExit(f"{cmd[:3]} failed ({status}): {err[-2000:]}")
-    return wall, max(usage.ru_maxrss, peak[0]) / 1024  # Linux: KiB
+    return wall, rss
 
 
 def shunt_cmd(db: Path, src: Path) -> list[str]:
