@@ -221,18 +221,15 @@ def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, count
         finally:
             src.close()
         rep = mine.report
-        return {"lines": lines, "loaded": rep.loaded, "duplicates": rep.duplicates_by_type,
-                "rejected": rep.rejected, "unknown": rep.unknown_types, "initial": initial,
-                "final": mine.shop_tz, "part": str(part)}
+        out = {"lines": lines, "loaded": rep.loaded, "duplicates": rep.duplicates_by_type,
+               "rejected": rep.rejected, "unknown": rep.unknown_types, "initial": initial,
+               "final": mine.shop_tz, "part": str(part)}
     except BaseException:
         conn.close()
-        _remove(part)
+        _remove(part)  # (the parent reads the half itself)
         raise
-    finally:
-        try:
-            conn.close()
-        except sqlite3.Error:
-            pass
+    conn.close()  # (a returned part is the parent's to copy, then remove)
+    return out
 
 
 MERGE_ROWS = 200_000  # rows copied per transaction: the write lock is never held long
