@@ -4,17 +4,17 @@ import sys
 from pathlib import Path
 
 from shunt.commands.common import open_shop
+from shunt.commands.period import resolve
 
 
 def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None, shop=None, as_json=False) -> None:
     from shunt.diagnose.balance import balance, check_pair
-    from shunt.diagnose.whatif import period
     from shunt.render import balance as view
     from shunt.render.jsonout import dump
     from shunt.render.text import plain
 
     conn, sid, _nick, tz = open_shop(db, shop)
-    s, e, label = period(conn, sid, tz, date, start, end)
+    s, e, label = resolve(conn, sid, tz, date, start, end)
     result = balance(conn, sid, s, e, label, group=group, pair=check_pair(pair))
     if html is not None:
         Path(html).write_text(view.balance_html(result), encoding="utf-8")

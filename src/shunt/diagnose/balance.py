@@ -30,6 +30,7 @@ from shunt.diagnose.whatif import (
 )
 from shunt.engine.eligibility import is_shop_account
 from shunt.engine.model import SELECTION_REASONS, Config
+from shunt.diagnose.groupname import group_name, resolve_group
 from shunt.errors import NotFound, UsageError
 from shunt.gcpause import paused_gc
 from shunt.workers import workers
@@ -125,6 +126,7 @@ class Balance:
     notes: tuple[str, ...] = ()
     method: str = METHOD
     stats: dict[str, Any] = field(default_factory=dict)
+    group_name: str | None = None  # the group's name, beside its id `group`
 
 
 def short(account: str) -> str:
@@ -235,14 +237,11 @@ def _balance(conn, sid: int, start: int, end: int, label: str, group: str | None
         if a not in assistants and is_shop_account(nick, a):
             accounts[a] = None
     if group is not None:
-        known = {g.id for c in cfgs for g in c.groups}
-        if group not in known:
-            names = sorted(known | {g.name for c in cfgs for g in c.groups})
-            raise NotFound(f"no group {group!r} in the configurations of {label}", names)
+        group = resolve_group(cfgs, group, label)  # an id or a name → the id
         members: dict[str, None] = {}
         for c in cfgs:
             for g in c.groups:
-                if group in (g.id, g.name):
+                if g.id == group:
                     for m in g.members:
                         if m not in assistants:
                             members[m] = None
@@ -316,7 +315,8 @@ def _balance(conn, sid: int, start: int, end: int, label: str, group: str | None
                    replayable=replayable, routed={k: routed_to.get(k, 0) for k in ("accounts", "assistant",
                                                                                     "offline_queue", "others")},
                    accounts=tuple(loads), attribution=attribution, bucket_ms=bucket_ms, buckets=nb, notes=tuple(notes),
-                   stats={"decisions": R.decisions, "engine_runs": R.engine_runs, "spans": R.spans})
+                   stats={"decisions": R.decisions, "engine_runs": R.engine_runs, "spans": R.spans},
+                   group_name=group_name(cfgs, group))
 
 
 SPLIT_AT = 50_000  # consults in the period from which it is swept in two halves

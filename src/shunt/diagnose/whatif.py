@@ -654,32 +654,6 @@ class Variants:
 
 # ---- the period ---------------------------------------------------------------------------
 
-def period(conn, sid: int, tz, date: str | None, start: str | None, end: str | None) -> tuple[int, int, str]:
-    """(start_ms, end_ms, label). --date D, or --from/--to moments, or the day of the last consult."""
-    from shunt.commands.common import day, moment
-
-    if date and (start or end):
-        raise UsageError("give either --date or --from/--to, not both")
-    if start or end:
-        if not (start and end):
-            raise UsageError("--from and --to go together")
-        s, e = moment(start, tz), moment(end, tz)
-        if e <= s:
-            raise UsageError("--to must be after --from")
-        return s, e, f"{timeutil.to_iso(s, tz)} – {timeutil.to_iso(e, tz)}"
-    if date:
-        d = day(date, tz)
-    else:
-        row = conn.execute("SELECT max(ts) FROM consults WHERE shop_id = ?", (sid,)).fetchone()
-        if row is None or row[0] is None:
-            from shunt.errors import NotFound
-
-            raise NotFound("the shop has no consults yet")
-        d = timeutil.local_date(row[0], tz)
-    s, e = timeutil.day_bounds(d, tz)
-    return s, e, d.isoformat()
-
-
 # ---- statuses over a period ---------------------------------------------------------------
 
 def status_accounts(conn, sid: int) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from shunt import timeutil
 from shunt.diagnose.balance import CATEGORIES, Balance
+from shunt.diagnose.groupname import group_label
 from shunt.diagnose.simulate import Simulation
 from shunt.render.text import plain, safe
 
@@ -33,7 +34,7 @@ def balance_json(b: Balance) -> dict[str, Any]:
     tz = timeutil.zone(b.tz)
     out: dict[str, Any] = {
         "shop": b.shop, "period": b.label, "from": timeutil.to_iso(b.start, tz), "to": timeutil.to_iso(b.end, tz),
-        "group": b.group, "consults": b.consults, "replayable": b.replayable, "routed": b.routed,
+        "group": b.group, "group_name": b.group_name, "consults": b.consults, "replayable": b.replayable, "routed": b.routed,
         "accounts": [{
             "account": a.account, "received": a.received, "share": round(a.share, 4),
             "online_hours": round(a.online_ms / 3_600_000, 3),
@@ -119,7 +120,7 @@ def balance_human(b: Balance, out=None) -> None:
     from shunt.render.human import console
 
     out = out or console()
-    title = f"balance · {b.shop} · {b.label}" + (f" · group {b.group}" if b.group else "")
+    title = f"balance · {b.shop} · {b.label}" + (f" · group {group_label(b.group, b.group_name)}" if b.group else "")
     t = Table(title=safe(title), title_justify="left")
     t.add_column("account", no_wrap=True)
     for col in ("received", "share", "online h", "per online h", "expected"):
@@ -134,7 +135,6 @@ def balance_human(b: Balance, out=None) -> None:
         rt.add_column(SHORT[c], justify="right")
     for a in b.accounts:
         rt.add_row(safe(a.account), *[f"{a.by_reason.get(c, 0):,}" for c in CATEGORIES])
-    out.print(t)
     out.print(rt)
     r = b.routed
     out.print(safe(f"{b.consults:,} consults: {r['accounts']:,} to these accounts, {r['assistant']:,} to the assistant, "
@@ -254,7 +254,7 @@ def balance_html(b: Balance) -> str:
         charts.append(f"<tr><th>{_e(a.account)}</th><td><svg width='{width}' height='{h + 10}' "
                       f"xmlns='http://www.w3.org/2000/svg'>{''.join(bars)}</svg></td></tr>")
     notes = "".join(f"<p class=note>{_e(n)}</p>" for n in b.notes)
-    title = f"balance · {b.shop} · {b.label}" + (f" · group {b.group}" if b.group else "")
+    title = f"balance · {b.shop} · {b.label}" + (f" · group {group_label(b.group, b.group_name)}" if b.group else "")
     return f"""<!doctype html>
 <html lang="zh"><head><meta charset="utf-8"><title>{_e(title)}</title>
 <style>

@@ -1,0 +1,44 @@
+"""What the commands' default period needs from the database: the latest days with consults, each
+with its count, and the span of the shop's events. Indexed seeks and range counts only."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from shunt.timeutil import day_bounds, local_date
+
+
+def consult_days(conn: sqlite3.Connection, sid: int, tz, limit: int = 15) -> list[tuple]:
+    """[(local date, consults on it, ts of its last consult)] of the shop's latest `limit` days with consults, latest first.
+    One seek per day (the day before the last found), one range count per day."""
+    days: list[tuple] = []
+    hi = None
+    while len(days) < limit:
+        if hi is None:
+            row = conn.execute("SELECT max(ts) FROM consults WHERE shop_id = ?", (sid,)).fetchone()
+        else:
+            row = conn.execute("SELECT max(ts) FROM consults WHERE shop_id = ? AND ts < ?", (sid, hi)).fetchone()
+        if row is None or row[0] is None:
+            break
+        d = local_date(row[0], tz)
+        lo, end = day_bounds(d, tz)
+        n = conn.execute("SELECT count(*) FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ?",
+                         (sid, lo, end)).fetchone()[0]
+        days.append((d, n, row[0]))
+        hi = lo
+    return days
+
+
+def count_consults(conn: sqlite3.Connection, sid: int, start: int, end: int) -> int:
+    return conn.execute("SELECT count(*) FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ?",
+                        (sid, start, end)).fetchone()[0]
+
+
+def last_event_before(conn: sqlite3.Connection, sid: int, end: int) -> int | None:
+    """The time of the shop's last event (of any kind) before `end`."""
+    best = None
+    for table in ("consults", "messages", "statuses", "session_ends", "configs", "stats", "logistics"):
+        row = conn.execute(f"SELECT max(ts) FROM {table} WHERE shop_id = ? AND ts < ?", (sid, end)).fetchone()
+        if row and row[0] is not None and (best is None or row[0] > best):
+            best = row[0]
+    return best
