@@ -86,7 +86,7 @@ def load(
 @app.command()
 def trace(
     buyer: str = typer.Argument(..., help="The buyer's nick."),
-    date: str = typer.Option("today", "--date", "-d", help="Calendar date in the shop's zone: 2026-11-11, 11/11/2026, today, yesterday."),
+    date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone: 2026-11-11, 11/11/2026, today, yesterday (default: the --node's date, else the shop's latest day with consults)."),
     node: Optional[str] = typer.Option(None, "--node", "-n", help="Show one node's whole routing process (consult id)."),
     detail: bool = typer.Option(False, "--detail", help="Show every node's whole routing process."),
     db: Optional[Path] = DbOpt,
@@ -106,7 +106,7 @@ def trace(
 @app.command("why-silent")
 def why_silent(
     account: str = typer.Argument(..., help="The account, e.g. zhenpin:小王."),
-    at: Optional[str] = typer.Option(None, "--at", help="Moment (default: the last loaded event), e.g. '2026-11-11 21:00:00'."),
+    at: Optional[str] = typer.Option(None, "--at", help="Moment (default: the last loaded event of the shop's latest day with consults), e.g. '2026-11-11 21:00:00'."),
     window: str = typer.Option("24h", "--window", "-w", help="Window of consults replayed before --at (24h, 90m, 2d)."),
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
@@ -178,7 +178,7 @@ def demo(
 
 @app.command()
 def balance(
-    date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone (default: the day of the last consult)."),
+    date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone (default: the latest day with consults, told on stderr)."),
     start: Optional[str] = typer.Option(None, "--from", help="Start moment, e.g. '2026-11-10 00:00' (with --to)."),
     end: Optional[str] = typer.Option(None, "--to", help="End moment (exclusive), e.g. '2026-11-12 00:00'."),
     group: Optional[str] = typer.Option(None, "--group", "-g", help="Only the members of this group (id or name)."),
@@ -203,7 +203,7 @@ def balance(
 @app.command()
 def simulate(
     config: Path = typer.Option(..., "--config", "-c", help="A shop_config body (JSON) with the fields to change: settings/agents/groups/exclusive."),
-    date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone (default: the day of the last consult)."),
+    date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone (default: the latest day with consults, told on stderr)."),
     start: Optional[str] = typer.Option(None, "--from", help="Start moment (with --to)."),
     end: Optional[str] = typer.Option(None, "--to", help="End moment (exclusive)."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the sampled run: same seed, same answer."),

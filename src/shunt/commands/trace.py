@@ -5,14 +5,31 @@ import sys
 from shunt.commands.common import day, masked, masked_errors, open_shop
 
 
-def run(db, buyer: str, date: str, *, shop=None, node=None, detail=False, as_json=False, mask=False) -> None:
+def _day_of(conn, sid, tz, buyer: str, date, node):
+    """--date, else the day of --node (a consult id is unique in a shop), else the shop's default day."""
+    from shunt import store, timeutil
+    from shunt.commands.period import say
+    from shunt.diagnose.period import default_day
+
+    if date is not None:
+        return day(date, tz)
+    if node is not None:
+        found = store.consult_row(conn, sid, node)
+        if found is not None and found[0].buyer == buyer:
+            return timeutil.local_date(found[0].ts, tz)
+    choice = default_day(conn, sid, tz)
+    say(f"date: {choice.why} (choose another with --date)")
+    return choice.day
+
+
+def run(db, buyer: str, date, *, shop=None, node=None, detail=False, as_json=False, mask=False) -> None:
     from shunt.diagnose.trace import trace
     from shunt.render import human, jsonout
     from shunt.render.text import plain
 
     conn, sid, _nick, tz = open_shop(db, shop)
     with masked_errors(mask, [buyer], conn, sid):
-        result = trace(conn, sid, buyer, day(date, tz), node_id=node)
+        result = trace(conn, sid, buyer, _day_of(conn, sid, tz, buyer, date, node), node_id=node)
     result = masked(result, [buyer], mask)
     if not result.nodes:
         msg = f"shunt: {plain(result.buyer)} has no routing nodes on {result.date}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shunt import engine
+from shunt.engine.groups import node_group
 from shunt.diagnose.results import Replay
 from shunt.engine.model import Consult, Decision, Routed, State
 
@@ -12,6 +13,7 @@ def from_decision(state: State, consult: Consult, routed: Routed, decision: Deci
         return Replay(match=None, steps=decision.steps,
                       note="no routing configuration was loaded at or before this node: it cannot be replayed")
     verdict = engine.compare(state, consult, decision, routed, tz=tz)
+    group = rule_group(state, decision, routed.agent)
     return Replay(
         match=verdict.match,
         reason=decision.reason,
@@ -23,7 +25,19 @@ def from_decision(state: State, consult: Consult, routed: Routed, decision: Deci
         candidates=decision.candidates,
         steps=decision.steps,
         findings=verdict.findings,
+        group=group,
+        group_known=True,
     )
+
+
+def rule_group(state: State, decision: Decision, agent: str | None) -> str | None:
+    """routing-rules.md's node group for the recorded agent: the replay's own where it is a winner;
+    else the remaining group holding it (rules 6-7), else the first configured group holding it;
+    None for the assistant, an account in no group, a logistics account, or no agent."""
+    if agent in decision.groups:
+        return decision.groups[agent]
+    remaining = decision.remaining_groups if decision.rule in ("R6", "R7") else ()
+    return node_group(state.config, agent, remaining)
 
 
 def replay_node(conn, shop_id: int, consult: Consult, routed: Routed, uid: str, tz=None) -> tuple[State, Replay]:

@@ -24,6 +24,8 @@ class Replay:
     steps: tuple[Step, ...] = ()
     findings: tuple[str, ...] = ()  # on a mismatch: the recorded facts that break it
     note: str | None = None  # why it could not be replayed
+    group: str | None = None  # the node's group by routing-rules.md (for the recorded agent)
+    group_known: bool = False  # False: no configuration to say it (the recorded group stands)
 
 
 @frozen
@@ -33,6 +35,15 @@ class Node:
     consult: Consult
     routed: Routed
     replay: Replay
+
+    @property
+    def group(self) -> str | None:
+        """The node's group: routing-rules.md's where a configuration says it, else the recorded one."""
+        return self.replay.group if self.replay.group_known else self.routed.group
+
+    @property
+    def recorded_group_differs(self) -> bool:
+        return self.replay.group_known and self.replay.group != self.routed.group
 
 
 @frozen

@@ -70,6 +70,17 @@ def steps_table(r: Replay):
     return t
 
 
+def _group_cell(n: Node) -> str:
+    """The node's group by the rules; the recorded one beside it when the log disagrees."""
+    g = n.group or "-"
+    return f"{g} (log: {n.routed.group or '-'})" if n.recorded_group_differs else g
+
+
+def group_note(n: Node) -> str:
+    rule = n.group or "none (routing-rules.md: no group for the assistant, an account in no group, a logistics account)"
+    return f"The log records group {n.routed.group or 'none'}; by the rules the node's group is {rule}."
+
+
 def node_detail(n: Node, tz, out) -> None:
     from rich.panel import Panel
 
@@ -90,7 +101,11 @@ def node_detail(n: Node, tz, out) -> None:
         ("recorded 记录", f"{n.routed.agent or '-'}  group {n.routed.group or '-'}  {labels.reason(n.routed.reason)}"),
         ("replayed 回放", f"{', '.join(n.replay.agents) or '-'}  {labels.reason(n.replay.reason)}"),
     ]
+    if n.replay.group_known:
+        rows.append(("group 分组", n.group or "- (none applies)"))
     out.print(Panel(_kv(rows), title=safe(f"node {c.id}"), title_align="left"))
+    if n.recorded_group_differs:
+        out.print(safe(group_note(n), "yellow"))
     r = n.replay
     if r.note:
         out.print(safe(r.note, "yellow"))
@@ -121,7 +136,7 @@ def trace(t: Trace, detail: bool = False, out=None) -> None:
         c = n.consult
         tab.add_row(
             timeutil.to_clock(c.ts, tz)[6:], safe(labels.label(labels.SOURCES, c.source)),
-            safe(labels.reason(n.routed.reason)), safe(n.routed.agent or "-"), safe(n.routed.group or "-"),
+            safe(labels.reason(n.routed.reason)), safe(n.routed.agent or "-"), safe(_group_cell(n)),
             verdict(n.replay),
         )
     out.print(tab)

@@ -28,7 +28,26 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
-def replay(r: Replay) -> dict[str, Any]:
+TIME_KEYS = frozenset({"ts", "at", "since", "until"})
+
+
+def _times(obj: Any, tz) -> Any:
+    """`obj` with every epoch-ms integer under a time key (ts, at, since, until, *_ts, *_at) as ISO 8601
+    in `tz` (cli.md: every time in JSON is ISO 8601 with its offset)."""
+    if isinstance(obj, dict):
+        return {k: (timeutil.to_iso(v, tz) if _is_time(k, v) else _times(v, tz)) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_times(v, tz) for v in obj]
+    return obj
+
+
+def _is_time(key: str, value: Any) -> bool:
+    return (type(value) is int and (key in TIME_KEYS or key.endswith(("_ts", "_at")))
+            and abs(value) > 10**11)  # epoch ms (after 1973): never a count
+
+
+def replay(r: Replay, tz=None) -> dict[str, Any]:
+    tz = tz or timeutil.zone(None)
     return {
         "match": r.match,
         "reason": r.reason,
@@ -39,7 +58,7 @@ def replay(r: Replay) -> dict[str, Any]:
         "remaining_groups": list(r.remaining_groups),
         "candidates": [_plain(c) for c in r.candidates],
         "steps": [
-            {"rule": s.rule, "name": s.name, "outcome": s.outcome, "detail": s.detail, "facts": _plain(s.facts)}
+            {"rule": s.rule, "name": s.name, "outcome": s.outcome, "detail": s.detail, "facts": _times(_plain(s.facts), tz)}
             for s in r.steps
         ],
         "findings": list(r.findings),
@@ -48,21 +67,30 @@ def replay(r: Replay) -> dict[str, Any]:
 
 
 def node(n: Node, tz) -> dict[str, Any]:
+    """A node: `group` follows routing-rules.md; `recorded_group` is added when the log says another."""
     c = n.consult
-    return {
+    out = {
         "consult": c.id,
         "ts": timeutil.to_iso(c.ts, tz),
         "source": c.source,
         "reason": n.routed.reason,
         "agent": n.routed.agent,
-        "group": n.routed.group,
+        "group": n.group,
         "item": c.item,
         "order": _plain(c.order) if c.order else None,
         "intent": c.intent,
         "by": c.by,
         "target": c.target,
-        "replay": replay(n.replay),
+        "replay": replay(n.replay, tz),
     }
+    if n.recorded_group_differs:
+        out["recorded_group"] = n.routed.group
+    return out
+
+
+def _without_replay(d: dict[str, Any]) -> dict[str, Any]:
+    d.pop("replay", None)
+    return d
 
 
 def trace(t: Trace) -> dict[str, Any]:
@@ -80,9 +108,9 @@ def silent(s: Silent) -> dict[str, Any]:
         "account": s.account,
         "at": timeutil.to_iso(s.at, tz),
         "receiving": s.receiving,
-        "causes": [_plain(c) for c in s.causes],
-        "state": _plain(s.state),
-        "window": _plain(s.window),
+        "causes": _times([_plain(c) for c in s.causes], tz),
+        "state": _times(_plain(s.state), tz),
+        "window": _times(_plain(s.window), tz),
     }
 
 
@@ -95,11 +123,11 @@ def received(r: Received) -> dict[str, Any]:
         "account": r.account,
         "consult": r.node.consult.id if r.node else None,
         "reason": r.reason,
-        "replay": replay(r.replay),
-        "node": node(r.node, tz) if r.node else None,
-        "logistics": _plain(r.logistics),
+        "replay": replay(r.replay, tz),
+        "node": _without_replay(node(r.node, tz)) if r.node else None,  # its replay is `replay` above
+        "logistics": _times(_plain(r.logistics), tz),
         "notes": list(r.notes),
     }
     if r.expected is not None:
-        out["expected"] = _plain(r.expected)
+        out["expected"] = _times(_plain(r.expected), tz)
     return out
