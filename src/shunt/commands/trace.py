@@ -18,7 +18,7 @@ def _day_of(conn, sid, tz, buyer: str, date, node):
         if found is not None and found[0].buyer == buyer:
             return timeutil.local_date(found[0].ts, tz)
     choice = default_day(conn, sid, tz)
-    say(f"date: {choice.why} (choose another with --date)")
+    say(f"date: {choice.why}; choose another with --date")
     return choice.day
 
 

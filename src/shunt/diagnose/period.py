@@ -45,9 +45,9 @@ def choose_day(days: list[DayCount]) -> Choice | None:
         spill = (prev.day == Date.fromordinal(last.day.toordinal() - 1)
                  and last.consults < SPILL_SHARE * prev.consults and last.last_minute < SPILL_HOURS * 60)
         if spill:
-            return Choice(prev.day, f"{prev.day.isoformat()}, the latest day with consults ({prev.consults:,}); "
-                          f"{last.day.isoformat()} holds only {last.consults:,} after midnight, the tail of it")
-    return Choice(last.day, f"{last.day.isoformat()}, the latest day with consults ({last.consults:,})")
+            return Choice(prev.day, f"{prev.day.isoformat()} (the latest day with consults: {prev.consults:,}; "
+                          f"{last.day.isoformat()} holds only its {last.consults:,} after midnight)")
+    return Choice(last.day, f"{last.day.isoformat()} (the latest day with consults: {last.consults:,})")
 
 
 def recent_days(conn, sid: int, tz, limit: int = 15) -> list[DayCount]:
@@ -106,7 +106,7 @@ def period(conn, sid: int, tz, date: str | None, start: str | None, end: str | N
         choice = default_day(conn, sid, tz)
         d = choice.day
         if say is not None:
-            say(f"period: {choice.why} (choose another with --date or --from/--to)")
+            say(f"period: {choice.why}; choose another with --date or --from/--to")
     s, e = timeutil.day_bounds(d, tz)
     return s, e, d.isoformat()
 
@@ -120,3 +120,22 @@ def require_consults(conn, sid: int, tz, start: int, end: int, label: str) -> No
     near = dates_with_data(conn, sid, tz)
     raise NotFound(f"no consult in {label}; " + (f"dates with consults: {', '.join(near)}" if near
                                                  else "the shop has no consults"))
+
+
+def default_moment(conn, sid: int, tz) -> tuple[int, str]:
+    """why-silent's default moment: the last loaded event (cli.md), unless consults follow the end of
+    the default day (an after-midnight spill): then the last event of the default day."""
+    from shunt.store.lookups import last_event_ts
+    from shunt.store.periods import count_consults, last_event_before
+
+    last = last_event_ts(conn, sid)
+    choice = choose_day(recent_days(conn, sid, tz, limit=2))
+    if choice is None:
+        if last is None:
+            raise NotFound("the shop has no events yet")
+        return last, f"{timeutil.to_iso(last, tz)}, the last loaded event (the shop has no consults)"
+    end = timeutil.day_bounds(choice.day, tz)[1]
+    if last is not None and last >= end and count_consults(conn, sid, end, last + 1):
+        at = last_event_before(conn, sid, end)
+        return at, f"{timeutil.to_iso(at, tz)}, the last event of {choice.why}"
+    return last, f"{timeutil.to_iso(last, tz)}, the last loaded event"

@@ -51,6 +51,9 @@ def why_received(conn, shop_id: int, buyer: str, second_ms: int, expected: str |
     tz = timeutil.zone(tzname)
     if not store.buyer_exists(conn, shop_id, buyer):
         raise NotFound(f"no buyer {buyer!r} in shop {shop}", store.nearest_buyers(conn, shop_id, buyer))
+    if expected and not store.account_exists(conn, shop_id, expected):
+        raise NotFound(f"no account {expected!r} in shop {shop} (--expected)",
+                       store.nearest_accounts(conn, shop_id, expected))
     msg = store.message_at(conn, shop_id, buyer, second_ms)
     if msg is None:
         near = [timeutil.to_iso(t, tz) for t in store.nearest_messages(conn, shop_id, buyer, second_ms)]

@@ -84,6 +84,8 @@ class Silent:
     causes: tuple[Cause, ...]
     state: dict[str, Any] = field(default_factory=dict)  # status, since, load, capacity, groups...
     window: dict[str, Any] = field(default_factory=dict)  # consults replayed, received, by rule
+    data: dict[str, Any] = field(default_factory=dict)  # what the log covers: first and last event
+    notes: tuple[str, ...] = ()  # the moment outside the data, no configuration known...
 
 
 @frozen

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
-from shunt import engine, store, timeutil
-from shunt.diagnose.passed_by import DIRECT, RECEIVED, is_shop_account, known_without_decision, passed_by
+from shunt import store, timeutil
+from shunt.diagnose.coverage import coverage
+from shunt.diagnose.passed_by import is_shop_account
 from shunt.diagnose.results import Cause, Silent
+from shunt.diagnose.window import Tally, tally
 from shunt.engine.model import Consult, State
-from shunt.engine.tracker import Tracker
 from shunt.errors import NotFound
 from shunt.render.labels import ORDER_STATES
 
@@ -23,7 +24,18 @@ def state_now(conn, shop_id: int, at: int) -> State:
 
 def _since(state: State, account: str, tz) -> str:
     ts = state.status_since.get(account)
-    return f" since {timeutil.to_iso(ts, tz)}" if ts else " (no status event ever)"
+    return f" since {timeutil.to_iso(ts, tz)}" if ts else " (no status event at or before this moment)"
+
+
+def _status_causes(state: State, account: str, tz) -> list[Cause]:
+    status = state.status_of(account)
+    if status == "offline":
+        return [Cause("offline", f"{account} is offline{_since(state, account, tz)}.",
+                      advice="Log in on 千牛 and set the status to online.")]
+    if status == "suspended":
+        return [Cause("suspended", f"{account} is suspended (挂起){_since(state, account, tz)}: logged in, "
+                      "but takes no new buyers.", advice="Set the status back to online.")]
+    return []
 
 
 def state_causes(shop: str, account: str, state: State, tz, sessions=()) -> tuple[list[Cause], dict]:
@@ -36,7 +48,8 @@ def state_causes(shop: str, account: str, state: State, tz, sessions=()) -> tupl
                             "account joins consults only by invitation (物流客服三方会话), never by routing.",
                             advice="Nothing to change in routing; see `shunt why-received` for its sessions."))
         return causes, info
-    if cfg is None:
+    causes += _status_causes(state, account, tz)
+    if cfg is None:  # no configuration known: only the status can be told (the notes say so)
         return causes, info
     a = cfg.agent(account)
     info.update({"listed": a is not None, "groups": [g.id for g in cfg.groups_of(account)]})
@@ -53,13 +66,6 @@ def state_causes(shop: str, account: str, state: State, tz, sessions=()) -> tupl
         if not a.routing:
             causes.append(Cause("routing_disabled", f"{account} is set not to take routed consults (不参与分流).",
                                 advice="Switch its routing on (参与分流)."))
-    status = state.status_of(account)
-    if status == "offline":
-        causes.append(Cause("offline", f"{account} is offline{_since(state, account, tz)}.",
-                            advice="Log in on 千牛 and set the status to online."))
-    elif status == "suspended":
-        causes.append(Cause("suspended", f"{account} is suspended (挂起){_since(state, account, tz)}: logged in, "
-                            "but takes no new buyers.", advice="Set the status back to online."))
     if a is not None:
         if a.max_sessions == 0:
             causes.append(Cause("no_capacity", f"{account}'s reception limit (接待上限) is 0.",
@@ -82,6 +88,15 @@ def state_causes(shop: str, account: str, state: State, tz, sessions=()) -> tupl
     return causes, info
 
 
+def plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
+
+
+def _named(cfg, gid: str) -> str:
+    g = cfg.group(gid)
+    return f"{g.name} {gid}" if g is not None and g.name and g.name != gid else gid
+
+
 WINDOW_ADVICE = {
     "recent_contact_elsewhere": "Buyers return to the agent they spoke to in the last {hours:g} h (最近联系人优先). "
                                 "Keep online times even, or shorten recent_contact_hours.",
@@ -94,7 +109,7 @@ WINDOW_ADVICE = {
 }
 
 
-def _group_advice(account, cfg, states: Counter, total: int, went: Counter) -> str:
+def _group_advice(account, cfg, states: Counter, total: int, went: Counter, passed: int) -> str:
     parts = []
     for g in cfg.groups_of(account):
         b = g.bind
@@ -106,9 +121,9 @@ def _group_advice(account, cfg, states: Counter, total: int, went: Counter) -> s
             parts.append(f"its group {g.name} is bound to item(s) {', '.join(b.items)}")
         if b.intents:
             parts.append(f"its group {g.name} is bound to intent(s) {', '.join(b.intents)}")
-    if went:
-        top = ", ".join(f"{gid} {n:,}" for gid, n in went.most_common(3))
-        parts.append(f"the traffic went to group(s) {top}")
+    if went:  # each consult once, under the group that took it: the counts add up to `passed`
+        top = ", ".join(f"{_named(cfg, gid)} {n:,}" for gid, n in went.most_common())
+        parts.append(f"the {passed:,} {plural(passed, 'consult')} went to group(s) {top}")
     parts.append("bind its group to more order states or items, or add the account to the busy groups")
     return "; ".join(parts) + "."
 
@@ -125,61 +140,28 @@ def why_silent(conn, shop_id: int, account: str, at: int | None, window_ms: int,
     now = state_now(conn, shop_id, at)
     sessions = store.open_sessions(conn, shop_id, account, at, at - window_ms)
     causes, info = state_causes(shop, account, now, tz, sessions)
-    counts: Counter = Counter()
-    examples: dict[str, list] = defaultdict(list)
-    states: Counter = Counter()
-    went: Counter = Counter()
-    received = direct = total = 0
-    strategies: set[str] = set()
-    if is_shop_account(shop, account):
-        tracker = Tracker()
-        for consult, routed, _none, _uid in store.sweep(conn, shop_id, at - window_ms, at, tracker=tracker,
-                                                        states=False):
-            total += 1
-            states[consult.order_state] += 1
-            peek = tracker.peek(consult)
-            code = known_without_decision(peek, consult, account) if quick else None
-            d = None
-            if code is None or len(examples[code]) < 3:  # the rules run: for the cause, or its sentence
-                state = tracker.state_for(consult)
-                d = engine.decide(state, consult, explain=False)  # passed_by reads no step
-                code, why = passed_by(state, consult, d, account)
-            if code == RECEIVED:
-                received += 1
-                continue
-            if code == DIRECT:
-                direct += 1
-                continue
-            if peek.config is not None:
-                strategies.add(peek.config.settings.strategy)
-            if code == "group_unmatched":
-                for g in d.remaining_groups:
-                    went[g] += 1
-            counts[code] += 1
-            if len(examples[code]) < 3:
-                examples[code].append({"consult": consult.id, "ts": timeutil.to_iso(consult.ts, tz),
-                                       "buyer": consult.buyer, "went_to": routed.agent, "why": why})
+    t = tally(conn, shop_id, account, at - window_ms, at, tz, quick) if is_shop_account(shop, account) else Tally()
     have = {c.code for c in causes}
     window_causes = []
     cfg = now.config
-    for code, n in counts.most_common():
+    for code, n in t.counts.most_common():
         if code in have:
             continue  # already said by the state now; the count is in `window`
-        msg = f"{n:,} of {total:,} consults in the window passed it by: {examples[code][0]['why']}"
+        msg = f"{n:,} of {t.total:,} consults in the window passed it by: {t.examples[code][0]['why']}"
         advice = WINDOW_ADVICE.get(code, "")
         if cfg is not None:
             advice = advice.format(
                 hours=cfg.settings.recent_contact_hours, busy=cfg.settings.busy_threshold,
-                strategies=", ".join(sorted(strategies)) or cfg.settings.strategy,
-                groups_text=_group_advice(account, cfg, states, total, went) if code == "group_unmatched" else "",
+                strategies=", ".join(sorted(t.strategies)) or cfg.settings.strategy,
+                groups_text=_group_advice(account, cfg, t.states, t.total, t.went, n) if code == "group_unmatched" else "",
             )
-        window_causes.append(Cause(code, msg, advice=advice or None, count=n, share=n / total if total else 0.0,
-                                   examples=tuple(examples[code])))
-    if total == 0 and is_shop_account(shop, account):
+        window_causes.append(Cause(code, msg, advice=advice or None, count=n, share=n / t.total if t.total else 0.0,
+                                   examples=tuple(t.examples[code])))
+    if t.total == 0 and is_shop_account(shop, account):
         window_causes.append(Cause("no_traffic", "No consult reached the shop in the window.",
                                    advice=WINDOW_ADVICE["no_traffic"], count=0, share=0.0))
     receiving = not causes
-    window = {"from": timeutil.to_iso(at - window_ms, tz), "to": timeutil.to_iso(at, tz), "consults": total,
-              "received": received, "direct": direct, "passed_by": dict(counts)}
+    window = {"from": timeutil.to_iso(at - window_ms, tz), "to": timeutil.to_iso(at, tz), **t.window()}
+    data, notes = coverage(conn, shop_id, at, now, tz)
     return Silent(shop=shop, tz=tzname, account=account, at=at, window_ms=window_ms, receiving=receiving,
-                  causes=tuple(causes + window_causes), state=info, window=window)
+                  causes=tuple(causes + window_causes), state=info, window=window, data=data, notes=notes)

@@ -158,17 +158,39 @@ def silent(s: Silent, out=None) -> None:
     st = s.state
     if st:
         out.print(_kv([(k, str(v)) for k, v in st.items() if v is not None and v != [] and v != {}]))
+    for note in s.notes:
+        out.print(safe("! " + note, "yellow"))
     for c in s.causes:
-        count = f" — {c.count} consults ({c.share:.0%})" if c.count is not None and c.share is not None else ""
+        count = (f" — {c.count:,} consult{'' if c.count == 1 else 's'} ({c.share:.0%})"
+                 if c.count is not None and c.share is not None else "")
         out.print(safe(f"• {labels.label(labels.CAUSES, c.code)} [{c.code}]{count}", "bold"))
         out.print(safe(f"  {c.message}"))
         if c.advice:
             out.print(safe(f"  → {c.advice}", "cyan"))
         for ex in c.examples[:3]:
             out.print(safe("    e.g. " + " ".join(f"{k}={v}" for k, v in ex.items()), "dim"))
+    window_lines(s, out)
+
+
+def window_lines(s: Silent, out) -> None:
+    """The window's tally: received as the log recorded it, the ties lost apart, what the data covers."""
     w = s.window
-    if w:
-        out.print(safe("window: " + ", ".join(f"{k} {v}" for k, v in w.items() if not isinstance(v, (dict, list))), "dim"))
+    if not w:
+        return
+    out.print(safe(f"window {w['from']} – {w['to']}: {w['consults']:,} consult{'' if w['consults'] == 1 else 's'}; "
+                   f"received {w['received']:,} (as the log recorded)", "bold"))
+    lines = [("lost_draw", "could have received, lost the draw (one of several tied winners)"),
+             ("rules_give_it", "the rules give it to this account alone, the log to another (a mismatch)"),
+             ("received_against_rules", "received although the rules give it to another (a mismatch)"),
+             ("direct", "direct (qianniu-initiated or transferred to a named agent)")]
+    for key, text in lines:
+        if w.get(key):
+            out.print(safe(f"  {text}: {w[key]:,}"))
+            for ex in w.get("examples", {}).get(key, [])[:3]:
+                out.print(safe("    e.g. " + " ".join(f"{k}={v}" for k, v in ex.items()), "dim"))
+    d = s.data
+    if d and d.get("first_event"):
+        out.print(safe(f"data: {d['first_event']} – {d['last_event']}", "dim"))
 
 
 def received(r: Received, out=None) -> None:

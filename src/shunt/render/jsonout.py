@@ -111,6 +111,8 @@ def silent(s: Silent) -> dict[str, Any]:
         "causes": _times([_plain(c) for c in s.causes], tz),
         "state": _times(_plain(s.state), tz),
         "window": _times(_plain(s.window), tz),
+        "data": _plain(s.data),
+        "notes": list(s.notes),
     }
 
 

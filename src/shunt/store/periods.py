@@ -42,3 +42,8 @@ def last_event_before(conn: sqlite3.Connection, sid: int, end: int) -> int | Non
         if row and row[0] is not None and (best is None or row[0] > best):
             best = row[0]
     return best
+
+
+def first_config_ts(conn: sqlite3.Connection, sid: int) -> int | None:
+    row = conn.execute("SELECT min(ts) FROM configs WHERE shop_id = ?", (sid,)).fetchone()
+    return row[0] if row else None

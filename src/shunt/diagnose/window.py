@@ -1,0 +1,97 @@
+"""why-silent's window: each consult before the moment, tallied for one account.
+
+What the account received is what the log recorded (its `routed.agent`), as balance counts it.
+A consult the log gave to another account is either a tie the account lost (it was one of several
+replayed winners: "could have received, lost the draw"), a node the rules give to this account
+alone (a recorded decision that breaks the rules), a direct consult, or a cause code of cli.md
+(at which rule it passed the account by)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from shunt import engine, store, timeutil
+from shunt.diagnose.passed_by import DIRECT, RECEIVED, known_without_decision, passed_by
+from shunt.diagnose.replay import rule_group
+from shunt.engine.tracker import Tracker
+
+EXAMPLES = 3
+
+
+@dataclass
+class Tally:
+    total: int = 0
+    received: int = 0  # recorded as received by the account (the log)
+    received_against_rules: int = 0  # ... of which the replay gives to others (a mismatch)
+    lost_draw: int = 0  # one of several tied replayed winners; the log picked another
+    rules_give_it: int = 0  # the only replayed winner; the log gave it to another (a mismatch)
+    direct: int = 0
+    counts: Counter = field(default_factory=Counter)  # cause code → consults passed by
+    examples: dict = field(default_factory=lambda: defaultdict(list))  # code (or a tally name) → examples
+    states: Counter = field(default_factory=Counter)  # order state → consults
+    went: Counter = field(default_factory=Counter)  # group_unmatched: the node's group → consults
+    strategies: set = field(default_factory=set)
+
+    def example(self, key: str, consult, routed, why: str, tz) -> None:
+        if len(self.examples[key]) < EXAMPLES:
+            self.examples[key].append({"consult": consult.id, "ts": timeutil.to_iso(consult.ts, tz),
+                                       "buyer": consult.buyer, "went_to": routed.agent, "why": why})
+
+    def window(self) -> dict:
+        """The JSON-ready counts (the keys of `window` in why-silent's output)."""
+        out = {"consults": self.total, "received": self.received, "lost_draw": self.lost_draw,
+               "rules_give_it": self.rules_give_it, "received_against_rules": self.received_against_rules,
+               "direct": self.direct, "passed_by": dict(self.counts)}
+        ex = {k: list(v) for k, v in self.examples.items() if k in ("lost_draw", "rules_give_it",
+                                                                      "received_against_rules")}
+        if ex:
+            out["examples"] = ex
+        return out
+
+
+def tally(conn, shop_id: int, account: str, start: int, end: int, tz, quick: bool = True) -> Tally:
+    """Every consult in [start, end) replayed (or known without the rules, `quick`) for `account`."""
+    t = Tally()
+    tracker = Tracker()
+    for consult, routed, _none, _uid in store.sweep(conn, shop_id, start, end, tracker=tracker, states=False):
+        t.total += 1
+        t.states[consult.order_state] += 1
+        if routed.agent == account:
+            _received(t, tracker, consult, routed, account, tz)
+            continue
+        peek = tracker.peek(consult)
+        code = known_without_decision(peek, consult, account) if quick else None
+        d = None
+        if code is None or len(t.examples[code]) < EXAMPLES:  # the rules run: for the cause, or its sentence
+            state = tracker.state_for(consult)
+            d = engine.decide(state, consult, explain=False)  # passed_by reads no step
+            code, why = passed_by(state, consult, d, account)
+        if code == RECEIVED:
+            key = "lost_draw" if len(d.agents) > 1 else "rules_give_it"
+            setattr(t, key, getattr(t, key) + 1)
+            t.example(key, consult, routed, why, tz)
+            continue
+        if code == DIRECT:
+            t.direct += 1
+            continue
+        if peek.config is not None:
+            t.strategies.add(peek.config.settings.strategy)
+        if code == "group_unmatched":
+            t.went[rule_group(state, d, routed.agent) or (d.remaining_groups or ("-",))[0]] += 1
+        t.counts[code] += 1
+        if d is not None:
+            t.example(code, consult, routed, why, tz)
+    return t
+
+
+def _received(t: Tally, tracker: Tracker, consult, routed, account: str, tz) -> None:
+    """A consult the log gave to `account`: received; the rules run to tell whether they agree."""
+    t.received += 1
+    state = tracker.state_for(consult)
+    d = engine.decide(state, consult, explain=False)
+    if d.replayable and account not in d.agents:
+        t.received_against_rules += 1
+        winners = ", ".join(d.agents) or "nobody (offline pool)"
+        t.example("received_against_rules", consult, routed,
+                  f"the log gave it to {account}, the rules give it to {winners} ({d.reason})", tz)
