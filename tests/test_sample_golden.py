@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cli_helpers import SAMPLE, path_get, shunt, shunt_json
+from cli_helpers import SAMPLE, path_get, shunt
 
 EXPECTED = json.loads((SAMPLE / "expected.json").read_text(encoding="utf-8"))
 
@@ -28,8 +28,17 @@ def test_sample_loads_cleanly_and_idempotently(sample_db):
 
 @pytest.mark.parametrize("case", EXPECTED, ids=[" ".join(c["command"][:2]) + f" q{c['question']}" for c in EXPECTED])
 def test_expected_answer(sample_db, case):
-    doc = shunt_json(*case["command"], db=sample_db)
-    for path, want in case["expect"].items():
+    """`expect`: JSON paths into the --json output; `exit` (default 0) and `stderr` (texts it must hold)
+    for the answers that are a refusal (an empty period) or that tell a default on stderr."""
+    res = shunt(*case["command"], "--json", db=sample_db)
+    assert res.exit_code == case.get("exit", 0), (res.exit_code, res.stderr, case["about"])
+    for text in case.get("stderr", []):
+        assert text in res.stderr, (text, res.stderr, case["about"])
+    if res.exit_code != 0:
+        assert res.stdout == ""
+        return
+    doc = json.loads(res.stdout)
+    for path, want in case.get("expect", {}).items():
         got = path_get(doc, path)
         if path.endswith(".agents"):
             assert sorted(got) == sorted(want), (path, got, case["about"])
