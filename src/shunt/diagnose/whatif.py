@@ -23,7 +23,7 @@ from itertools import repeat
 from operator import and_, eq, ge, not_
 from typing import Any, Callable, Iterable, Mapping
 
-from shunt import engine, timeutil
+from shunt import engine
 from shunt.engine.context import Context
 from shunt.engine.eligibility import listed_eligibility
 from shunt.engine.groups import match_groups, node_group
