@@ -37,6 +37,7 @@ REVIEWED = {
     ("store/lookups.py", "MESSAGE_COLS"): "constant column list",
     ("store/lookups.py", "_SEL_SQL"): "constant list of reason codes",
     ("store/lookups.py", "table"): "table name from a constant tuple of table names",
+    ("store/periods.py", "table"): "table name from a constant tuple of table names (last_event_before)",
     ("store/lookups.py", "sql_prefix"): "constant SQL passed by nearest_* (values bound as ?)",
     ("store/lookups.py", "sql_sample"): "constant SQL passed by nearest_* (values bound as ?)",
     ("store/lookups.py", "sql"): "constant SQL chosen between fixed statements",
