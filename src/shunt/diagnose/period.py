@@ -46,7 +46,8 @@ def choose_day(days: list[DayCount]) -> Choice | None:
                  and last.consults < SPILL_SHARE * prev.consults and last.last_minute < SPILL_HOURS * 60)
         if spill:
             return Choice(prev.day, f"{prev.day.isoformat()} (the latest day with consults: {prev.consults:,}; "
-                          f"{last.day.isoformat()} holds only its {last.consults:,} after midnight)")
+                          f"{last.day.isoformat()} holds only {last.consults:,}, all before "
+                          f"{SPILL_HOURS:02d}:00: the spill-over of the day before)")
     return Choice(last.day, f"{last.day.isoformat()} (the latest day with consults: {last.consults:,})")
 
 

@@ -147,7 +147,7 @@ def why_silent(conn, shop_id: int, account: str, at: int | None, window_ms: int,
     for code, n in t.counts.most_common():
         if code in have:
             continue  # already said by the state now; the count is in `window`
-        msg = f"{n:,} of {t.total:,} consults in the window passed it by: {t.examples[code][0]['why']}"
+        msg = f"{n:,} of {t.total:,} {plural(t.total, 'consult')} in the window passed it by: {t.examples[code][0]['why']}"
         advice = WINDOW_ADVICE.get(code, "")
         if cfg is not None:
             advice = advice.format(
