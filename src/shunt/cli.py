@@ -223,6 +223,33 @@ def simulate(
         as_json=json_out)
 
 
+@app.command()
+def audit(
+    date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone (default: the day of the last consult)."),
+    start: Optional[str] = typer.Option(None, "--from", help="Start moment, e.g. '2026-11-10 00:00' (with --to)."),
+    end: Optional[str] = typer.Option(None, "--to", help="End moment (exclusive)."),
+    group: Optional[str] = typer.Option(None, "--group", "-g", help="Only nodes of this group (id or name), recorded or replayed."),
+    account: Optional[str] = typer.Option(None, "--account", "-a", help="Only nodes of this account, recorded or replayed."),
+    examples: int = typer.Option(3, "--examples", help="Example consults listed per finding."),
+    fail_on_mismatch: bool = typer.Option(False, "--fail-on-mismatch", help="Exit 5 when a node breaks the rules (for scheduled checks)."),
+    csv_out: bool = typer.Option(False, "--csv", help="Print the breaking nodes as CSV (UTF-8, header row) on stdout."),
+    db: Optional[Path] = DbOpt,
+    shop: Optional[str] = ShopOpt,
+    json_out: bool = JsonOpt,
+    mask: bool = MaskOpt,
+) -> None:
+    """Check every routing decision of a period against the shop's settings: each node replayed as trace
+    does; the ones that break the rules grouped by the recorded fact that breaks them (README: finding codes).
+
+    Example: shunt audit --date 2026-11-10 --fail-on-mismatch
+    """
+    from shunt.commands import audit as cmd
+
+    code = run(cmd.run, db_path(db), date=date, start=start, end=end, group=group, account=account, shop=shop,
+               as_json=json_out, as_csv=csv_out, mask=mask, fail_on_mismatch=fail_on_mismatch, examples=examples)
+    raise typer.Exit(code or 0)
+
+
 def main() -> None:
     try:
         app()

@@ -299,3 +299,4 @@ class Verdict:
 
     match: bool | None  # None: not replayable
     findings: tuple[str, ...] = ()  # the recorded facts that break it (empty on a match)
+    codes: tuple[str, ...] = ()  # each finding's stable code (codes.FINDINGS), in the same order

@@ -47,3 +47,20 @@ def last_event_before(conn: sqlite3.Connection, sid: int, end: int) -> int | Non
 def first_config_ts(conn: sqlite3.Connection, sid: int) -> int | None:
     row = conn.execute("SELECT min(ts) FROM configs WHERE shop_id = ?", (sid,)).fetchone()
     return row[0] if row else None
+
+
+def configs_in(conn: sqlite3.Connection, sid: int, start: int, end: int) -> list:
+    """The shop_configs (engine Configs) in force in [start, end): the one at `start`, if any, and
+    those that take effect before `end`."""
+    import json
+
+    from shunt.engine.model import Config
+    from shunt.store.lookups import config_at, shop_nick
+
+    nick = shop_nick(conn, sid)
+    first = config_at(conn, sid, start)
+    out = [first] if first is not None else []
+    for ts, body in conn.execute("SELECT ts, body FROM configs WHERE shop_id = ? AND ts > ? AND ts < ? "
+                                 "ORDER BY ts, uid", (sid, start, end)):
+        out.append(Config.from_body(nick, ts, json.loads(body)))
+    return out

@@ -1,0 +1,164 @@
+"""Views of `shunt audit`: JSON, CSV rows of the breaking nodes (streamed), a compact rich view.
+
+Buyer nicks are masked here when asked (each example and row names one buyer); every name from
+the log is printed through `safe()`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from typing import Any
+
+from shunt import timeutil
+from shunt.diagnose.audit import Audit, Break, Finding
+from shunt.render.text import mask_all, mask_nick, safe
+
+CSV_COLUMNS = ("consult", "ts", "buyer", "code", "fact", "recorded_reason", "recorded_agent", "recorded_group",
+               "replayed_reason", "replayed_agents", "replayed_rule", "codes", "findings")
+
+
+def _masked(b: Break, mask: bool) -> tuple[str, tuple[str, ...]]:
+    """(buyer, findings) as shown: the buyer's nick masked everywhere with `mask`."""
+    buyer = b.consult.buyer
+    if not mask:
+        return buyer, b.findings
+    return mask_nick(buyer), mask_all(b.findings, {buyer})
+
+
+def example_json(b: Break, tz, mask: bool = False) -> dict[str, Any]:
+    buyer, findings = _masked(b, mask)
+    code = b.code
+    return {
+        "consult": b.consult.id, "buyer": buyer, "ts": timeutil.to_iso(b.consult.ts, tz),
+        "recorded": {"reason": b.routed.reason, "agent": b.routed.agent, "group": b.routed.group},
+        "replayed": {"reason": b.reason, "agents": list(b.agents), "rule": b.rule},
+        "fact": next((f for c, f in zip(b.codes, findings) if c == code), ""),
+        "codes": list(b.codes), "findings": list(findings),
+    }
+
+
+def audit_json(a: Audit, mask: bool = False) -> dict[str, Any]:
+    tz = timeutil.zone(a.tz)
+    return {
+        "shop": a.shop, "period": a.label, "from": timeutil.to_iso(a.start, tz), "to": timeutil.to_iso(a.end, tz),
+        "group": a.group, "account": a.account,
+        "checked": a.checked, "matching": a.matching, "breaking": a.breaking,
+        "not_replayable": {
+            "count": sum(u.count for u in a.not_replayable),
+            "reasons": [{"code": u.code, "message": u.message, "count": u.count,
+                         "first": timeutil.to_iso(u.first, tz), "last": timeutil.to_iso(u.last, tz),
+                         "examples": list(u.examples)} for u in a.not_replayable],
+        },
+        "findings": [{
+            "code": f.code, "title": f.title, "count": f.count, "share": f.share,
+            "accounts": [{"account": acc, "count": n} for acc, n in f.accounts],
+            "hours": [{"hour": h, "count": n} for h, n in f.hours],
+            "examples": [example_json(b, tz, mask) for b in f.examples],
+        } for f in a.findings],
+    }
+
+
+class CsvRows:
+    """Writes the breaking nodes as CSV (UTF-8, header first) to stdout, one row as each is found."""
+
+    def __init__(self, tz, mask: bool = False, out=None) -> None:
+        self.tz, self.mask = tz, mask
+        self.out = out if out is not None else sys.stdout.buffer
+        self.buf = io.StringIO()
+        self.writer = csv.writer(self.buf, lineterminator="\n")
+        self.started = False
+
+    def _header(self) -> None:
+        if not self.started:  # once the answer is sure (an error writes nothing)
+            self.started = True
+            self._emit(CSV_COLUMNS)
+
+    def _write(self, row) -> None:
+        self._header()
+        self._emit(row)
+
+    def _emit(self, row) -> None:
+        self.writer.writerow(row)
+        self.out.write(self.buf.getvalue().encode("utf-8", "backslashreplace"))
+        self.buf.seek(0)
+        self.buf.truncate()
+
+    def __call__(self, b: Break) -> None:
+        buyer, findings = _masked(b, self.mask)
+        code = b.code
+        fact = next((f for c, f in zip(b.codes, findings) if c == code), "")
+        self._write((b.consult.id, timeutil.to_iso(b.consult.ts, self.tz), buyer, code, fact, b.routed.reason,
+                     b.routed.agent or "", b.routed.group or "", b.reason or "", " ".join(b.agents), b.rule or "",
+                     " ".join(b.codes), " | ".join(findings)))
+
+    def close(self) -> None:
+        self._header()
+        self.out.flush()
+
+
+# ---- human ----------------------------------------------------------------------------------
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _indented(text, indent: int):
+    """`text` wrapped under its own indent."""
+    from rich.padding import Padding
+
+    return Padding(text, (0, 0, 0, indent), expand=False)
+
+
+def _short(account: str | None, shop: str) -> str:
+    if account is None:
+        return "nobody"
+    return account[len(shop) + 1:] if account.startswith(shop + ":") else account
+
+
+def _counts(pairs, fmt=str, limit: int = 6) -> str:
+    shown = ", ".join(f"{fmt(k)} {n}" for k, n in pairs[:limit])
+    return shown + (f", +{len(pairs) - limit} more" if len(pairs) > limit else "")
+
+
+def _finding(f: Finding, a: Audit, tz, mask: bool, out) -> None:
+    out.print(safe(f"✗ {f.count} {f.title}  [{f.code}] {f.share:.0%}", "bold red"))
+    out.print(_indented(safe("accounts: " + _counts(list(f.accounts), lambda acc: _short(acc, a.shop))), 2))
+    hours = sorted(f.hours, key=lambda hn: (-hn[1], hn[0]))
+    out.print(_indented(safe("hours: " + _counts(hours, lambda h: f"{h:02d}h"), "dim"), 2))
+    for b in f.examples:
+        buyer, findings = _masked(b, mask)
+        fact = next((x for c, x in zip(b.codes, findings) if c == b.code), "")
+        out.print(_indented(safe(f"{b.consult.id} {timeutil.to_iso(b.consult.ts, tz)} {buyer}"), 2))
+        out.print(_indented(safe(f"recorded {b.routed.reason} → {_short(b.routed.agent, a.shop)}; replay {b.reason} → "
+                                 f"{', '.join(_short(x, a.shop) for x in b.agents) or 'nobody'}", "dim"), 4))
+        out.print(_indented(safe(fact), 4))
+
+
+def audit_human(a: Audit, mask: bool = False, out=None) -> None:
+    from shunt.render.human import console
+
+    out = out or console()
+    tz = timeutil.zone(a.tz)
+    scope = "".join(f" · {k} {v}" for k, v in (("group", a.group), ("account", a.account)) if v)
+    out.print(safe(f"audit 分流自查 · {a.shop} · {a.label}{scope}", "bold"))
+    nr = sum(u.count for u in a.not_replayable)
+    out.print(safe(f"{_n(a.checked, 'node')} checked: {a.matching} follow the rules, "
+                   f"{a.breaking} {'breaks' if a.breaking == 1 else 'break'} them, {nr} not replayable"))
+    for u in a.not_replayable:
+        out.print(safe(f"– {u.count} not replayable [{u.code}]: {u.message} "
+                       f"({timeutil.to_iso(u.first, tz)} … {timeutil.to_iso(u.last, tz)})", "yellow"))
+    if not a.findings:
+        if a.checked:
+            out.print(safe("✓ every replayable node follows the rules.", "green"))
+        return
+    for f in a.findings:
+        _finding(f, a, tz, mask, out)
+    first = a.findings[0].examples[:1]
+    if first and not mask:  # a masked nick would not run
+        import shlex
+
+        b = first[0]
+        day = timeutil.local_date(b.consult.ts, tz).isoformat()
+        out.print(safe(f"Open a node: shunt trace {shlex.quote(b.consult.buyer)} --date {day} "
+                       f"--node {shlex.quote(b.consult.id)}", "dim"))
