@@ -27,6 +27,7 @@ def from_decision(state: State, consult: Consult, routed: Routed, decision: Deci
         findings=verdict.findings,
         group=group,
         group_known=True,
+        finding_codes=verdict.codes,
     )
 
 

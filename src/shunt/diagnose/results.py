@@ -26,6 +26,7 @@ class Replay:
     note: str | None = None  # why it could not be replayed
     group: str | None = None  # the node's group by routing-rules.md (for the recorded agent)
     group_known: bool = False  # False: no configuration to say it (the recorded group stands)
+    finding_codes: tuple[str, ...] = ()  # each finding's stable code (engine.codes.FINDINGS), same order
 
 
 @frozen

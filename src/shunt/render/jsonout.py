@@ -62,6 +62,7 @@ def replay(r: Replay, tz=None) -> dict[str, Any]:
             for s in r.steps
         ],
         "findings": list(r.findings),
+        "finding_codes": list(r.finding_codes),
         "note": r.note,
     }
 
