@@ -16,7 +16,7 @@ For each size N: `shunt generate` writes N events (~182k consults a day, N / 1M 
   10M to 1M) the median of the rounds' own ratios;
 - `shunt --help` against the same floor;
 then once, on a 150,000-consult day (whole process): `shunt why-silent` over its 24 h window, and
-`shunt balance` and `shunt simulate` (recent contacts off) over the day (median of 3, its peak RSS).
+`shunt balance`, `shunt simulate` (recent contacts off) and `shunt audit` over the day (median of 3, its peak RSS).
 Every child is timed by wall clock; peak RSS comes from os.wait4's rusage of that child (for
 `shunt load`, which forks, the sampled sum over its processes when that is higher).
 shunt's sources are byte-compiled first (as a pip install does; the dev environment may set
@@ -271,7 +271,8 @@ def main() -> None:
         new.write_text('{"settings": {"recent_contact_hours": 0}}', encoding="utf-8")
         for name, cmd in (("balance", [SHUNT, "balance", "--date", day, "--json", "--db", str(day_db)]),
                           ("simulate", [SHUNT, "simulate", "--config", str(new), "--date", day, "--seed", "7",
-                                        "--json", "--db", str(day_db)])):
+                                        "--json", "--db", str(day_db)]),
+                          ("audit", [SHUNT, "audit", "--date", day, "--json", "--db", str(day_db)])):
             run(cmd)  # warm the page cache
             got = sorted(run(cmd) for _ in range(3))
             t, rss = got[1]
