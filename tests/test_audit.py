@@ -172,6 +172,24 @@ def test_same_verdicts_and_findings_as_trace(tmp_path):
     assert not rows and n == rep.consults
 
 
+def test_two_halves_give_the_same_answer(tmp_path, monkeypatch):
+    """From SPLIT_AT consults the second half is swept in a forked process: same counts, same first
+    examples (merged in time order), same not-replayable spans as one pass."""
+    import shunt.diagnose.audit as mod
+
+    _log, db, rep = _shop(tmp_path, consults=1200, agents=8, groups=3, seed=29, faults=0.1)
+    monkeypatch.setattr(mod, "SPLIT_AT", 100)
+    monkeypatch.setenv("SHUNT_WORKERS", "1")
+    one = shunt("audit", *ALL, "--json", "--examples", "4", db=db).stdout
+    monkeypatch.setenv("SHUNT_WORKERS", "2")
+    calls = []
+    real = mod.halves.in_child
+    monkeypatch.setattr(mod.halves, "in_child", lambda *a: calls.append(1) or real(*a))
+    two = shunt("audit", *ALL, "--json", "--examples", "4", db=db).stdout
+    assert calls and json.loads(one)["breaking"] == len(rep.faults) > 8
+    assert one == two
+
+
 def test_not_replayable_before_the_first_config(tmp_path):
     src = (SAMPLE / "zhenpin.jsonl").read_text(encoding="utf-8").splitlines()
     early = {"type": "consult", "ts": "2026-11-08T23:00:00+08:00", "shop": "zhenpin", "id": "c-early",

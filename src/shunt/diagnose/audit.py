@@ -8,6 +8,8 @@ break it, each with a stable code (engine.codes.FINDINGS). A node counts under i
 (the recorded agent's facts come first, then the recorded reason's, then rule precedence).
 Memory is flat in the period's length: counters per code, account and hour of day, and the first
 N examples per code; each breaking node is handed to `on_break` (the CSV view streams them).
+From SPLIT_AT consults (and no `on_break`) the second half is swept in a forked process
+(SHUNT_WORKERS=1: one process), seeded from the store at its start as any period is.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from shunt.engine.frozen import frozen
 from shunt.engine.model import Consult, Routed
 from shunt.engine.replay import matches
 from shunt.engine.tracker import Tracker
+from shunt.diagnose import halves
 from shunt.errors import NotFound
 from shunt.store import periods
+from shunt.workers import workers
 
 EXAMPLES = 3  # examples per finding code, by default
 GENERIC = "decision_differs"  # the summary finding every mismatch ends with
+SPLIT_AT = 50_000  # consults in the period from which two processes sweep its halves (not for --csv)
 
 
 @frozen
@@ -117,6 +122,24 @@ class _Tally:
         if len(u[3]) < self.n_examples:
             u[3].append(c.id)
 
+    def merge(self, o: "_Tally") -> None:
+        """Add the tally of the span right after this one (examples stay the first N in time order)."""
+        self.checked += o.checked
+        self.matching += o.matching
+        self.codes.update(o.codes)
+        for code, c in o.accounts.items():
+            self.accounts.setdefault(code, Counter()).update(c)
+        for code, c in o.hours.items():
+            self.hours.setdefault(code, Counter()).update(c)
+        for code, ex in o.examples.items():
+            mine = self.examples.setdefault(code, [])
+            mine.extend(ex[: self.n_examples - len(mine)])
+        for code, (n, first, last, ids) in o.unreplayable.items():
+            u = self.unreplayable.setdefault(code, [0, first, last, []])
+            u[0] += n
+            u[2] = last
+            u[3].extend(ids[: self.n_examples - len(u[3])])
+
     def findings(self) -> tuple[Finding, ...]:
         total = sum(self.codes.values())
         out = []
@@ -141,40 +164,61 @@ def audit(conn, sid: int, start: int, end: int, label: str, *, group: str | None
     first refuses a period without consults: diagnose.period.require_consults)."""
     nick, tzname = store.shop_info(conn, sid)
     tz = timeutil.zone(tzname)
+    n = periods.count_consults(conn, sid, start, end)
     gid = _group_id(conn, sid, start, end, group, label) if group is not None else None
     if account is not None and not store.account_exists(conn, sid, account):
         raise NotFound(f"no account {account!r} in shop {nick}", store.nearest_accounts(conn, sid, account))
-    tally = _Tally(max(0, examples), tz)
-    tracker = Tracker()
-    decide, compare = engine.decide, engine.compare
-    for c, routed, _none, _uid in store.sweep(conn, sid, start, end, tracker=tracker, states=False):
-        state = tracker.state_for(c, live_load=True)  # read before the sweep feeds the next event
-        d = decide(state, c, explain=False, candidates=False)
-        if gid is not None and routed.group != gid and gid not in d.groups.values():
-            continue
-        if account is not None and routed.agent != account and account not in d.agents:
-            continue
-        tally.checked += 1
-        if not d.replayable:
-            tally.not_replayable("no_config", c)
-            continue
-        if matches(d, routed):
-            tally.matching += 1
-            continue
-        full = decide(state, c)  # the whole process, as trace replays it
-        v = compare(state, c, full, routed, tz=tz)
-        if v.match:  # pragma: no cover - the outcome does not depend on explain
-            tally.matching += 1
-            continue
-        b = Break(consult=c, routed=routed, reason=full.reason, agents=full.agents, rule=full.rule,
-                  codes=v.codes, findings=v.findings)
-        tally.broken(b)
-        if on_break is not None:
-            on_break(b)
+    P = _Pass(gid, account, max(0, examples), tz, on_break)
+    mid = periods.split_ts(conn, sid, start, end, n) if on_break is None and n >= SPLIT_AT and workers() > 1 else None
+    if mid is None:
+        tally = P.run(conn, sid, start, end)
+    else:  # two halves, the second in a forked process: the same answer (the sweep seeds at any point)
+        second = halves.in_child(conn, lambda c2: P.run(c2, sid, mid, end))
+        tally = P.run(conn, sid, start, mid)
+        other = second() if second is not None else None
+        tally.merge(other if other is not None else P.run(conn, sid, mid, end))
     findings = tally.findings()
     return Audit(shop=nick, tz=tzname, start=start, end=end, label=label, group=gid, account=account,
                  checked=tally.checked, matching=tally.matching, breaking=sum(f.count for f in findings),
                  not_replayable=tally.unreplayables(), findings=findings)
+
+
+class _Pass:
+    """The sweep over a span: each node decided, filtered, checked, tallied."""
+
+    def __init__(self, gid: str | None, account: str | None, examples: int, tz, on_break) -> None:
+        self.gid, self.account, self.examples, self.tz, self.on_break = gid, account, examples, tz, on_break
+
+    def run(self, conn, sid: int, start: int, end: int) -> _Tally:
+        gid, account, tz, on_break = self.gid, self.account, self.tz, self.on_break
+        tally = _Tally(self.examples, tz)
+        tracker = Tracker()
+        decide, compare = engine.decide, engine.compare
+        for c, routed, _none, _uid in store.sweep(conn, sid, start, end, tracker=tracker, states=False):
+            state = tracker.state_for(c, live_load=True)  # read before the sweep feeds the next event
+            d = decide(state, c, explain=False, candidates=False)
+            if gid is not None and routed.group != gid and gid not in d.groups.values():
+                continue
+            if account is not None and routed.agent != account and account not in d.agents:
+                continue
+            tally.checked += 1
+            if not d.replayable:
+                tally.not_replayable("no_config", c)
+                continue
+            if matches(d, routed):
+                tally.matching += 1
+                continue
+            full = decide(state, c)  # the whole process, as trace replays it
+            v = compare(state, c, full, routed, tz=tz)
+            if v.match:  # pragma: no cover - the outcome does not depend on explain
+                tally.matching += 1
+                continue
+            b = Break(consult=c, routed=routed, reason=full.reason, agents=full.agents, rule=full.rule,
+                      codes=v.codes, findings=v.findings)
+            tally.broken(b)
+            if on_break is not None:
+                on_break(b)
+        return tally
 
 
 def _group_id(conn, sid: int, start: int, end: int, group: str, label: str) -> str:

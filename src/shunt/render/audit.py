@@ -122,7 +122,8 @@ def _counts(pairs, fmt=str, limit: int = 6) -> str:
 
 
 def _finding(f: Finding, a: Audit, tz, mask: bool, out) -> None:
-    out.print(safe(f"✗ {f.count} {f.title}  [{f.code}] {f.share:.0%}", "bold red"))
+    out.print(safe(f"✗ {f.count} {f.title}", "bold red"))
+    out.print(_indented(safe(f"{f.code} · {f.share:.0%} of the breaking nodes", "dim"), 2))
     out.print(_indented(safe("accounts: " + _counts(list(f.accounts), lambda acc: _short(acc, a.shop))), 2))
     hours = sorted(f.hours, key=lambda hn: (-hn[1], hn[0]))
     out.print(_indented(safe("hours: " + _counts(hours, lambda h: f"{h:02d}h"), "dim"), 2))

@@ -64,3 +64,28 @@ def configs_in(conn: sqlite3.Connection, sid: int, start: int, end: int) -> list
                                  "ORDER BY ts, uid", (sid, start, end)):
         out.append(Config.from_body(nick, ts, json.loads(body)))
     return out
+
+
+def split_ts(conn: sqlite3.Connection, sid: int, start: int, end: int, n: int) -> int | None:
+    """The ts of the period's middle consult (of `n`), where a second process can take over; None
+    when it is the period's start (no split)."""
+    row = conn.execute("SELECT ts FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ? ORDER BY ts, uid "
+                       "LIMIT 1 OFFSET ?", (sid, start, end, n // 2)).fetchone()
+    return row[0] if row is not None and row[0] > start else None
+
+
+def fingerprint(conn: sqlite3.Connection) -> tuple:
+    """Changes when a load commits anything a replay reads (rows are only ever added)."""
+    return tuple(conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+                 for table in ("configs", "statuses", "stats", "consults", "session_ends")) + (
+        conn.execute("SELECT count(*) FROM meta WHERE key LIKE 'dirty:%'").fetchone()[0],)
+
+
+def open_reader(path: str) -> sqlite3.Connection:
+    """A read-only connection to `path` in one read transaction (a forked child's own connection)."""
+    conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA query_only = 1")
+    conn.execute("PRAGMA cache_size = -32768")
+    conn.execute("BEGIN")
+    return conn
