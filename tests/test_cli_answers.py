@@ -126,6 +126,16 @@ def test_a_consult_the_account_received_is_not_passed_by(sample_db):
     assert doc["window"]["examples"]["received_against_rules"][0]["consult"] == "c-0040"
 
 
+def test_the_planted_mismatch_is_told_from_the_side_of_the_account_the_rules_name(sample_db):
+    """c-0040: the rules give it to 小美 alone, the log to 小李 (offline): for 小美 it is neither
+    received nor passed by, but `rules_give_it`."""
+    doc = shunt_json("why-silent", f"{SHOP}:小美", "--at", "2026-11-10 17:00:00", "--window", "2h", db=sample_db)
+    w = doc["window"]
+    assert w["rules_give_it"] == 1 and w["examples"]["rules_give_it"][0]["consult"] == "c-0040"
+    assert "c-0040" not in [e["consult"] for c in doc["causes"] for e in c["examples"]]
+    assert w["received"] + w["rules_give_it"] + sum(w["passed_by"].values()) + w["direct"] + w["lost_draw"] == w["consults"]
+
+
 def test_one_consult_is_singular(sample_db):
     out = shunt("why-silent", f"{SHOP}:小丙", "--at", "2026-11-11 21:00:00", db=sample_db).stdout
     assert "— 1 consult (" in out and "1 consults" not in out

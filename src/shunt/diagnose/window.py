@@ -70,7 +70,10 @@ def tally(conn, shop_id: int, account: str, start: int, end: int, tz, quick: boo
         if code == RECEIVED:
             key = "lost_draw" if len(d.agents) > 1 else "rules_give_it"
             setattr(t, key, getattr(t, key) + 1)
-            t.example(key, consult, routed, why, tz)
+            t.example(key, consult, routed, (f"one of {len(d.agents)} tied winners ({d.reason}); the log's pick was "
+                                             f"{routed.agent or 'nobody'}") if key == "lost_draw" else
+                      f"the rules give it to this account alone ({d.reason}); the log gave it to "
+                      f"{routed.agent or 'nobody'}", tz)
             continue
         if code == DIRECT:
             t.direct += 1
