@@ -202,7 +202,10 @@ def balance(
 
 @app.command()
 def simulate(
-    config: Path = typer.Option(..., "--config", "-c", help="A shop_config body (JSON) with the fields to change: settings/agents/groups/exclusive."),
+    config: Path = typer.Option(..., "--config", "-c", help=(
+        "A change file (JSON): a patch on the config in force. settings keys replace; agents merge by account, "
+        "groups by id (or name), exclusive by buyer; {\"account\": ..., \"remove\": true} removes one; "
+        "\"agents!\": [...] replaces a list whole. Start from `shunt config show --json`.")),
     date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone (default: the latest day with consults, told on stderr)."),
     start: Optional[str] = typer.Option(None, "--from", help="Start moment (with --to)."),
     end: Optional[str] = typer.Option(None, "--to", help="End moment (exclusive)."),
@@ -215,7 +218,10 @@ def simulate(
     """Replay a period's recorded consults against a changed configuration: how the distribution over
     accounts and groups would change, and which buyers would have landed elsewhere (and by which rule).
 
-    Example: shunt simulate --config unbind.json --date 2026-11-11 --seed 7
+    The output starts with the change as applied ("小丙 max_sessions 20 -> 50"); the patched config is
+    checked like a loaded shop_config (exit 2 naming the field).
+
+    Example: shunt simulate --config sample_data/change-raise-limit.json --date 2026-11-11 --seed 7
     """
     from shunt.commands import simulate as cmd
 
@@ -248,6 +254,28 @@ def audit(
     code = run(cmd.run, db_path(db), date=date, start=start, end=end, group=group, account=account, shop=shop,
                as_json=json_out, as_csv=csv_out, mask=mask, fail_on_mismatch=fail_on_mismatch, examples=examples)
     raise typer.Exit(code or 0)
+
+
+config_app = typer.Typer(help="The shop's routing configuration (shop_config).", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def config_show(
+    at: Optional[str] = typer.Option(None, "--at", help="Moment (default: the last loaded event), e.g. '2026-11-11 10:00'."),
+    db: Optional[Path] = DbOpt,
+    shop: Optional[str] = ShopOpt,
+    json_out: bool = JsonOpt,
+    mask: bool = MaskOpt,
+) -> None:
+    """The configuration in force at a moment: settings, agents, groups, exclusive. Its --json is a
+    complete change file for `shunt simulate --config` (edit it, or keep only what you change).
+
+    Example: shunt config show --at '2026-11-11 10:00' --json > change.json
+    """
+    from shunt.commands import config as cmd
+
+    run(cmd.run, db_path(db), at=at, shop=shop, as_json=json_out, mask=mask)
 
 
 def main() -> None:

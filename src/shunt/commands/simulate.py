@@ -1,26 +1,38 @@
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from shunt.commands.common import open_shop
 from shunt.commands.period import resolve
-from shunt.errors import NotFound
+from shunt.errors import UsageError
 
 
 def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, shop=None, as_json=False) -> None:
+    from shunt import store
+    from shunt.diagnose.config_changes import simulated_changes
+    from shunt.diagnose.config_patch import apply_patch, read_patch
     from shunt.diagnose.simulate import simulate
-    from shunt.diagnose.whatif import read_override
     from shunt.render import balance as view
+    from shunt.render.config import changes_human
     from shunt.render.jsonout import dump
     from shunt.render.text import plain
 
-    if not Path(config).is_file():
-        raise NotFound(f"no such file: {plain(config)}")
-    new = read_override(Path(config).read_text(encoding="utf-8-sig"), where=plain(config))
-    conn, sid, _nick, tz = open_shop(db, shop)
+    where = plain(config)
+    patch = read_patch(Path(config), where)
+    conn, sid, nick, tz = open_shop(db, shop)
+    if patch.get("shop") not in (None, nick):
+        raise UsageError(f"{where} is a change for shop {plain(patch['shop'])}, not {plain(nick)}")
     s, e, label = resolve(conn, sid, tz, date, start, end)
-    result = simulate(conn, sid, s, e, label, new, seed=seed, limit=limit)
+    pairs, missed = [], Counter()
+    for cfg in store.configs_in(conn, sid, s, e):  # every config in force must take the change
+        new, miss = apply_patch(cfg, patch, where)
+        pairs.append((cfg, new))
+        missed.update(miss)
+    changes = simulated_changes(pairs, tz, missed, where)
+    result = simulate(conn, sid, s, e, label, patch, seed=seed, limit=limit)
     if as_json:
-        dump(view.simulate_json(result))
+        dump({"changes": changes, **view.simulate_json(result)})
     else:
+        changes_human(changes, len(pairs))
         view.simulate_human(result)

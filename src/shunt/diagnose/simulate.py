@@ -1,7 +1,7 @@
 """`shunt simulate`: replay a period's recorded consults against a changed configuration.
 
 Traffic (who arrives when, with which item, order, intent, source) and agents' statuses are held
-as recorded; every config in force during the period gets the new fields merged in. One pass
+as recorded; every config in force during the period gets the change file applied (config_patch). One pass
 (store.sweep driving a FastTracker): for each consult the engine decides under the new config
 (`after`) and under the recorded one (`before`), both on the simulated state. The simulated pick
 keeps the recorded agent whenever the new odds allow it, as a maximal coupling of the two odds
@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shunt import store, timeutil
-from shunt.diagnose.whatif import DecisionCache, FastTracker, apply_override
+from shunt.diagnose.config_patch import apply_override
+from shunt.diagnose.whatif import DecisionCache, FastTracker
 from shunt.engine.model import Config, Decision, Routed
 from shunt.engine.tracker import MIN_HORIZON_HOURS
 from shunt.gcpause import paused_gc

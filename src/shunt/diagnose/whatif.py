@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 from functools import partial
 from itertools import repeat
@@ -560,58 +559,6 @@ def to_body(cfg: Config) -> dict[str, Any]:
                              "intents": list(g.bind.intents)}} for g in cfg.groups],
         "exclusive": [{"buyer": e.buyer, "agent": e.agent, "mode": e.mode} for e in cfg.exclusive],
     }
-
-
-CONFIG_KEYS = ("settings", "agents", "groups", "exclusive")
-_IGNORED_KEYS = ("type", "shop", "ts", "id", "v", "timezone")
-
-
-def read_override(text: str, where: str = "the new config") -> dict[str, Any]:
-    """Parse and check a NEW.json body: a JSON object with settings/agents/groups/exclusive."""
-    try:
-        body = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"{where} is not JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise UsageError(f"{where} must be a JSON object (a shop_config body)")
-    unknown = [k for k in body if k not in CONFIG_KEYS and k not in _IGNORED_KEYS]
-    if unknown:
-        raise UsageError(f"{where} has unknown field(s) {', '.join(map(repr, unknown))}; "
-                         f"expected some of {', '.join(CONFIG_KEYS)}")
-    if "settings" in body and not isinstance(body["settings"], dict):
-        raise UsageError(f"{where}: settings must be an object")
-    for k in ("agents", "groups", "exclusive"):
-        if k in body and not isinstance(body[k], list):
-            raise UsageError(f"{where}: {k} must be a list")
-    try:  # the merged config must parse
-        Config.from_body("shop", 0, merge_body(to_body(Config(shop="shop", ts=0)), body))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise UsageError(f"{where} is not a valid shop_config body: {exc!r}") from None
-    return body
-
-
-def merge_body(recorded: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
-    """`new` over `recorded`: settings merge key by key (logistics_cs too); agents, groups and
-    exclusive, when given, replace the recorded lists whole."""
-    out = dict(recorded)
-    if "settings" in new:
-        s = dict(recorded.get("settings") or {})
-        for k, v in new["settings"].items():
-            if k == "logistics_cs" and isinstance(v, dict):
-                lg = dict(s.get("logistics_cs") or {})
-                lg.update(v)
-                s[k] = lg
-            else:
-                s[k] = v
-        out["settings"] = s
-    for k in ("agents", "groups", "exclusive"):
-        if k in new:
-            out[k] = new[k]
-    return out
-
-
-def apply_override(cfg: Config, new: Mapping[str, Any]) -> Config:
-    return Config.from_body(cfg.shop, cfg.ts, merge_body(to_body(cfg), new))
 
 
 # Counterfactual factors of `balance`, one bit each.

@@ -12,7 +12,7 @@ __all__ = ["open_db", "ensure_derived", "load_files", "LoadReport"]
 from shunt.store import lookups  # noqa: E402
 from shunt.store.lookups import (  # noqa: E402
     account_exists, buyer_exists, shop_info,
-    buyer_days, config_at, consult_of_message, consult_row, consults_of_buyer, last_event_ts,
+    buyer_days, config_at, configs_in, consult_of_message, consult_row, consults_of_buyer, last_event_ts,
     logistics_events, message_at, nearest_accounts, nearest_buyers, nearest_messages, shop_id, shop_tz,
     state_at,
 )
@@ -21,7 +21,7 @@ from shunt.store.sweep import sweep  # noqa: E402
 
 __all__ += [
     "account_exists", "buyer_exists", "shop_info",
-    "lookups", "buyer_days", "config_at", "consult_of_message", "consult_row", "consults_of_buyer",
+    "lookups", "buyer_days", "config_at", "configs_in", "consult_of_message", "consult_row", "consults_of_buyer",
     "last_event_ts", "logistics_events", "message_at", "nearest_accounts", "nearest_buyers",
     "nearest_messages", "open_sessions", "shop_id", "shop_tz", "state_at", "sweep",
 ]

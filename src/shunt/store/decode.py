@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from shunt.engine.model import ORDER_STATES, SOURCES, STATUSES, Config
+from shunt.store.config_schema import ConfigInvalid
+from shunt.store.config_schema import validate as validate_config
 from shunt.timeutil import parse_ts, zone
 
 MAX_LINE = 1 << 20  # 1 MiB
@@ -340,6 +342,10 @@ class LineDecoder:
         except ValueError:
             raise LineError(f"`timezone`: unknown time zone {tzname!r}") from None
         ts = self.ts(e.ts, tz)
+        try:
+            validate_config(body, e.shop)
+        except ConfigInvalid as exc:
+            raise LineError(f"shop_config {exc}") from None
         try:
             Config.from_body(e.shop, ts, body)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:

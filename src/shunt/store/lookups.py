@@ -107,6 +107,14 @@ def config_at(conn: sqlite3.Connection, sid: int, ts: int) -> Config | None:
     return _config(conn, config_row(conn, sid, ts))
 
 
+def configs_in(conn: sqlite3.Connection, sid: int, start: int, end: int) -> list[Config]:
+    """The configs in force during [start, end): the one at `start`, then those that begin inside, in order."""
+    first = config_at(conn, sid, start)
+    rows = conn.execute("SELECT c.uid, c.ts, c.body, s.nick FROM configs c JOIN shops s ON s.id = c.shop_id "
+                        "WHERE c.shop_id = ? AND c.ts > ? AND c.ts < ? ORDER BY c.ts, c.uid", (sid, start, end))
+    return ([first] if first is not None else []) + [_config(conn, row) for row in rows]
+
+
 # ---- status, stats, load ----------------------------------------------------------------
 
 def status_at(conn: sqlite3.Connection, sid: int, account: str, ts: int) -> tuple[str, int] | None:

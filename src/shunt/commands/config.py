@@ -1,0 +1,29 @@
+"""`shunt config show [--at T] [--json]`: the configuration in force, the starting point of a change file."""
+
+from __future__ import annotations
+
+from shunt.commands.common import moment, open_shop
+from shunt.errors import NotFound
+
+
+def run(db, *, at=None, shop=None, as_json=False, mask=False) -> None:
+    from shunt import store, timeutil
+    from shunt.diagnose.whatif import to_body
+    from shunt.render.config import config_human, masked_body
+    from shunt.render.jsonout import dump
+
+    conn, sid, nick, tz = open_shop(db, shop)
+    t = moment(at, tz) if at else store.last_event_ts(conn, sid)
+    cfg = store.config_at(conn, sid, t) if t is not None else None
+    if cfg is None:
+        first = store.configs_in(conn, sid, t or 0, 2**62)
+        when = f"; the first one starts {timeutil.to_iso(first[0].ts, tz)}" if first else ""
+        raise NotFound(f"no shop_config of {nick} is in force at {timeutil.to_iso(t, tz) if t else 'any time'}{when}")
+    # shop, ts and timezone first: a change file ignores them (but refuses another shop's)
+    doc = {"shop": nick, "ts": timeutil.to_iso(cfg.ts, tz), **to_body(cfg)}
+    if mask:
+        doc = masked_body(doc)
+    if as_json:
+        dump(doc)
+    else:
+        config_human(doc, timeutil.to_iso(t, tz))
