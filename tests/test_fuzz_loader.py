@@ -247,19 +247,23 @@ def test_nul_escaped_in_a_string_is_kept_exactly():
 
 
 def test_huge_integers_inside_a_shop_config_are_kept_and_harmless(tmp_path):
-    """The free-form parts of a shop_config are kept as JSON text; numbers beyond 64 bits there never reach
-    SQLite as integers, and the answers (both views) still come."""
+    """Numbers beyond 64 bits in a shop_config: in its known fields they break the schema (a rejected line
+    naming the field); in its free-form extra fields they are kept as JSON text, never reach SQLite as
+    integers, and the answers (both views) still come."""
     big = 2**70
-    cfg = {"type": "shop_config", "ts": T, "shop": SHOP, "settings": {"busy_threshold": big},
-           "agents": [{"account": "fz:a", "max_sessions": big, "weight": big}], "groups": [{"id": "g", "members": ["fz:a"]}]}
+    bad = {"type": "shop_config", "ts": T - 1000, "shop": SHOP, "settings": {"busy_threshold": big},
+           "agents": [{"account": "fz:a"}], "groups": [{"id": "g", "members": ["fz:a"]}]}
+    cfg = {"type": "shop_config", "ts": T, "shop": SHOP, "settings": {"busy_threshold": 4, "x_big": big},
+           "agents": [{"account": "fz:a", "x_big": big}], "groups": [{"id": "g", "members": ["fz:a"]}], "x_big": big}
     evs = [cfg, {"type": "agent_status", "ts": T, "shop": SHOP, "account": "fz:a", "status": "online"},
            {"type": "consult", "ts": T + 60_000, "shop": SHOP, "buyer": "b1",
             "routed": {"agent": "fz:a", "group": "g", "reason": "only_one_online"}},
            {"type": "message", "ts": T + 65_000, "shop": SHOP, "buyer": "b1", "sender": "buyer", "account": "fz:a"}]
     path = tmp_path / "big.jsonl"
-    path.write_text("".join(json.dumps(e) + "\n" for e in evs))
+    path.write_text("".join(json.dumps(e) + "\n" for e in [bad] + evs))
     db = tmp_path / "s.db"
-    assert shunt("load", str(path), db=db).exit_code == 0
+    res = shunt("load", str(path), db=db)
+    assert res.exit_code == 3 and ":1: shop_config settings.busy_threshold: expected a whole number" in res.stderr
     for q in (("trace", "b1", "--date", "2026-11-11"), ("why-silent", "fz:a"),
               ("why-received", "b1", "--at", "2026-11-11 00:01:05")):
         for extra in ((), ("--json",)):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cli_helpers import SAMPLE, path_get, shunt
+from cli_helpers import ROOT, SAMPLE, path_get, shunt
 
 EXPECTED = json.loads((SAMPLE / "expected.json").read_text(encoding="utf-8"))
 
@@ -30,7 +30,9 @@ def test_sample_loads_cleanly_and_idempotently(sample_db):
 def test_expected_answer(sample_db, case):
     """`expect`: JSON paths into the --json output; `exit` (default 0) and `stderr` (texts it must hold)
     for the answers that are a refusal (an empty period) or that tell a default on stderr."""
-    res = shunt(*case["command"], "--json", db=sample_db)
+    # sample_data/... (the change files of simulate) from the repository, wherever pytest runs
+    command = [str(ROOT / a) if a.startswith("sample_data/") else a for a in case["command"]]
+    res = shunt(*command, "--json", db=sample_db)
     assert res.exit_code == case.get("exit", 0), (res.exit_code, res.stderr, case["about"])
     for text in case.get("stderr", []):
         assert text in res.stderr, (text, res.stderr, case["about"])

@@ -27,7 +27,8 @@ def row(doc, name):
     return next(a for a in doc["accounts"] if a["account"] == name)
 
 
-UNBOUND = {"groups": [{"id": "g_a", "name": "甲组", "members": [A]}, {"id": "g_b", "name": "乙组", "members": [B]}]}
+# the groups replaced whole ("groups!"), with no binding
+UNBOUND = {"groups!": [{"id": "g_a", "name": "甲组", "members": [A]}, {"id": "g_b", "name": "乙组", "members": [B]}]}
 
 
 def test_unbinding_a_group_equalises(tmp_path):
@@ -80,4 +81,4 @@ def test_human_output_and_bad_config(tmp_path):
     assert shunt("simulate", "--config", str(cfg), db=db).exit_code == 2
     cfg.write_text("not json", encoding="utf-8")
     assert shunt("simulate", "--config", str(cfg), db=db).exit_code == 2
-    assert shunt("simulate", "--config", str(tmp_path / "missing.json"), db=db).exit_code == 1
+    assert shunt("simulate", "--config", str(tmp_path / "missing.json"), db=db).exit_code == 2
