@@ -69,7 +69,8 @@ def changes(before: Config, after: Config) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
     def add(what, key, field, old, new, text):
-        out.append({"what": what, "key": key, "field": field, "before": old, "after": new, "text": text})
+        out.append({"what": what, "key": key, "field": field, "before": old, "after": new, "text": text,
+                    **({"buyer": key} if what == "exclusive" and key else {})})  # --mask finds buyer nicks by name
 
     fb, fa = _flat(b["settings"]), _flat(a["settings"])
     for k in fb:
@@ -79,11 +80,6 @@ def changes(before: Config, after: Config) -> list[dict[str, Any]]:
     for name, key in KEYS.items():
         old, new = _first(b[name], key), _first(a[name], key)
         kind, lead = KIND[name], ("" if name == "agents" else KIND[name] + " ")
-        for k, e in new.items():
-            if k not in old:
-                rest = ", ".join(f"{f} {_fmt(v, shop)}" for f, v in _flat(e).items()
-                                 if f not in (key, "name") and v not in ([], None))
-                add(kind, k, None, None, e, f"add {kind} {_label(name, e, shop)} ({rest})")
         for k, e in old.items():
             if k not in new:
                 add(kind, k, None, e, None, f"remove {kind} {_label(name, e, shop)}")
@@ -93,6 +89,11 @@ def changes(before: Config, after: Config) -> list[dict[str, Any]]:
                 if fo[f] != fn.get(f):
                     add(kind, k, f, fo[f], fn.get(f),
                         f"{lead}{_label(name, new[k], shop)} {f} {_fmt(fo[f], shop)} -> {_fmt(fn.get(f), shop)}")
+        for k, e in new.items():
+            if k not in old:
+                rest = ", ".join(f"{f} {_fmt(v, shop)}" for f, v in _flat(e).items()
+                                 if f not in (key, "name") and v not in ([], None))
+                add(kind, k, None, None, e, f"add {kind} {_label(name, e, shop)} ({rest})")
         ob = [e[key] for e in b[name] if e[key] in new]
         na = [e[key] for e in a[name] if e[key] in old]
         if name != "exclusive" and ob != na:
