@@ -11,6 +11,7 @@ def run(db, *, at=None, shop=None, as_json=False, mask=False) -> None:
     from shunt.diagnose.whatif import to_body
     from shunt.render.config import config_human, masked_body
     from shunt.render.jsonout import dump
+    from shunt.render.text import plain
 
     conn, sid, nick, tz = open_shop(db, shop)
     t = moment(at, tz) if at else store.last_event_ts(conn, sid)
@@ -18,7 +19,8 @@ def run(db, *, at=None, shop=None, as_json=False, mask=False) -> None:
     if cfg is None:
         first = store.configs_in(conn, sid, t or 0, 2**62)
         when = f"; the first one starts {timeutil.to_iso(first[0].ts, tz)}" if first else ""
-        raise NotFound(f"no shop_config of {nick} is in force at {timeutil.to_iso(t, tz) if t else 'any time'}{when}")
+        asked = plain(at) if at else "any time"  # as typed: a far moment may have no ISO form in the shop's zone
+        raise NotFound(f"no shop_config of {plain(nick)} is in force at {asked}{when}")
     # shop, ts and timezone first: a change file ignores them (but refuses another shop's)
     doc = {"shop": nick, "ts": timeutil.to_iso(cfg.ts, tz), **to_body(cfg)}
     if mask:
@@ -26,4 +28,4 @@ def run(db, *, at=None, shop=None, as_json=False, mask=False) -> None:
     if as_json:
         dump(doc)
     else:
-        config_human(doc, timeutil.to_iso(t, tz))
+        config_human(doc, plain(at) if at else timeutil.to_iso(t, tz))
