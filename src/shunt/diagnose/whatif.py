@@ -30,7 +30,6 @@ from shunt.engine.model import Bind, Candidate, Config, Consult, Decision, Route
 from shunt.engine.recent import contacts_in_window
 from shunt.engine.rules import RULES
 from shunt.engine.tracker import HOUR_MS, Tracker
-from shunt.errors import UsageError
 
 HOUR = 3_600_000
 DAY = 24 * HOUR
