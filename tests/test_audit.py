@@ -190,6 +190,18 @@ def test_two_halves_give_the_same_answer(tmp_path, monkeypatch):
     assert one == two
 
 
+def test_human_view_fits_80_columns_and_cuts_no_name(tmp_path, monkeypatch):
+    from rich.cells import cell_len
+
+    _log, db, _rep = _shop(tmp_path, consults=800, agents=8, groups=3, seed=31, faults=0.1)
+    monkeypatch.setenv("COLUMNS", "80")
+    out = shunt("audit", *ALL, db=db).stdout
+    lines = out.splitlines()
+    assert all(cell_len(line) <= 80 and line == line.rstrip() for line in lines)
+    assert "…" not in out and re.search(r"^✗ \d+ went to", out, re.M)
+    assert re.search(r"^\d+ nodes checked: \d+ follow the rules, \d+ break them, 0 not replayable$", out, re.M)
+
+
 def test_not_replayable_before_the_first_config(tmp_path):
     src = (SAMPLE / "zhenpin.jsonl").read_text(encoding="utf-8").splitlines()
     early = {"type": "consult", "ts": "2026-11-08T23:00:00+08:00", "shop": "zhenpin", "id": "c-early",

@@ -103,11 +103,13 @@ def _n(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _indented(text, indent: int):
-    """`text` wrapped under its own indent."""
-    from rich.padding import Padding
+def _indented(out, text, indent: int) -> None:
+    """Print the rich Text `text` wrapped under its own indent (no trailing spaces)."""
+    from rich.text import Text
 
-    return Padding(text, (0, 0, 0, indent), expand=False)
+    for line in text.wrap(out, max(20, out.width - indent)):
+        line.rstrip()
+        out.print(Text(" " * indent) + line, soft_wrap=True)
 
 
 def _short(account: str | None, shop: str) -> str:
@@ -123,17 +125,17 @@ def _counts(pairs, fmt=str, limit: int = 6) -> str:
 
 def _finding(f: Finding, a: Audit, tz, mask: bool, out) -> None:
     out.print(safe(f"✗ {f.count} {f.title}", "bold red"))
-    out.print(_indented(safe(f"{f.code} · {f.share:.0%} of the breaking nodes", "dim"), 2))
-    out.print(_indented(safe("accounts: " + _counts(list(f.accounts), lambda acc: _short(acc, a.shop))), 2))
+    _indented(out, safe(f"{f.code} · {f.share:.0%} of the breaking nodes", "dim"), 2)
+    _indented(out, safe("accounts: " + _counts(list(f.accounts), lambda acc: _short(acc, a.shop))), 2)
     hours = sorted(f.hours, key=lambda hn: (-hn[1], hn[0]))
-    out.print(_indented(safe("hours: " + _counts(hours, lambda h: f"{h:02d}h"), "dim"), 2))
+    _indented(out, safe("hours: " + _counts(hours, lambda h: f"{h:02d}h"), "dim"), 2)
     for b in f.examples:
         buyer, findings = _masked(b, mask)
         fact = next((x for c, x in zip(b.codes, findings) if c == b.code), "")
-        out.print(_indented(safe(f"{b.consult.id} {timeutil.to_iso(b.consult.ts, tz)} {buyer}"), 2))
-        out.print(_indented(safe(f"recorded {b.routed.reason} → {_short(b.routed.agent, a.shop)}; replay {b.reason} → "
-                                 f"{', '.join(_short(x, a.shop) for x in b.agents) or 'nobody'}", "dim"), 4))
-        out.print(_indented(safe(fact), 4))
+        _indented(out, safe(f"{b.consult.id} {timeutil.to_iso(b.consult.ts, tz)} {buyer}"), 2)
+        _indented(out, safe(f"recorded {b.routed.reason} → {_short(b.routed.agent, a.shop)}; replay {b.reason} → "
+                                 f"{', '.join(_short(x, a.shop) for x in b.agents) or 'nobody'}", "dim"), 4)
+        _indented(out, safe(fact), 4)
 
 
 def audit_human(a: Audit, mask: bool = False, out=None) -> None:
