@@ -146,11 +146,11 @@ def audit_human(a: Audit, mask: bool = False, out=None) -> None:
     scope = "".join(f" · {k} {v}" for k, v in (("group", a.group), ("account", a.account)) if v)
     out.print(safe(f"audit 分流自查 · {a.shop} · {a.label}{scope}", "bold"))
     nr = sum(u.count for u in a.not_replayable)
-    out.print(safe(f"{_n(a.checked, 'node')} checked: {a.matching} follow the rules, "
+    out.print(safe(f"{_n(a.checked, 'node')} checked: {a.matching} {'follows' if a.matching == 1 else 'follow'} the rules, "
                    f"{a.breaking} {'breaks' if a.breaking == 1 else 'break'} them, {nr} not replayable"))
     for u in a.not_replayable:
         out.print(safe(f"– {u.count} not replayable [{u.code}]: {u.message} "
-                       f"({timeutil.to_iso(u.first, tz)} … {timeutil.to_iso(u.last, tz)})", "yellow"))
+                       f"(from {timeutil.to_iso(u.first, tz)} to {timeutil.to_iso(u.last, tz)})", "yellow"))
     if not a.findings:
         if a.checked:
             out.print(safe("✓ every replayable node follows the rules.", "green"))
