@@ -12,6 +12,7 @@ from typing import Any
 
 from shunt import timeutil
 from shunt.diagnose.audit import Audit, Break, Finding
+from shunt.engine.codes import FINDINGS
 from shunt.render.text import mask_all, mask_nick, safe
 
 CSV_COLUMNS = ("consult", "ts", "buyer", "code", "fact", "recorded_reason", "recorded_agent", "recorded_group",
@@ -125,7 +126,8 @@ def _counts(pairs, fmt=str, limit: int = 6) -> str:
 
 def _finding(f: Finding, a: Audit, tz, mask: bool, out) -> None:
     out.print(safe(f"✗ {f.count} {f.title}", "bold red"))
-    _indented(out, safe(f"{f.code} · {f.share:.0%} of the breaking nodes", "dim"), 2)
+    zh = FINDINGS.get(f.code, ("",))[0]
+    _indented(out, safe(f"{f.code} {zh} · {f.share:.0%} of the breaking nodes", "dim"), 2)
     _indented(out, safe("accounts: " + _counts(list(f.accounts), lambda acc: _short(acc, a.shop))), 2)
     hours = sorted(f.hours, key=lambda hn: (-hn[1], hn[0]))
     _indented(out, safe("hours: " + _counts(hours, lambda h: f"{h:02d}h"), "dim"), 2)
