@@ -29,3 +29,15 @@ class BadData(ShuntError):
     """Rejected input lines, or a database that is not shunt's (exit 3)."""
 
     exit_code = 3
+
+
+class StorageError(ShuntError):
+    """The database or a file could not be written or read: disk full, I/O error, busy, read-only (exit 4)."""
+
+    exit_code = 4
+
+
+class Interrupted(ShuntError):
+    """Stopped by Ctrl-C (exit 130, as a shell reports a process stopped by SIGINT)."""
+
+    exit_code = 130

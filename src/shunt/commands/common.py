@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from shunt import timeutil
-from shunt.errors import NotFound, ShuntError, UsageError
+from shunt.errors import NotFound, ShuntError, StorageError, UsageError  # noqa: F401 - StorageError: re-exported
 
 
 def open_shop(db: Path, shop: str | None):
@@ -84,14 +84,10 @@ def masked_errors(mask: bool, buyers, conn=None, shop_id=None):
                        [mask_nick(n) if n in nicks else n for n in exc.nearest]) from None
 
 
-class StorageError(ShuntError):
-    """The database or a file could not be written or read: disk full, I/O error, busy (exit 4)."""
-
-    exit_code = 4
-
-
 RERUN = ("the batches committed before the error are kept whole; make room and run the same `shunt load` "
          "again to complete it (it adds nothing twice)")
+RERUN_FIXED = ("the batches committed before the error are kept whole; once that is fixed, run the same "
+               "`shunt load` again to complete it (it adds nothing twice)")
 
 
 def is_storage_error(exc: BaseException) -> bool:
@@ -129,5 +125,5 @@ def storage_error(exc: BaseException, db=None, *, load: bool = False) -> ShuntEr
         name = plain(getattr(exc, "filename", None) or db or "the database")
         msg = f"cannot use {name}: {text}"
     if load:
-        msg += "; " + RERUN
+        msg += "; " + (RERUN if msg.startswith("the disk is full") else RERUN_FIXED)
     return StorageError(msg)

@@ -4,7 +4,19 @@ import sys
 from pathlib import Path
 
 from shunt.commands.common import is_storage_error, storage_error
-from shunt.errors import NotFound
+from shunt.errors import Interrupted
+
+INTERRUPTED = ("interrupted (Ctrl-C): the batches committed before are kept whole; run the same `shunt load` "
+               "again to finish it (it adds nothing twice)")
+
+
+def _interrupted(exc: BaseException) -> bool:
+    while exc is not None:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc = exc.__context__
+    return False
+
 
 BAR_MIN_BYTES = 8 * 1024 * 1024  # draw a progress bar for inputs larger than this
 
@@ -12,10 +24,11 @@ BAR_MIN_BYTES = 8 * 1024 * 1024  # draw a progress bar for inputs larger than th
 def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as_json=False) -> int:
     from shunt import store
     from shunt.render.text import plain
+    from shunt.store import inputs
 
-    missing = [str(f) for f in files if not f.is_file()]
-    if missing:
-        raise NotFound("no such file: " + ", ".join(plain(m) for m in missing))
+    if encoding:
+        inputs.check_encoding(encoding)
+    inputs.check_files(files)
     total = sum(f.stat().st_size for f in files)
     progress = None
     bar = None
@@ -35,8 +48,14 @@ def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as
 
         bar.start()
     try:
-        report = store.load_files(db, files, encoding=encoding, strict=strict, tz=tz, progress=progress)
+        report = store.load_files(db, files, encoding=encoding, strict=strict, tz=tz, progress=progress,
+                                  on_wait=lambda: print(f"shunt: another shunt is writing {plain(db)}; waiting for it "
+                                                        "to finish (Ctrl-C to stop)", file=sys.stderr))
+    except KeyboardInterrupt:
+        raise Interrupted(INTERRUPTED) from None
     except Exception as exc:  # disk full, I/O error, locked too long: a clear message, exit 4
+        if _interrupted(exc):  # Ctrl-C, then an error while stopping
+            raise Interrupted(INTERRUPTED) from None
         if not is_storage_error(exc):
             raise
         raise storage_error(exc, db, load=True) from None
@@ -45,11 +64,14 @@ def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as
             bar.stop()
     for file, line, why in report.rejected:
         print(f"{plain(file)}:{line}: {plain(why)}", file=sys.stderr)
+    for file in report.skipped_files:
+        print(f"{plain(file)}: skipped whole (--strict: it has a bad line); nothing of it was loaded", file=sys.stderr)
     loaded = sum(report.loaded.values())
     by_type = ", ".join(f"{k} {v:,}" for k, v in sorted(report.loaded.items()) if v)
     print(
         f"loaded {loaded:,} events ({by_type or 'none'}); {report.duplicates:,} duplicates skipped; "
-        f"{len(report.rejected):,} lines rejected" + (f"; {report.unknown:,} of unknown type kept" if report.unknown else ""),
+        f"{len(report.rejected):,} lines rejected" + (f"; {report.unknown:,} of unknown type kept" if report.unknown else "")
+        + (f"; {len(report.skipped_files):,} files skipped (--strict)" if report.skipped_files else ""),
         file=sys.stderr,
     )
     if as_json:
@@ -57,7 +79,7 @@ def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as
 
         dump({
             "db": str(db), "files": [str(f) for f in files], "loaded": report.loaded, "events": loaded,
-            "duplicates": report.duplicates, "unknown_types": report.unknown,
+            "duplicates": report.duplicates, "unknown_types": report.unknown, "skipped_files": report.skipped_files,
             "rejected": [{"file": str(f), "line": n, "why": w} for f, n, w in report.rejected],
         })
     return 3 if report.rejected else 0

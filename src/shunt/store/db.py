@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from shunt import errors
-from shunt.store import schema
+from shunt.store import dbpath, loadlock, schema
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -26,9 +26,14 @@ def _check_file(path: Path) -> None:
         raise errors.BadData(f"{path} is not a shunt database (not an SQLite file); refusing to touch it")
     app_id = int.from_bytes(head[68:72], "big")
     version = int.from_bytes(head[60:64], "big")
-    if app_id != schema.APPLICATION_ID:
-        if app_id == 0 and version == 0 and _is_blank_sqlite(path):
-            return
+    if app_id == 0 and version == 0:
+        # A new database's header: until the first checkpoint, its schema, application_id and
+        # user_version may be in the -wal file only (a first load killed early). Ask SQLite.
+        app_id, version, tables = _committed_header(path)
+        if app_id == 0 and tables:
+            raise errors.BadData(f"{path} is an SQLite database of another application (application_id 0x0), "
+                                 "not a shunt database; refusing to touch it")
+    if app_id not in (0, schema.APPLICATION_ID):
         raise errors.BadData(
             f"{path} is an SQLite database of another application (application_id {app_id:#x}), "
             "not a shunt database; refusing to touch it"
@@ -40,58 +45,131 @@ def _check_file(path: Path) -> None:
         )
 
 
-def _is_blank_sqlite(path: Path) -> bool:
-    """An SQLite file with no tables at all (e.g. created by a killed first open)."""
+def _uri(path: Path, immutable: bool = False) -> str:
+    return path.absolute().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
+def _committed_header(path: Path) -> tuple[int, int, int]:
+    """(application_id, user_version, objects in sqlite_master) as committed, the -wal file included."""
+    c = sqlite3.connect(_uri(path), uri=True, timeout=10.0)
     try:
-        c = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return c.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-        finally:
-            c.close()
-    except sqlite3.Error:
-        return False
+        return (c.execute("PRAGMA application_id").fetchone()[0], c.execute("PRAGMA user_version").fetchone()[0],
+                c.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+    finally:
+        c.close()
+
+
+def _blank(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def _refuse_damaged(conn: sqlite3.Connection, p: Path) -> None:
+    """Before a load writes anything: a damaged database is refused (exit 3) and left as it is."""
+    try:
+        found = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+    except sqlite3.DatabaseError as exc:
+        found = [str(exc)]
+    if found != ["ok"]:
+        raise errors.BadData(f"{p} is damaged ({'; '.join(found)[:300]}); refusing to load into it: "
+                             "load the logs into a new database (this one is left as it is)")
+
+
+def _connect(p: Path, readonly: bool) -> sqlite3.Connection:
+    if not readonly:
+        return sqlite3.connect(p, timeout=10.0, isolation_level=None, check_same_thread=False)
+    # A directory or file this process cannot write: read it as it is. Without a -wal file nothing
+    # can change it meanwhile (no load can run there), so SQLite need not make a -shm file either.
+    wal = Path(str(p) + "-wal")
+    immutable = not (wal.exists() and wal.stat().st_size > 0)
+    return sqlite3.connect(_uri(p, immutable), uri=True, timeout=10.0, isolation_level=None,
+                           check_same_thread=False)
 
 
 def open_db(path: str | os.PathLike, create: bool = False) -> sqlite3.Connection:
     """Open (and with `create`, make) the shunt database at `path`.
 
-    New files are created owner-only (0600, also the -wal/-shm files). A file that is not a
-    shunt database, or one made by a newer shunt, raises errors.BadData and is left as is;
-    an older schema is migrated. `create=False` and no file: errors.NotFound. Missing
-    secondary indexes are rebuilt and, for readers (`create=False`), derived tables a killed
-    load left dirty are brought up to date.
+    New files are created owner-only (0600, also the -wal/-shm files). A path that cannot be a
+    database (a directory, a device, a dangling link...) raises errors.UsageError; a file that is
+    not a shunt database, one made by a newer shunt or (for a load, `create`) a damaged one raises
+    errors.BadData and is left as is; an older schema is migrated. `create=False` and no file:
+    errors.NotFound. Readers open read-only where they cannot write. Missing secondary indexes
+    are rebuilt and, for readers, derived tables a killed load left dirty are brought up to date;
+    a reader does the index build only when no load is running (loadlock), else StorageError.
     """
     p = Path(path)
-    if p.is_dir():
-        raise errors.BadData(f"{p} is a directory, not a shunt database")
-    if p.exists() and p.stat().st_size > 0:
+    exists = dbpath.check(p, create)
+    if exists and p.stat().st_size > 0:
         _check_file(p)
     elif not create:
-        raise errors.NotFound(f"no database at {p}; run shunt load first")
+        raise _no_data(p)
+    if create:
+        dbpath.check_writable(p, exists)
+    readonly = not create and dbpath.readonly(p)
     old_umask = os.umask(0o077)
     try:
-        if not p.exists():
-            fd = os.open(p, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-            os.close(fd)
-        conn = sqlite3.connect(p, timeout=10.0, isolation_level=None, check_same_thread=False)
+        if create and not p.exists():
+            try:
+                os.close(os.open(p, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:  # made meanwhile by another load (which holds the load lock)
+                pass
+        conn = _connect(p, readonly)
         try:
-            conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = OFF")
-            conn.execute("PRAGMA cache_size = -32768")
-            _migrate(conn, p)
-            have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-            if create or not set(schema.INDEXES) <= have:  # e.g. a bulk load killed before building them
-                schema.create_indexes(conn)
-            if not create:  # readers: finish the derivation a killed load left undone
-                from shunt.store.derive import ensure_derived
-                ensure_derived(conn)
+            _setup(conn, p, create, readonly)
         except BaseException:
             conn.close()
             raise
     finally:
         os.umask(old_umask)
+    if not readonly:
+        _owner_only(p)
+    return conn
+
+
+def _no_data(p: Path) -> errors.ShuntError:
+    if loadlock.load_running(p):
+        return loadlock.busy(p)
+    return errors.NotFound(f"no data in {p} yet (an empty file); run shunt load first")
+
+
+def _setup(conn: sqlite3.Connection, p: Path, create: bool, readonly: bool) -> None:
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA cache_size = -32768")
+    if not create and _blank(conn):  # a first load not yet past its schema (or killed before it)
+        raise _no_data(p)
+    if create and not _blank(conn):
+        _refuse_damaged(conn, p)
+    if readonly:
+        _check_readable(conn, p)
+        return
+    _migrate(conn, p)
+    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    if create:
+        schema.create_indexes(conn)
+    elif not set(schema.INDEXES) <= have:  # a bulk load killed before building them, or running now
+        with loadlock.recovering(p):
+            schema.create_indexes(conn)
+    if not create:  # readers: finish the derivation a killed load left undone
+        from shunt.store.derive import ensure_derived
+        ensure_derived(conn)
+
+
+def _check_readable(conn: sqlite3.Connection, p: Path) -> None:
+    """A read-only reader cannot finish a stopped load's work: say so rather than answer from it."""
+    _, version = _identity(conn, p)
+    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    if version != schema.SCHEMA_VERSION or not set(schema.INDEXES) <= have or \
+            conn.execute("SELECT 1 FROM meta WHERE key LIKE 'dirty:%' LIMIT 1").fetchone() is not None:
+        raise errors.StorageError(
+            f"{p} needs work before it can answer (a load was stopped before it finished, or an older "
+            "schema), and this process cannot write it or its directory; run `shunt load` with the same "
+            "logs where it can write, then ask again")
+
+
+def _owner_only(p: Path) -> None:
     for suffix in ("", "-wal", "-shm"):  # buyers' data: owner-only, even if copied or restored loosely
         side = Path(str(p) + suffix)
         try:
@@ -100,10 +178,10 @@ def open_db(path: str | os.PathLike, create: bool = False) -> sqlite3.Connection
                 os.chmod(side, 0o600)
         except OSError:
             pass
-    return conn
 
 
-def _migrate(conn: sqlite3.Connection, p: Path) -> None:
+def _identity(conn: sqlite3.Connection, p: Path) -> tuple[int, int]:
+    """→ (application_id, user_version) of a shunt database (or a blank file); else errors.BadData."""
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if app_id not in (0, schema.APPLICATION_ID):
@@ -113,10 +191,13 @@ def _migrate(conn: sqlite3.Connection, p: Path) -> None:
             f"{p} was made by a newer shunt (schema version {version}, this shunt knows "
             f"up to {schema.SCHEMA_VERSION}); upgrade shunt"
         )
-    if app_id == 0:
-        n = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if n:
-            raise errors.BadData(f"{p} is an SQLite database of another application; refusing to touch it")
+    if app_id == 0 and not _blank(conn):
+        raise errors.BadData(f"{p} is an SQLite database of another application; refusing to touch it")
+    return app_id, version
+
+
+def _migrate(conn: sqlite3.Connection, p: Path) -> None:
+    app_id, version = _identity(conn, p)
     if version == schema.SCHEMA_VERSION and app_id == schema.APPLICATION_ID:
         return
     conn.execute("BEGIN IMMEDIATE")

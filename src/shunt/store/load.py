@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from shunt import errors
 from shunt.gcpause import paused_gc
-from shunt.store import derive, schema, split
+from shunt.store import dbpath, derive, inputs, loadlock, schema, split
 from shunt.store.db import open_db
 from shunt.store import decode as dc
 from shunt.store.decode import MAX_LINE, LineDecoder, LineError, decode_block
@@ -765,28 +765,32 @@ def load_files(
     strict: bool = False,
     tz: str | None = None,
     progress: Progress | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> LoadReport:
     """Load log files into the database at `path` (created if missing). See module doc.
 
     `encoding` forces the files' encoding (default: UTF-8, with or without BOM, or GB18030
     when the first non-ASCII line is not UTF-8); `strict` loads nothing from a file with a
     bad line; `tz` forces the zone of local times; `progress(bytes_done, bytes_total, file)`.
+    One load writes a database at a time (loadlock): `on_wait()` is called before waiting for another.
     """
     t0 = time.perf_counter()
     paths = [Path(f) for f in files]
-    for p in paths:
-        if not p.is_file():
-            raise errors.NotFound(f"no file {p}")
+    inputs.check_files(paths)
     if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise errors.UsageError(f"unknown encoding {encoding!r}") from None
+        inputs.check_encoding(encoding)
     if tz:
         try:
             zone(tz)
         except ValueError as exc:
             raise errors.UsageError(str(exc)) from None
+    db = Path(path)
+    dbpath.check_writable(db, dbpath.check(db, create=True))
+    with loadlock.held_for_load(db, on_wait):
+        return _load_locked(db, paths, t0, encoding=encoding, strict=strict, tz=tz, progress=progress)
+
+
+def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, tz, progress) -> LoadReport:
     conn = open_db(path, create=True)
     try:
         # A killed process loses nothing committed with WAL and synchronous OFF (only an OS
@@ -812,7 +816,13 @@ def load_files(
                     loader.report.files.append(str(p))
             finally:
                 loader.close()
-        finally:
+        except KeyboardInterrupt:  # Ctrl-C: stop now; the indexes are built by the next open
+            raise
+        except BaseException:
+            if bulk:
+                schema.create_indexes(conn)
+            raise
+        else:
             if bulk:
                 removed = schema.create_indexes(conn)
                 rep = loader.report
