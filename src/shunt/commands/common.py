@@ -100,6 +100,12 @@ def is_storage_error(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
 
 
+def _disk_full(db) -> bool:
+    from shunt.store.dbpath import disk_full
+
+    return disk_full(Path(db))
+
+
 def storage_error(exc: BaseException, db=None, *, load: bool = False) -> ShuntError:
     """A clear domain error for an sqlite3 / OS error met while using the database `db`."""
     import errno
@@ -114,7 +120,8 @@ def storage_error(exc: BaseException, db=None, *, load: bool = False) -> ShuntEr
     if type(exc) is sqlite3.DatabaseError:  # "database disk image is malformed", "file is not a database"
         return BadData(f"{where.strip()} is damaged or not a shunt database ({text}); "
                        "load the logs into a new database")
-    if "full" in low or (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)):
+    if "full" in low or (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)) or \
+            ("disk i/o error" in low and db is not None and _disk_full(db)):
         msg = f"the disk is full: could not write{where} ({text})"
     elif "locked" in low or "busy" in low:
         msg = f"{where.strip()} is busy: another shunt kept it locked too long ({text}); try again"

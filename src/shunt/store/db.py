@@ -79,9 +79,7 @@ def _connect(p: Path, readonly: bool) -> sqlite3.Connection:
         return sqlite3.connect(p, timeout=10.0, isolation_level=None, check_same_thread=False)
     # A directory or file this process cannot write: read it as it is. Without a -wal file nothing
     # can change it meanwhile (no load can run there), so SQLite need not make a -shm file either.
-    wal = Path(str(p) + "-wal")
-    immutable = not (wal.exists() and wal.stat().st_size > 0)
-    return sqlite3.connect(_uri(p, immutable), uri=True, timeout=10.0, isolation_level=None,
+    return sqlite3.connect(_uri(p, immutable=not _has_wal(p)), uri=True, timeout=10.0, isolation_level=None,
                            check_same_thread=False)
 
 
@@ -112,17 +110,37 @@ def open_db(path: str | os.PathLike, create: bool = False) -> sqlite3.Connection
                 os.close(os.open(p, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
             except FileExistsError:  # made meanwhile by another load (which holds the load lock)
                 pass
-        conn = _connect(p, readonly)
         try:
-            _setup(conn, p, create, readonly)
-        except BaseException:
-            conn.close()
-            raise
+            conn = _opened(p, create, readonly)
+        except sqlite3.OperationalError:
+            if create or readonly or not dbpath.disk_full(p):
+                raise
+            if _has_wal(p):
+                raise errors.StorageError(
+                    f"the disk holding {p} is full: SQLite cannot make the shared-memory file it needs to read "
+                    f"{p.name}-wal; make room and ask again") from None
+            readonly = True  # a whole database on a full disk: read it as it is (no -shm file needed)
+            conn = _opened(p, create, readonly)
     finally:
         os.umask(old_umask)
     if not readonly:
         _owner_only(p)
     return conn
+
+
+def _opened(p: Path, create: bool, readonly: bool) -> sqlite3.Connection:
+    conn = _connect(p, readonly)
+    try:
+        _setup(conn, p, create, readonly)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _has_wal(p: Path) -> bool:
+    wal = Path(str(p) + "-wal")
+    return wal.exists() and wal.stat().st_size > 0
 
 
 def _no_data(p: Path) -> errors.ShuntError:

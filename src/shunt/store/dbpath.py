@@ -92,3 +92,12 @@ def check_writable(p: Path, exists: bool) -> None:
 def readonly(p: Path) -> bool:
     """For a reader: open read-only when this process cannot write the file or its directory."""
     return not (os.access(p, os.W_OK) and writable_dir(p))
+
+
+def disk_full(p: Path) -> bool:
+    """Whether the file system holding `p` has no block left for this process."""
+    try:
+        st = os.statvfs(p.parent if not p.is_dir() else p)
+    except OSError:
+        return False
+    return st.f_bavail == 0
