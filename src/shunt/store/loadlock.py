@@ -18,13 +18,17 @@ descriptors it inherited, so a child outliving its parent never holds the lock.
 
 from __future__ import annotations
 
-import fcntl
 import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
 from shunt import errors
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: no lock (SQLite's own locking still orders the writes)
+    fcntl = None
 
 _reader_fds: dict[str, int] = {}  # database path → descriptor kept open for the process's life
 _load_fds: set[int] = set()
@@ -40,7 +44,8 @@ def _close_inherited() -> None:  # in a forked child: hold no lock of the parent
     _load_fds.clear()
 
 
-os.register_at_fork(after_in_child=_close_inherited)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited)
 
 
 @contextmanager
@@ -53,20 +58,27 @@ def held_for_load(path: Path, on_wait: Callable[[], None] | None = None) -> Iter
         os.umask(old)
     _load_fds.add(fd)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait is not None:
-                on_wait()
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        if fcntl is not None:
+            _lock_waiting(fd, on_wait)
         yield
     finally:
         _load_fds.discard(fd)
         os.close(fd)
 
 
+def _lock_waiting(fd: int, on_wait: Callable[[], None] | None) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        if on_wait is not None:
+            on_wait()
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
 def load_running(path: Path) -> bool:
     """Whether a load holds the lock of `path` now (for a reader that found an unfinished database)."""
+    if fcntl is None:
+        return False
     fd = _reader_fd(path)
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
@@ -80,6 +92,9 @@ def load_running(path: Path) -> bool:
 def recovering(path: Path) -> Iterator[None]:
     """For a reader finishing a stopped load's work: hold the lock shared (readers may do it together,
     SQLite orders their writes; a load waits for them), or raise StorageError (exit 4) if a load runs."""
+    if fcntl is None:
+        yield
+        return
     fd = _reader_fd(path)
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
