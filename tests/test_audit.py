@@ -202,6 +202,41 @@ def test_human_view_fits_80_columns_and_cuts_no_name(tmp_path, monkeypatch):
     assert re.search(r"^\d+ nodes checked: \d+ follow the rules, \d+ break them, 0 not replayable$", out, re.M)
 
 
+def test_memory_does_not_hold_the_breaking_nodes(tmp_path):
+    """audit keeps counters and N examples, not its breaking nodes: on a log where 80% of the nodes
+    break, its peak (tracemalloc) stays near the bare sweep's, far below a run that keeps them all."""
+    import tracemalloc
+
+    from shunt import store
+    from shunt.diagnose import audit as mod
+    from shunt.engine.tracker import Tracker
+
+    _log, db, rep = _shop(tmp_path, consults=1500, agents=8, groups=3, seed=41, faults=0.8)
+    conn = store.open_db(db, create=False)
+    sid = store.shop_id(conn, None)
+    lo, hi = conn.execute("SELECT min(ts), max(ts) + 1 FROM consults").fetchone()
+
+    def peak(fn) -> int:
+        tracemalloc.start()
+        try:
+            fn()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    def sweep_only():
+        tr = Tracker()
+        for c, _r, _s, _u in store.sweep(conn, sid, lo, hi, tracker=tr, states=False):
+            tr.state_for(c, live_load=True)
+
+    held: list = []
+    base = peak(sweep_only)
+    mine = peak(lambda: mod.audit(conn, sid, lo, hi, "all", examples=1))
+    keeping = peak(lambda: mod.audit(conn, sid, lo, hi, "all", examples=1, on_break=held.append))
+    assert len(held) == len(rep.faults) > 1000
+    assert mine - base < 0.5 * (keeping - base), (base, mine, keeping)
+
+
 def test_not_replayable_before_the_first_config(tmp_path):
     src = (SAMPLE / "zhenpin.jsonl").read_text(encoding="utf-8").splitlines()
     early = {"type": "consult", "ts": "2026-11-08T23:00:00+08:00", "shop": "zhenpin", "id": "c-early",
