@@ -291,3 +291,18 @@ def test_a_killed_first_load_of_a_split_sized_log(tmp_path_factory, sig):
         print(f"\n{signal.Signals(sig).name}, 20 MB first load:", json.dumps(landed))
     finally:
         PATHS.pop("default", None)
+
+
+def test_ctrl_c_while_waiting_for_another_load_says_nothing_was_loaded(first, tmp_path):
+    from shunt.store import loadlock
+
+    db = tmp_path / "wait.db"
+    with loadlock.held_for_load(db):
+        p = subprocess.Popen(rh.shunt_cmd("load", first["log"], "--db", db), env=_env(), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+        assert "waiting" in p.stderr.readline()
+        p.send_signal(signal.SIGINT)
+        err = p.communicate(timeout=120)[1]
+    assert p.returncode == 130, err
+    assert "while waiting" in err and "nothing was loaded" in err and "Traceback" not in err, err
+    assert db.stat().st_size == 0

@@ -53,6 +53,8 @@ def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as
                                                         "to finish (Ctrl-C to stop)", file=sys.stderr))
     except KeyboardInterrupt:
         raise Interrupted(INTERRUPTED) from None
+    except Interrupted:  # (its own message: e.g. stopped while waiting for another load)
+        raise
     except Exception as exc:  # disk full, I/O error, locked too long: a clear message, exit 4
         if _interrupted(exc):  # Ctrl-C, then an error while stopping
             raise Interrupted(INTERRUPTED) from None

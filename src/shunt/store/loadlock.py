@@ -70,9 +70,13 @@ def _lock_waiting(fd: int, on_wait: Callable[[], None] | None) -> None:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        if on_wait is not None:
-            on_wait()
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except KeyboardInterrupt:
+            raise errors.Interrupted("interrupted (Ctrl-C) while waiting for the other load; "
+                                     "nothing was loaded") from None
 
 
 def load_running(path: Path) -> bool:
