@@ -164,16 +164,47 @@ def generate(
 
 
 @app.command()
-def demo(
-    db: Optional[Path] = DbOpt,
-) -> None:
-    """Load the bundled sample shop into the database and answer the three questions on it.
+def demo() -> None:
+    """Load the bundled sample shop into a database of the demo's own (never yours: its path is printed on
+    stderr) and answer the three questions on it; exit non-zero when an answer fails.
 
-    Example: shunt demo --db demo.db
+    Example: shunt demo
     """
     from shunt.commands import demo as cmd
 
-    run(cmd.run, db_path(db))
+    run(cmd.run)
+
+
+@app.command()
+def info(
+    db: Optional[Path] = DbOpt,
+    shop: Optional[str] = typer.Option(None, "--shop", help="Only this shop (default: every shop in the database)."),
+    json_out: bool = JsonOpt,
+) -> None:
+    """What the database holds: shops, time zone, first and last event, consults per day, the accounts and
+    groups of the latest shop_config, and the load history.
+
+    Example: shunt info --shop zhenpin
+    """
+    from shunt.commands import info as cmd
+
+    run(cmd.run, db_path(db), shop=shop, as_json=json_out)
+
+
+@app.command()
+def forget(
+    shop: str = typer.Argument(..., help="The shop's nick (see shunt info)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (needed without a terminal)."),
+    db: Optional[Path] = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Remove a shop and all its events from the database, for good (asks first; --yes for scripts).
+
+    Example: shunt forget zhenpin --yes --db copy.db
+    """
+    from shunt.commands import forget as cmd
+
+    run(cmd.run, db_path(db), shop, yes=yes, as_json=json_out)
 
 
 @app.command()
