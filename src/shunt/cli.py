@@ -20,7 +20,7 @@ app = typer.Typer(
     help=(
         "Explain customer-service routing (分流): load the platform's routing logs into SQLite, "
         "then ask why a buyer landed where they did, why an account is silent, or why it received a message.\n\n"
-        "Example:\n\n  shunt demo\n\n  shunt load logs/*.jsonl.gz\n\n  shunt trace tb_buyer01 --date 2026-11-11"
+        "Example:\n\n  shunt demo\n\n  shunt load day.jsonl.gz\n\n  shunt trace tb_buyer05 --date 2026-11-11"
     ),
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -75,7 +75,7 @@ def load(
 ) -> None:
     """Load routing logs into the database. Idempotent: loading a file twice adds nothing.
 
-    Example: shunt load day1.jsonl day2.jsonl.gz --db shop.db
+    Example: shunt load day.jsonl.gz --db shop.db
     """
     from shunt.commands import load as cmd
 
@@ -96,7 +96,7 @@ def trace(
 ) -> None:
     """A buyer's routing history on a date: each node's source, reason, agent, group and replay verdict.
 
-    Example: shunt trace tb_buyer01 --date 2026-11-11 --node c-000123
+    Example: shunt trace tb_buyer05 --date 2026-11-11 --node c-0061
     """
     from shunt.commands import trace as cmd
 
@@ -115,7 +115,7 @@ def why_silent(
 ) -> None:
     """Why an account receives no messages: its state, and where each recent consult passed it by.
 
-    Example: shunt why-silent zhenpin:小王 --at '2026-11-11 21:00'
+    Example: shunt why-silent zhenpin:小丙 --at '2026-11-11 21:00'
     """
     from shunt.commands import silent as cmd
 
@@ -134,7 +134,7 @@ def why_received(
 ) -> None:
     """Why an account received a buyer's message: the node that routed it, replayed.
 
-    Example: shunt why-received tb_buyer01 --at '2026-11-11 10:23:45'
+    Example: shunt why-received tb_buyer05 --at '2026-11-11 14:50:26'
     """
     from shunt.commands import received as cmd
 
@@ -155,7 +155,7 @@ def generate(
 ) -> None:
     """Write a synthetic routing log by simulating the routing engine (for demos, tests, benchmarks).
 
-    Example: shunt generate --consults 150000 --seed 7 -o day.jsonl.gz
+    Example: shunt generate --consults 2000 --seed 7 -o day.jsonl.gz
     """
     from shunt.commands import generate as cmd
 
@@ -200,7 +200,7 @@ def forget(
 ) -> None:
     """Remove a shop and all its events from the database, for good (asks first; --yes for scripts).
 
-    Example: shunt forget zhenpin --yes --db copy.db
+    Example: shunt forget zhenpin --yes --db shop.db
     """
     from shunt.commands import forget as cmd
 
