@@ -46,6 +46,7 @@ def fail(exc: ShuntError) -> None:
     nearest = getattr(exc, "nearest", None)
     if nearest:
         msg += "\n  nearest: " + ", ".join(plain(n) for n in nearest)
+        msg += "\n  (see `shunt info` for the shops, days, accounts and groups the database holds)"
     print(msg, file=sys.stderr)
     raise typer.Exit(exc.exit_code)
 
