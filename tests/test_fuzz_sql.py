@@ -54,6 +54,8 @@ REVIEWED = {
     ("store/derive.py", "_STEPS"): "module constant SQL",
     ("store/derive.py", "_NEXT_TOUCHED"): "module constant SQL",
     ("store/derive.py", "_SESSION_END_TOUCHED"): "module constant SQL",
+    ("store/info.py", "t"): "table name from the constant EVENT_TABLES",
+    ("store/remove.py", "t"): "table name from sqlite_master, kept only when a plain identifier (_IDENT)",
 }
 
 

@@ -8,16 +8,20 @@ not merely unlinked.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
 from shunt import errors
 
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+
 
 def shop_tables(conn: sqlite3.Connection) -> list[str]:
     """The tables (not views) that have a `shop_id` column, in name order."""
     names = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        if _IDENT.fullmatch(r[0])]  # shunt's tables are plain identifiers; nothing else is put in SQL text
     return [t for t in names
             if any(col[1] == "shop_id" for col in conn.execute(f'PRAGMA table_info("{t}")'))]
 
