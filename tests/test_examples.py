@@ -137,3 +137,22 @@ def test_readme_example_runs_on_the_demo_database(line, scratch):
 @pytest.mark.parametrize("line", HELP)
 def test_help_example_runs_on_the_demo_database(line, scratch):
     check(line, *run_example(line, scratch))
+
+
+def test_help_never_folds_an_example():
+    """Each --help example shows on one line, whole, even at 60 columns (a folded command cannot be pasted)."""
+    import typer.main
+
+    from shunt.cli import app
+
+    shown = ""
+
+    def walk(cmd, path: list[str]) -> None:
+        nonlocal shown
+        shown += runner().invoke(app, [*path, "--help"], terminal_width=60).stdout
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    for line in HELP:
+        assert line in shown, line

@@ -76,6 +76,7 @@ def load(
 ) -> None:
     """Load routing logs into the database. Idempotent: loading a file twice adds nothing.
 
+    \b
     Example: shunt load day.jsonl.gz --db shop.db
     """
     from shunt.commands import load as cmd
@@ -97,6 +98,7 @@ def trace(
 ) -> None:
     """A buyer's routing history on a date: each node's source, reason, agent, group and replay verdict.
 
+    \b
     Example: shunt trace tb_buyer05 --date 2026-11-11 --node c-0061
     """
     from shunt.commands import trace as cmd
@@ -116,6 +118,7 @@ def why_silent(
 ) -> None:
     """Why an account receives no messages: its state, and where each recent consult passed it by.
 
+    \b
     Example: shunt why-silent zhenpin:小丙 --at '2026-11-11 21:00'
     """
     from shunt.commands import silent as cmd
@@ -135,6 +138,7 @@ def why_received(
 ) -> None:
     """Why an account received a buyer's message: the node that routed it, replayed.
 
+    \b
     Example: shunt why-received tb_buyer05 --at '2026-11-11 14:50:26'
     """
     from shunt.commands import received as cmd
@@ -156,6 +160,7 @@ def generate(
 ) -> None:
     """Write a synthetic routing log by simulating the routing engine (for demos, tests, benchmarks).
 
+    \b
     Example: shunt generate --consults 2000 --seed 7 -o day.jsonl.gz
     """
     from shunt.commands import generate as cmd
@@ -169,6 +174,7 @@ def demo() -> None:
     """Load the bundled sample shop into a database of the demo's own (never yours: its path is printed on
     stderr) and answer the three questions on it; exit non-zero when an answer fails.
 
+    \b
     Example: shunt demo
     """
     from shunt.commands import demo as cmd
@@ -185,6 +191,7 @@ def info(
     """What the database holds: shops, time zone, first and last event, consults per day, the accounts and
     groups of the latest shop_config, and the load history.
 
+    \b
     Example: shunt info --shop zhenpin
     """
     from shunt.commands import info as cmd
@@ -201,6 +208,7 @@ def forget(
 ) -> None:
     """Remove a shop and all its events from the database, for good (asks first; --yes for scripts).
 
+    \b
     Example: shunt forget zhenpin --yes --db shop.db
     """
     from shunt.commands import forget as cmd
@@ -224,6 +232,7 @@ def balance(
     hours, consults per online hour, reasons; the difference between the most and least loaded accounts
     attributed to recent contacts, group bindings, weights, online time and more (docs/balance.md).
 
+    \b
     Example: shunt balance --date 2026-11-11 --html balance.html
     """
     from shunt.commands import balance as cmd
@@ -253,6 +262,7 @@ def simulate(
     The output starts with the change as applied ("小丙 max_sessions 20 -> 50"); the patched config is
     checked like a loaded shop_config (exit 2 naming the field).
 
+    \b
     Example: shunt simulate --config sample_data/change-raise-limit.json --date 2026-11-11 --seed 7
     """
     from shunt.commands import simulate as cmd
@@ -279,7 +289,8 @@ def audit(
     """Check every routing decision of a period against the shop's settings: each node replayed as trace
     does; the ones that break the rules grouped by the recorded fact that breaks them (README: finding codes).
 
-    Example: shunt audit --date 2026-11-10 --fail-on-mismatch
+    \b
+    Example: shunt audit --date 2026-11-10 --fail-on-mismatch   # exit 5: c-0040 breaks the rules
     """
     from shunt.commands import audit as cmd
 
@@ -303,6 +314,7 @@ def config_show(
     """The configuration in force at a moment: settings, agents, groups, exclusive. Its --json is a
     complete change file for `shunt simulate --config` (edit it, or keep only what you change).
 
+    \b
     Example: shunt config show --at '2026-11-11 10:00' --json > change.json
     """
     from shunt.commands import config as cmd
