@@ -1,5 +1,5 @@
 """Every example a user can copy runs on the demo's database (issue 15 item 14): each `shunt ...` line of
-README.md's fenced code blocks (also `// shunt ...` captions of the JSON shapes) and each example of the
+README.md's fenced code blocks (also `$ shunt ...` and the `// shunt ...` captions of the JSON shapes) and each example of the
 commands' `--help`. An example exits 0 unless its line says `# exit N`.
 
 Examples run in one scratch folder (an example may use a file an earlier one wrote, e.g. generate then
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -29,6 +30,8 @@ def readme_examples() -> list[str]:
             fenced = not fenced
             continue
         text = line.strip()
+        if text.startswith("$ "):  # a shell prompt before a command and its output
+            text = text[2:]
         if text.startswith("// "):
             text = re.split(r"\s{2,}\(", text[3:])[0].strip()  # a caption: "// shunt ... --json   (abridged)"
         if fenced and text.startswith("shunt "):
@@ -111,7 +114,8 @@ def run_example(line: str, scratch) -> tuple[int, str]:
         src.backup(dst)
     env = {**env, "SHUNT_DB": str(db)}
     if SHELL.search(line.split("#")[0]):
-        res = subprocess.run(["sh", "-c", line], cwd=work, env={**os.environ, **env}, capture_output=True, text=True)
+        shell = ["bash", "-o", "pipefail", "-c"] if shutil.which("bash") else ["sh", "-c"]  # shunt's own exit code
+        res = subprocess.run([*shell, line], cwd=work, env={**os.environ, **env}, capture_output=True, text=True)
         return res.returncode, res.stderr
     from shunt.cli import app
 
@@ -131,6 +135,8 @@ def test_there_are_examples():
 
 @pytest.mark.parametrize("line", README)
 def test_readme_example_runs_on_the_demo_database(line, scratch):
+    if "| jq" in line and shutil.which("jq") is None:
+        pytest.skip("jq is not installed")
     check(line, *run_example(line, scratch))
 
 
