@@ -210,8 +210,8 @@ def test_questions_during_a_first_load_never_say_another_application(first, tmp_
                 assert "Traceback" not in res.stderr, res.stderr
                 # answered (0), nothing yet (1) or busy while the bulk load holds its lock (4): never 3
                 assert res.exit_code in (0, 1, 4), (path, res.exit_code, res.stderr)
-                if res.exit_code == 4:
-                    assert "busy" in res.stderr and "load" in res.stderr, res.stderr
+                if res.exit_code == 4:  # busy while the bulk load holds its lock, or locked too long on a loaded machine
+                    assert ("busy" in res.stderr and "load" in res.stderr) or "locked" in res.stderr, res.stderr
                 seen[res.exit_code] = seen.get(res.exit_code, 0) + 1
         finally:
             err = p.communicate(timeout=300)[1].decode("utf-8", "replace")
