@@ -34,6 +34,29 @@ JsonOpt = typer.Option(False, "--json", help="Print JSON on stdout (for jq and s
 MaskOpt = typer.Option(False, "--mask", help="Mask buyer nicks (stable, e.g. t***3#a1f2) for sharing outside the shop.")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("shunt")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            from shunt import __version__ as v
+        print(f"shunt {v}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    _version_opt: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                      help="Print shunt's version and exit."),
+) -> None:
+    """Explain customer-service routing (分流)."""
+    from shunt.render.text import tolerant_output
+
+    tolerant_output()
+
+
 def db_path(db: Optional[Path]) -> Path:
     return Path(db or os.environ.get("SHUNT_DB") or "shunt.db")
 

@@ -14,9 +14,20 @@ class NotFound(ShuntError):
 
     exit_code = 1
 
-    def __init__(self, message: str, nearest: list[str] | None = None):
-        super().__init__(message)
+    def __init__(self, message: str, nearest: list[str] | None = None, **values):
+        """`message` is final text, or with `values` a str.format template (`"no buyer {buyer!r}"`): the
+        error keeps the values apart, so `--mask` can hide a nick before it is quoted and escaped."""
+        self.template, self.values = (message, values) if values else (None, {})
+        super().__init__(message.format_map(values) if values else message)
         self.nearest = list(nearest or [])
+
+    def masked(self, nicks, mask) -> NotFound:
+        """The same error with every value and nearest name in `nicks` replaced by `mask(value)`."""
+        near = [mask(n) if n in nicks else n for n in self.nearest]
+        if self.template is None:
+            return NotFound(str(self), near)
+        vals = {k: mask(v) if isinstance(v, str) and v in nicks else v for k, v in self.values.items()}
+        return NotFound(self.template, near, **vals)
 
 
 class UsageError(ShuntError):

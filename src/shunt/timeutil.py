@@ -85,6 +85,29 @@ def day_bounds(day: date, tz: ZoneInfo) -> tuple[int, int]:
     return _dt_to_ms(start), _dt_to_ms(end)
 
 
+# What a user may ask about: the span of times a log may hold (parse_ts), so every derived day, window
+# and label stays inside what datetime and SQLite represent.
+_RANGE = "1990-01-01 and 2100-01-01"
+_DAY_MS = 86_400_000
+FIRST_DATE, LAST_DATE = date(1990, 1, 1), date(2099, 12, 31)
+
+
+class _OutOfRange(ValueError):
+    """A well-formed date, moment or duration outside what shunt can hold."""
+
+
+def _in_range(d: date, text: str) -> date:
+    if not FIRST_DATE <= d <= LAST_DATE:
+        raise _OutOfRange(f"date {text!r} is outside {FIRST_DATE}..{LAST_DATE} (the span a log may hold)")
+    return d
+
+
+def _ms_in_range(ms: int, text: str) -> int:
+    if not _MS_MIN - _DAY_MS <= ms <= _MS_MAX + _DAY_MS:  # a day of slack: local midnights in any zone
+        raise _OutOfRange(f"moment {text!r} is outside {_RANGE}, the span a log may hold")
+    return ms
+
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
@@ -93,15 +116,19 @@ def parse_date(text: str, tz: ZoneInfo, today: date | None = None) -> date:
     t = text.strip().lower()
     if t in ("today", "yesterday"):
         base = today or datetime.now(tz).date()
-        return base if t == "today" else base - timedelta(days=1)
+        return _in_range(base if t == "today" else base - timedelta(days=1), text)
     if _ISO_DATE.fullmatch(t):  # the usual spelling, read as strptime's %Y-%m-%d does, without importing _strptime
         try:
-            return date.fromisoformat(t)
+            d = date.fromisoformat(t)
         except ValueError:
             pass
+        else:
+            return _in_range(d, text)
     for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d", "%Y%m%d"):
         try:
-            return datetime.strptime(t, fmt).date()
+            return _in_range(datetime.strptime(t, fmt).date(), text)
+        except _OutOfRange:
+            raise
         except ValueError:
             continue
     raise ValueError(f"cannot read {text!r} as a date (try 2026-11-11, 11/11/2026, today, yesterday)")
@@ -115,8 +142,11 @@ _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1
 def parse_moment(text: str, tz: ZoneInfo) -> int:
     """A moment to the second in any form python-dateutil reads; shop zone unless an offset is given."""
     t = text.strip()
-    if re.fullmatch(r"\d{12,13}", t):
-        return parse_ts(int(t), tz)
+    if re.fullmatch(r"\d{12,13}", t, re.ASCII):
+        try:
+            return parse_ts(int(t), tz)
+        except ValueError:
+            raise _OutOfRange(f"{text!r} is not a moment between {_RANGE}") from None
     if _ISO_MOMENT.fullmatch(t):
         try:
             dt = datetime.fromisoformat(t)
@@ -125,25 +155,34 @@ def parse_moment(text: str, tz: ZoneInfo) -> int:
         else:
             if dt.tzinfo is None:
                 dt = dt.replace(tzinfo=tz)
-            return _dt_to_ms(dt)
+            return _ms_in_range(_dt_to_ms(dt), text)
     from dateutil import parser as dparser
 
     try:
         dt = dparser.parse(t)
-    except (ValueError, OverflowError) as exc:
+        if dt.tzinfo is None:
+            dt = dt.replace(tzinfo=tz)
+        ms = _dt_to_ms(dt)
+    except (ValueError, OverflowError, TypeError, ArithmeticError) as exc:  # dateutil's refusals, a year past 9999
         raise ValueError(f"cannot read {text!r} as a moment (try '2026-11-11 10:23:45')") from exc
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=tz)
-    return _dt_to_ms(dt)
+    return _ms_in_range(ms, text)
 
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.ASCII)
+MAX_DURATION_DAYS = 36_500  # a window reaching back 100 years covers any data shunt stores (1990..2100)
 
 
 def parse_duration(text: str) -> int:
-    """'24h', '90m', '2d', '3600s' (a bare number is hours) → milliseconds."""
+    """'24h', '90m', '2d', '3600s' (a bare number is hours) → milliseconds; at most 36,500 days."""
+    from decimal import Decimal
+
     m = _DURATION.match(text.lower())
     if not m:
         raise ValueError(f"cannot read {text!r} as a duration (try 24h, 90m, 2d)")
-    n, unit = float(m.group(1)), m.group(2) or "h"
-    return int(n * {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}[unit])
+    unit = m.group(2) or "h"
+    if len(m.group(1)) > 30:  # a 400-digit number: too long whatever its unit, and Decimal need not read it
+        raise _OutOfRange(f"duration {text[:20]!r}... is too long (at most {MAX_DURATION_DAYS:,}d, 100 years)")
+    ms = int(Decimal(m.group(1)) * {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}[unit])
+    if ms > MAX_DURATION_DAYS * 86_400_000:
+        raise _OutOfRange(f"duration {text!r} is too long (at most {MAX_DURATION_DAYS:,}d, 100 years)")
+    return ms

@@ -56,7 +56,7 @@ class World:
         self.supervisor = f"{shop}:主管"  # listed with routing false
         self.trainee = f"{shop}:新人"  # listed with max_sessions 0: takes no session
         self.assistant = f"{shop}:店小蜜"
-        self.items = [str(6243001 + i * 7) for i in range(40)]
+        self.items = [str(6243001 + i * 7) for i in range(max(40, 2 * max(0, groups)))]
         self.weights = {a: rng.choice((1, 1, 1, 2, 2, 3)) for a in self.humans}
 
         # Reception limits sized to the traffic so that the evening peak nearly fills them.

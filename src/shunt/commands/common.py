@@ -69,7 +69,10 @@ def masked(result, buyers, mask: bool):
 
 @contextmanager
 def masked_errors(mask: bool, buyers, conn=None, shop_id=None):
-    """With `mask`: a NotFound raised inside shows no buyer nick (the one asked, nor the nearest ones)."""
+    """With `mask`: a NotFound raised inside shows no buyer nick (the one asked, nor the nearest ones).
+
+    The error carries its values (errors.NotFound's template): a nick is masked before it is quoted, so
+    a nick with a backslash, a quote, a tab or a control character is hidden as surely as a plain one."""
     try:
         yield
     except NotFound as exc:
@@ -79,9 +82,31 @@ def masked_errors(mask: bool, buyers, conn=None, shop_id=None):
         from shunt.render.text import mask_all, mask_nick
 
         near = [n for n in exc.nearest if conn is not None and store.buyer_exists(conn, shop_id, n)]
-        nicks = set(buyers) | set(near)
-        raise NotFound(mask_all(str(exc), nicks),
-                       [mask_nick(n) if n in nicks else n for n in exc.nearest]) from None
+        nicks = set(buyers) | set(near) | {v for k, v in exc.values.items() if k == "buyer"}
+        if exc.template is not None:
+            raise exc.masked(nicks, mask_nick) from None
+        out = NotFound(mask_all(str(exc), nicks), [mask_nick(n) if n in nicks else n for n in exc.nearest])
+        if leaks(str(out), nicks):  # a message made as text, quoting a nick: say less rather than leak
+            out = NotFound("nothing to answer (the details name a buyer: run without --mask to see them)",
+                           out.nearest)
+        raise out from None
+
+
+def leaks(text: str, nicks) -> bool:
+    """Whether `text` shows one of `nicks` in any usual spelling: as is, Python-quoted, JSON-escaped,
+    with its control characters made visible."""
+    import json
+
+    from shunt.render.text import plain
+
+    for n in nicks:
+        if len(n) < 2:
+            continue
+        forms = {n, repr(n)[1:-1], json.dumps(n)[1:-1], json.dumps(n, ensure_ascii=False)[1:-1], plain(n),
+                 n.encode("unicode_escape").decode("ascii")}
+        if any(f in text for f in forms):
+            return True
+    return False
 
 
 RERUN = ("the batches committed before the error are kept whole; make room and run the same `shunt load` "

@@ -50,19 +50,20 @@ def why_received(conn, shop_id: int, buyer: str, second_ms: int, expected: str |
     shop, tzname = store.shop_info(conn, shop_id)
     tz = timeutil.zone(tzname)
     if not store.buyer_exists(conn, shop_id, buyer):
-        raise NotFound(f"no buyer {buyer!r} in shop {shop}", store.nearest_buyers(conn, shop_id, buyer))
+        raise NotFound("no buyer {buyer!r} in shop {shop}", store.nearest_buyers(conn, shop_id, buyer),
+                       buyer=buyer, shop=shop)
     if expected and not store.account_exists(conn, shop_id, expected):
         raise NotFound(f"no account {expected!r} in shop {shop} (--expected)",
                        store.nearest_accounts(conn, shop_id, expected))
     msg = store.message_at(conn, shop_id, buyer, second_ms)
     if msg is None:
         near = [timeutil.to_iso(t, tz) for t in store.nearest_messages(conn, shop_id, buyer, second_ms)]
-        raise NotFound(f"{buyer!r} sent no message at {timeutil.to_iso(second_ms, tz)}", near)
+        raise NotFound("{buyer!r} sent no message at {at}", near, buyer=buyer, at=timeutil.to_iso(second_ms, tz))
     account = msg["account"]
     message = {"ts": timeutil.to_iso(msg["ts"], tz), "account": account, "sender": msg["sender"]}
     found = store.consult_of_message(conn, shop_id, msg)
     if found is None:
-        raise NotFound(f"no routing node at or before the message at {message['ts']} for {buyer!r}")
+        raise NotFound("no routing node at or before the message at {at} for {buyer!r}", buyer=buyer, at=message["ts"])
     consult, routed, uid = found
     notes: list[str] = []
     if account and not is_shop_account(shop, account):

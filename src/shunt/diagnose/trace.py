@@ -14,14 +14,16 @@ def trace(conn, shop_id: int, buyer: str, day: Date, node_id: str | None = None)
     nick, tzname = store.shop_info(conn, shop_id)
     tz = timeutil.zone(tzname)
     if not store.buyer_exists(conn, shop_id, buyer):
-        raise NotFound(f"no buyer {buyer!r} in shop {nick}", store.nearest_buyers(conn, shop_id, buyer))
+        raise NotFound("no buyer {buyer!r} in shop {shop}", store.nearest_buyers(conn, shop_id, buyer),
+                       buyer=buyer, shop=nick)
     start, end = timeutil.day_bounds(day, tz)
     rows = store.consults_of_buyer(conn, shop_id, buyer, start, end)
     if node_id is not None:
         rows = [r for r in rows if r[0].id == node_id]
         if not rows:
             ids = [r[0].id for r in store.consults_of_buyer(conn, shop_id, buyer, start, end)]
-            raise NotFound(f"no node {node_id!r} for {buyer!r} on {day.isoformat()}", ids[:10])
+            raise NotFound("no node {node!r} for {buyer!r} on {day}", ids[:10], node=node_id, buyer=buyer,
+                           day=day.isoformat())
     nodes = []
     for consult, routed, uid in rows:
         _, rep = replay_node(conn, shop_id, consult, routed, uid, tz)

@@ -84,3 +84,34 @@ def mask_all(obj, nicks):
         return o
 
     return walk(obj)
+
+
+# Shown instead of a character the terminal's encoding (GBK, ASCII...) cannot write.
+_FALLBACK = {"✓": "v", "✗": "x", "•": "*", "·": "-", "–": "-", "—": "-", "…": "...", "→": "->", "←": "<-",
+             "≤": "<=", "≥": ">=", "×": "x", "█": "#", "▏": "|", "▕": "|", "░": ".", "▒": ":", "▓": "#"}
+
+
+def _degrade(exc: UnicodeEncodeError):
+    bad = exc.object[exc.start:exc.end]
+    return "".join(_FALLBACK.get(c) or (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+                   for c in bad), exc.end
+
+
+def tolerant_output() -> None:
+    """Let stdout and stderr write what their encoding cannot (a GBK or ASCII console): a known symbol
+    as its ASCII look-alike, any other character as a visible \\uXXXX escape, never a UnicodeEncodeError.
+    JSON is written as UTF-8 bytes and is not affected."""
+    import codecs
+    import sys
+
+    try:
+        codecs.lookup_error("shunt-degrade")
+    except LookupError:
+        codecs.register_error("shunt-degrade", _degrade)
+    for stream in (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if enc and not enc.startswith("utf") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="shunt-degrade")
+            except (ValueError, OSError):  # closed, or not a text stream after all
+                pass
