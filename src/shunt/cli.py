@@ -85,6 +85,8 @@ def run(fn, *args, **kwargs):
         if not is_storage_error(exc):
             raise
         db = args[0] if args and isinstance(args[0], Path) and fn.__module__ != "shunt.commands.generate" else None
+        if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
+            db = "the standard output"  # SQLite's errors are sqlite3's, a file's carry its name: a write to stdout
         fail(storage_error(exc, db))
 
 

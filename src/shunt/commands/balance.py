@@ -3,7 +3,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shunt.commands.common import open_shop
+from shunt.commands.common import open_shop, writing
 from shunt.commands.period import resolve
 
 
@@ -17,7 +17,8 @@ def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None
     s, e, label = resolve(conn, sid, tz, date, start, end)
     result = balance(conn, sid, s, e, label, group=group, pair=check_pair(pair))
     if html is not None:
-        Path(html).write_text(view.balance_html(result), encoding="utf-8")
+        with writing(html):
+            Path(html).write_text(view.balance_html(result), encoding="utf-8")
         print(f"wrote {plain(html)}", file=sys.stderr)
     if as_json:
         dump(view.balance_json(result))

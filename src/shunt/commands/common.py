@@ -92,6 +92,18 @@ def masked_errors(mask: bool, buyers, conn=None, shop_id=None):
         raise out from None
 
 
+@contextmanager
+def writing(target):
+    """An OS error while writing `target` (an output file, "the standard output"): exit 4 naming it,
+    e.g. "the disk is full: could not write balance.html", never the database."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        raise storage_error(exc, target) from None
+
+
 def leaks(text: str, nicks) -> bool:
     """Whether `text` shows one of `nicks` in any usual spelling: as is, Python-quoted, JSON-escaped,
     with its control characters made visible."""

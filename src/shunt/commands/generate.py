@@ -3,11 +3,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from shunt.commands.common import writing
 from shunt.errors import UsageError
 
 
 def run(out: Path | None, **opts) -> None:
+    from shunt.commands.genopts import check
     from shunt.generate import generate
+
+    check(opts)
 
     bar = progress = None
     if sys.stderr.isatty() and opts.get("consults", 0) >= 100_000:
@@ -23,7 +27,8 @@ def run(out: Path | None, **opts) -> None:
 
         bar.start()
     try:
-        report = _write(out, generate, progress, opts)
+        with writing(out if out is not None else "the standard output"):
+            report = _write(out, generate, progress, opts)
     except ValueError as exc:  # the generator's own argument checks
         raise UsageError(str(exc)) from None
     finally:
