@@ -252,6 +252,7 @@ def balance(
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
+    mask: bool = MaskOpt,
 ) -> None:
     """How evenly consults were spread over the accounts, and why: per account received, share, online
     hours, consults per online hour, reasons; the difference between the most and least loaded accounts
@@ -263,7 +264,7 @@ def balance(
     from shunt.commands import balance as cmd
 
     run(cmd.run, db_path(db), date=date, start=start, end=end, group=group, pair=pair, html=html, shop=shop,
-        as_json=json_out)
+        as_json=json_out, mask=mask)
 
 
 @app.command()
@@ -280,6 +281,7 @@ def simulate(
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
+    mask: bool = MaskOpt,
 ) -> None:
     """Replay a period's recorded consults against a changed configuration: how the distribution over
     accounts and groups would change, and which buyers would have landed elsewhere (and by which rule).
@@ -293,7 +295,7 @@ def simulate(
     from shunt.commands import simulate as cmd
 
     run(cmd.run, db_path(db), config, date=date, start=start, end=end, seed=seed, limit=limit, shop=shop,
-        as_json=json_out)
+        as_json=json_out, mask=mask)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -65,6 +66,26 @@ def masked(result, buyers, mask: bool):
     from shunt.render.text import buyers_in, mask_all
 
     return mask_all(result, set(buyers) | buyers_in(result))
+
+
+def exclusive_buyers(config) -> list[str]:
+    """The buyer nicks of a config body's (or change file's) exclusive entries, whatever its shape."""
+    found: list[str] = []
+
+    def walk(o, key=None):
+        if isinstance(o, dict):
+            for k, v in o.items():
+                if k == "buyer" and isinstance(v, str):
+                    found.append(v)
+                walk(v, k)
+        elif isinstance(o, (list, tuple)):
+            for v in o:
+                walk(v, key)
+        elif dataclasses.is_dataclass(o) and not isinstance(o, type):
+            walk(dataclasses.asdict(o), key)
+
+    walk(config)
+    return found
 
 
 @contextmanager

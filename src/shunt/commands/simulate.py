@@ -3,12 +3,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from shunt.commands.common import open_shop
+from shunt.commands.common import exclusive_buyers, masked, open_shop
 from shunt.commands.period import resolve
 from shunt.errors import UsageError
 
 
-def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, shop=None, as_json=False) -> None:
+def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, shop=None, as_json=False, mask=False) -> None:
     from shunt import store
     from shunt.diagnose.config_changes import simulated_changes
     from shunt.diagnose.config_patch import apply_patch, read_patch
@@ -31,6 +31,11 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
         missed.update(miss)
     changes = simulated_changes(pairs, tz, missed, where)
     result = simulate(conn, sid, s, e, label, patch, seed=seed, limit=limit)
+    if mask:  # moved consults' buyers, and the exclusive buyers the change names
+        from shunt.render.text import buyers_in
+
+        nicks = set(exclusive_buyers(patch)) | set(exclusive_buyers(changes)) | buyers_in(result)
+        result, changes = masked(result, nicks, True), masked(changes, nicks, True)
     if as_json:
         dump({"changes": changes, **view.simulate_json(result)})
     else:
