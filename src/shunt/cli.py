@@ -106,6 +106,11 @@ def load(
     """
     from shunt.commands import load as cmd
 
+    missing = [f for f in files if not f.exists()]
+    if missing:  # a bad path is a usage error (exit 2), as a missing --config file
+        from shunt.render.text import plain
+
+        fail(UsageError("no such file: " + ", ".join(plain(f) for f in missing)))
     code = run(cmd.run, db_path(db), files, encoding=encoding, strict=strict, tz=tz, as_json=json_out)
     raise typer.Exit(code or 0)
 
