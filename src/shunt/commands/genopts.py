@@ -10,6 +10,7 @@ from shunt.errors import UsageError
 
 MAX_AGENTS = 10_000  # far beyond a shop's sub-accounts; the generator's cost grows with their square
 MAX_GROUPS = 1_000
+MAX_CONSULTS = 100_000_000  # ~600M events, hours of work: beyond it a typo, not a benchmark
 
 
 def check(opts: dict) -> None:
@@ -20,7 +21,7 @@ def check(opts: dict) -> None:
     if not shop.strip() or shop != shop.strip() or ":" in shop or plain(shop) != shop:
         raise UsageError(f"--shop {plain(repr(shop))}: a shop nick must be non-empty, without spaces around it, "
                          "a ':' (it separates the shop from a sub-account) or control characters")
-    for name, top in (("agents", MAX_AGENTS), ("groups", MAX_GROUPS)):
+    for name, top in (("agents", MAX_AGENTS), ("groups", MAX_GROUPS), ("consults", MAX_CONSULTS)):
         if opts.get(name, 0) > top:
             raise UsageError(f"--{name} {opts[name]:,} is too many (at most {top:,})")
     days = opts.get("days", 1)
