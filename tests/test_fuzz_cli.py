@@ -25,9 +25,13 @@ EXAMPLES = int(os.environ.get("SHUNT_FUZZ_CLI_EXAMPLES", "150"))
 SKIP = {"demo", "ui"}  # demo: a whole load and three answers (tested apart); ui: interactive
 SCRATCH = {"load", "forget"}  # commands that write: their own copy of the database
 OK_CODES = {0, 1, 2, 3, 4}
+# the change files simulate --config is given (their parse errors are checked in test_simulate*.py too)
+CONFIG_FILES = ("change.json", "garbage.json", "missing.json")
 STATS = {"examples": 0, "tracebacks": 0}
 
-TEXT = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs", "Cc", "Cf")), max_size=24)
+# no NUL: a process's arguments cannot hold one (C strings), only an in-process call could pass it
+TEXT = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs", "Cc", "Cf"), exclude_characters="\x00"),
+               max_size=24)
 HUGE = st.one_of(st.integers(10**9, 10**30), st.integers(-(10**30), -1), st.just(int("9" * 400)))
 DATES = st.one_of(
     st.sampled_from(["2026-11-11", "2026-11-10", "0001-01-01", "9999-12-31", "1990-01-01", "2099-12-31",
@@ -96,7 +100,7 @@ def value_for(param: click.Parameter, d, db):
         if param.name == "files":
             return st.sampled_from([str(SAMPLE / "zhenpin.jsonl"), str(d / "missing.jsonl"), str(d), "/dev/null"])
         if flag == "--config":
-            return st.sampled_from([str(d / n) for n in ("change.json", "garbage.json", "utf16.json", "missing.json")]
+            return st.sampled_from([str(d / n) for n in CONFIG_FILES]
                                    + [str(d)])
         return st.sampled_from([str(d / "out.html"), str(d / "out.jsonl"), str(d / "no" / "dir" / "x"), str(d)])
     if flag in BY_FLAG:

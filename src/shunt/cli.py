@@ -57,6 +57,13 @@ def _options(
     tolerant_output()
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        return False
+
+
 def db_path(db: Optional[Path]) -> Path:
     return Path(db or os.environ.get("SHUNT_DB") or "shunt.db")
 
@@ -106,7 +113,7 @@ def load(
     """
     from shunt.commands import load as cmd
 
-    missing = [f for f in files if not f.exists()]
+    missing = [f for f in files if not _exists(f)]
     if missing:  # a bad path is a usage error (exit 2), as a missing --config file
         from shunt.render.text import plain
 
