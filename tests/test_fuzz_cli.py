@@ -26,7 +26,7 @@ SKIP = {"demo", "ui"}  # demo: a whole load and three answers (tested apart); ui
 SCRATCH = {"load", "forget"}  # commands that write: their own copy of the database
 OK_CODES = {0, 1, 2, 3, 4}
 # the change files simulate --config is given (their parse errors are checked in test_simulate*.py too)
-CONFIG_FILES = ("change.json", "garbage.json", "missing.json")
+CONFIG_FILES = ("change.json", "garbage.json", "utf16.json", "missing.json")
 STATS = {"examples": 0, "tracebacks": 0}
 
 # no NUL: a process's arguments cannot hold one (C strings), only an in-process call could pass it
