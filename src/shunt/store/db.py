@@ -51,12 +51,23 @@ def _uri(path: Path, immutable: bool = False) -> str:
 
 def _committed_header(path: Path) -> tuple[int, int, int]:
     """(application_id, user_version, objects in sqlite_master) as committed, the -wal file included."""
-    c = sqlite3.connect(_uri(path), uri=True, timeout=10.0)
+    c = sqlite3.connect(_uri(path), uri=True, timeout=10.0, isolation_level=None)
     try:
-        return (c.execute("PRAGMA application_id").fetchone()[0], c.execute("PRAGMA user_version").fetchone()[0],
-                c.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+        return _read_identity(c)
     finally:
         c.close()
+
+
+def _read_identity(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """(application_id, user_version, objects in sqlite_master) read from ONE snapshot: read one by one, a
+    first load committing its schema in between showed a stamped schema beside the blank id read before it
+    ("another application", exit 3, seen once in a loaded run)."""
+    conn.execute("BEGIN")
+    try:
+        return (conn.execute("PRAGMA application_id").fetchone()[0], conn.execute("PRAGMA user_version").fetchone()[0],
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+    finally:
+        conn.execute("COMMIT")
 
 
 def _blank(conn: sqlite3.Connection) -> bool:
@@ -200,8 +211,7 @@ def _owner_only(p: Path) -> None:
 
 def _identity(conn: sqlite3.Connection, p: Path) -> tuple[int, int]:
     """→ (application_id, user_version) of a shunt database (or a blank file); else errors.BadData."""
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    app_id, version, tables = _read_identity(conn)
     if app_id not in (0, schema.APPLICATION_ID):
         raise errors.BadData(f"{p} is not a shunt database (application_id {app_id:#x})")
     if version > schema.SCHEMA_VERSION:
@@ -209,7 +219,7 @@ def _identity(conn: sqlite3.Connection, p: Path) -> tuple[int, int]:
             f"{p} was made by a newer shunt (schema version {version}, this shunt knows "
             f"up to {schema.SCHEMA_VERSION}); upgrade shunt"
         )
-    if app_id == 0 and not _blank(conn):
+    if app_id == 0 and tables:
         raise errors.BadData(f"{p} is an SQLite database of another application; refusing to touch it")
     return app_id, version
 
