@@ -245,10 +245,6 @@ def test_many_rows_per_insert_statement_as_one_per_row(tmp_path, monkeypatch, bu
 
     def run(db, multi):
         monkeypatch.setattr(load_mod, "MULTI", multi)
-        monkeypatch.setattr(load_mod, "_INSERT_MULTI", {
-            t: f"INSERT OR IGNORE INTO {t}(shop_id, {', '.join(c)}) VALUES "
-               + ", ".join([f"(?, {', '.join(load_mod._param(t, x) for x in c)})"] * multi)
-            for t, c in load_mod._COLS.items()})
         r1 = load_files(db, [a, b]).as_dict() | {"seconds": 0}
         r2 = load_files(db, [a, b]).as_dict() | {"seconds": 0}
         c = sqlite3.connect(db)

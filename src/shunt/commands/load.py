@@ -68,12 +68,17 @@ def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as
         print(f"{plain(file)}:{line}: {plain(why)}", file=sys.stderr)
     for file in report.skipped_files:
         print(f"{plain(file)}: skipped whole (--strict: it has a bad line); nothing of it was loaded", file=sys.stderr)
+    for c in report.conflicts:
+        print(f"{plain(c.file)}:{c.line}: {plain(c.message())}", file=sys.stderr)
+    for warning in report.warnings:
+        print(plain(warning), file=sys.stderr)
     loaded = sum(report.loaded.values())
     by_type = ", ".join(f"{k} {v:,}" for k, v in sorted(report.loaded.items()) if v)
     print(
         f"loaded {loaded:,} events ({by_type or 'none'}); {report.duplicates:,} duplicates skipped; "
         f"{len(report.rejected):,} lines rejected" + (f"; {report.unknown:,} of unknown type kept" if report.unknown else "")
-        + (f"; {len(report.skipped_files):,} files skipped (--strict)" if report.skipped_files else ""),
+        + (f"; {len(report.skipped_files):,} files skipped (--strict)" if report.skipped_files else "")
+        + (f"; {len(report.conflicts):,} conflicting duplicates (the first copy kept)" if report.conflicts else ""),
         file=sys.stderr,
     )
     if as_json:
@@ -83,5 +88,7 @@ def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as
             "db": str(db), "files": [str(f) for f in files], "loaded": report.loaded, "events": loaded,
             "duplicates": report.duplicates, "unknown_types": report.unknown, "skipped_files": report.skipped_files,
             "rejected": [{"file": str(f), "line": n, "why": w} for f, n, w in report.rejected],
+            "warnings": report.warnings, "conflicts": len(report.conflicts),
+            "conflicting": [c.as_dict() for c in report.conflicts],
         })
-    return 3 if report.rejected else 0
+    return 3 if report.rejected or report.warnings or report.conflicts else 0

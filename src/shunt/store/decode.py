@@ -21,7 +21,7 @@ import msgspec
 from shunt.engine.model import ORDER_STATES, SOURCES, STATUSES, Config
 from shunt.store.config_schema import ConfigInvalid
 from shunt.store.config_schema import validate as validate_config
-from shunt.timeutil import parse_ts, zone
+from shunt.timeutil import DEFAULT_TZ, parse_ts, zone
 
 MAX_LINE = 1 << 20  # 1 MiB
 _I64 = 2**63 - 1
@@ -223,22 +223,52 @@ _MS_MIN, _MS_MAX = 631152000000, 4102444800000  # as timeutil.parse_ts: 1990..21
 
 def _fast_ts(value: Any, tz: ZoneInfo) -> int:
     """timeutil.parse_ts, with a quicker path for ISO strings (same results)."""
+    return _parse_ts(value, tz)[0]
+
+
+def _parse_ts(value: Any, tz: ZoneInfo) -> tuple[int, bool]:
+    """→ (epoch ms, whether it was a local time without offset, read in `tz`)."""
     if type(value) is str:
         try:
             dt = datetime.fromisoformat(value)
         except ValueError:
-            return parse_ts(value, tz)
-        if dt.tzinfo is None:
+            return parse_ts(value, tz), False
+        naive = dt.tzinfo is None
+        if naive:
             dt = dt.replace(tzinfo=tz)
         us = dt.microsecond
         ms = int((dt.replace(microsecond=0) if us else dt).timestamp()) * 1000 + us // 1000
         if _MS_MIN <= ms <= _MS_MAX:
-            return ms
-    return parse_ts(value, tz)
+            return ms, naive
+    return parse_ts(value, tz), False
 
 
 def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def looks_utf16(sample: bytes) -> bool:
+    """UTF-16 without a byte-order mark: JSON text is mostly ASCII, so every other byte is NUL."""
+    if len(sample) < 16:
+        return False
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) > half * 0.3 and min(even, odd) < half * 0.02
+
+
+_ODD_ENDS = (("\r", "CR (\\r) only, not LF"), ("\u2028", "U+2028 (LINE SEPARATOR), not LF"),
+             ("\u2029", "U+2029 (PARAGRAPH SEPARATOR), not LF"), ("\x85", "U+0085 (NEXT LINE), not LF"))
+
+
+def line_end_hint(piece: bytes | str) -> str:
+    """For a line that holds more than one event (or is too long): what ends its events, when it is
+    not LF (old Mac CR-only files, exports that write U+2028). '' when nothing odd is seen."""
+    if isinstance(piece, bytes):
+        piece = piece.decode("utf-8", "replace")
+    for ch, what in _ODD_ENDS:
+        if "}" + ch in piece:  # an event's end, then the odd line end
+            return f": the file's lines end with {what}; save it with LF (or CRLF) line ends"
+    return ""
 
 
 def decode_block(lines: list[bytes]) -> list:
@@ -268,22 +298,27 @@ def decode_block(lines: list[bytes]) -> list:
 class LineDecoder:
     """Decodes lines; `tz_for(shop)` gives the zone for local times without offset."""
 
-    def __init__(self, tz_for: Callable[[str], ZoneInfo]):
+    def __init__(self, tz_for: Callable[[str], ZoneInfo], forced: ZoneInfo | None = None):
         self.tz_for = tz_for
-        # time string → ms, one cache per zone (a log has one or a few): no key tuple per line
-        self._ts_caches: dict[ZoneInfo, dict[str, int]] = {}
+        self.forced = forced  # `--tz`: also a shop_config's own zone when it has no `timezone`
+        # time string → ms, one cache per (zone, shop) (a log has one or a few): no key tuple per line
+        self._ts_caches: dict[tuple[ZoneInfo, str | None], dict[str, int]] = {}
         self._ts_tz: ZoneInfo | None = None
+        self._ts_shop: str | None = None
         self._ts_cache: dict[str, int] = {}
+        self.naive_shops: set[str] = set()  # shops with an event time without offset (read in tz_for's zone)
 
-    def cache_for(self, tz: ZoneInfo) -> dict[str, int]:
-        """The time string → ms cache of a zone (what `ts` fills; it may clear it, never replace it)."""
-        return self._ts_caches.setdefault(tz, {})
+    def cache_for(self, tz: ZoneInfo, shop: str | None = None) -> dict[str, int]:
+        """The time string → ms cache of a zone and shop (what `ts` fills; it may clear it, never
+        replace it). One per shop, so that a local time without offset is seen once per shop."""
+        return self._ts_caches.setdefault((tz, shop), {})
 
-    def ts(self, value: Any, tz: ZoneInfo) -> int:
+    def ts(self, value: Any, tz: ZoneInfo, shop: str | None = None) -> int:
+        """`value` → epoch ms (local times read in `tz`); `shop`: the event's (None for a shop_config)."""
         if type(value) is str:
-            if tz is not self._ts_tz:
-                self._ts_cache = self._ts_caches.setdefault(tz, {})
-                self._ts_tz = tz
+            if tz is not self._ts_tz or shop != self._ts_shop:
+                self._ts_cache = self._ts_caches.setdefault((tz, shop), {})
+                self._ts_tz, self._ts_shop = tz, shop
             ms = self._ts_cache.get(value)
             if ms is not None:
                 return ms
@@ -293,12 +328,14 @@ class LineDecoder:
         else:
             raise LineError("`ts`: expected a string or an integer")
         try:
-            ms = _fast_ts(value, tz)
+            ms, naive = _parse_ts(value, tz)
         except ValueError as exc:
             text = str(exc)
             if "ISO 8601" in text:
                 raise LineError(f"`ts`: not an ISO 8601 time ({value!r})") from None
             raise LineError(f"`ts`: {text}") from None
+        if naive and shop is not None:
+            self.naive_shops.add(shop)
         cache = self._ts_cache
         if len(cache) > 20_000:
             cache.clear()
@@ -328,7 +365,7 @@ class LineDecoder:
                 return self._slow(data)
             return self._config(e, body)
         shop = e.shop
-        ts = self.ts(e.ts, self.tz_for(shop))
+        ts = self.ts(e.ts, self.tz_for(shop), shop)
         fields = _fields(e)
         table, typ = _KIND[type(e)]
         i = e.id
@@ -337,8 +374,8 @@ class LineDecoder:
 
     def _config(self, e: ShopConfig, body: dict) -> tuple[str, str, tuple]:
         tzname = e.timezone
-        try:
-            tz = zone(tzname) if tzname else self.tz_for(e.shop)
+        try:  # its own zone: a config without `timezone` is in Asia/Shanghai (or --tz), whatever came before
+            tz = zone(tzname) if tzname else (self.forced or zone(DEFAULT_TZ))
         except ValueError:
             raise LineError(f"`timezone`: unknown time zone {tzname!r}") from None
         ts = self.ts(e.ts, tz)
@@ -367,7 +404,8 @@ class LineDecoder:
         try:
             obj = json.loads(text, parse_constant=_no_constants)
         except json.JSONDecodeError as exc:
-            raise LineError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+            hint = line_end_hint(text[max(exc.pos - 8, 0):exc.pos + 1]) if exc.msg == "Extra data" else ""
+            raise LineError(f"invalid JSON: {exc.msg} (column {exc.colno}){hint}") from None
         except ValueError as exc:
             raise LineError(f"invalid JSON: {exc}") from None
         except RecursionError:
@@ -401,7 +439,7 @@ class LineDecoder:
         if cls is ShopConfig:
             return self._config(e, obj)
         shop = e.shop
-        ts = self.ts(e.ts, self.tz_for(shop))
+        ts = self.ts(e.ts, self.tz_for(shop), shop)
         fields = _fields(e)
         extra_json = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
         uid = _s(e.id) if e.id is not None else _hash([typ, shop, ts, *fields, extra_json])
@@ -415,7 +453,7 @@ class LineDecoder:
             raise LineError("`shop`: expected a non-empty string")
         if "ts" not in obj:
             raise LineError("missing field `ts`")
-        ts = self.ts(obj["ts"], self.tz_for(shop))
+        ts = self.ts(obj["ts"], self.tz_for(shop), shop)
         if obj.get("id") is not None:
             uid = str(obj["id"])
         else:

@@ -9,6 +9,7 @@ transaction) and running it again completes it.
 from __future__ import annotations
 
 import codecs
+import functools
 import gzip
 import json
 import os
@@ -24,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from shunt import errors
 from shunt.gcpause import paused_gc
-from shunt.store import dbpath, derive, inputs, loadlock, schema, split
+from shunt.store import conflicts, dbpath, derive, inputs, loadlock, schema, split, zones
 from shunt.store.db import open_db
 from shunt.store import decode as dc
 from shunt.store.decode import MAX_LINE, LineDecoder, LineError, decode_block
@@ -48,6 +49,7 @@ _COLS = {
     "logistics": ("ts", "uid", "consult", "action", "by_party", "account", "carrier", "order_id", "extra"),
     "other_events": ("ts", "uid", "type", "body"),
 }
+_COLS = {t: (*c, "origin") for t, c in _COLS.items()}  # origin: loads.id * 2^32 + line (store/conflicts.py)
 # Python 3.11's sqlite3 binds None through its adaptation protocol (a failed attribute lookup
 # raising a formatted AttributeError per value, ~0.5 us; ~2M of them in a 1M-event log). So the
 # fast path binds the NULL of a text column as the integer 0 and of `packages` (a count, >= 0)
@@ -63,26 +65,41 @@ _NULLABLE = {  # table → its columns that may be NULL
 }
 
 
-def _param(table: str, col: str) -> str:
+def _param(table: str, col: str, base: int = 0) -> str:
+    if col == "origin":  # the row binds its line number; the load's part is written in the statement
+        return f"(? + {base:d})" if base else "?"
     if col not in _NULLABLE[table]:
         return "?"
     return f"NULLIF(?, {NULL_COUNT if col == 'packages' else NULL_TEXT:d})"
 
 
-# Fixed SQL, no identifier ever comes from input.
-_INSERT = {
-    t: f"INSERT OR IGNORE INTO {t}(shop_id, {', '.join(c)}) VALUES (?, {', '.join(_param(t, x) for x in c)})"
-    for t, c in _COLS.items()
-}
-# The same for MULTI rows at a time (one statement and one step for MULTI rows): a batch goes in
-# MULTI rows per statement, the rest row by row; in the same order, each row ignored or added as
-# with executemany.
 MULTI = 50
-_INSERT_MULTI = {
-    t: f"INSERT OR IGNORE INTO {t}(shop_id, {', '.join(c)}) VALUES "
-       + ", ".join([f"(?, {', '.join(_param(t, x) for x in c)})"] * MULTI)
-    for t, c in _COLS.items()
-}
+
+
+@functools.lru_cache(maxsize=8)
+def statements(base: int, multi: int) -> dict[str, dict[str, str]]:
+    """The INSERT statements of a load of one file (`base` = loads.id << 32, added to each row's
+    line number to make its origin: no int object made per row). Fixed SQL, no identifier or value
+    ever comes from input.
+
+    - "insert": INSERT OR IGNORE (a table without its unique index: a bulk load, split.py's part);
+    - "upsert": where the table has its unique index: an exact copy of a stored id is ignored, one
+      with other content noted (store/conflicts.py);
+    - "insert_multi" / "upsert_multi": the same for `multi` rows at a time (one statement and one
+      step for `multi` rows): a batch goes in `multi` rows per statement, the rest row by row; in
+      the same order, each row ignored or added as with executemany."""
+    out: dict[str, dict[str, str]] = {"insert": {}, "upsert": {}, "insert_multi": {}, "upsert_multi": {}}
+    for t, c in _COLS.items():
+        values = f"(?, {', '.join(_param(t, x, base) for x in c)})"
+        head = f"INSERT OR IGNORE INTO {t}(shop_id, {', '.join(c)}) VALUES "
+        tail = conflicts.upsert_tail(t, c)
+        out["insert"][t] = head + values
+        out["insert_multi"][t] = head + ", ".join([values] * multi)
+        out["upsert"][t] = out["insert"][t].replace("INSERT OR IGNORE", "INSERT", 1) + tail
+        out["upsert_multi"][t] = out["insert_multi"][t].replace("INSERT OR IGNORE", "INSERT", 1) + tail
+    return out
+
+
 # A part file's rows (store/split.py) copied after the database's, in rowid order, a rowid range at
 # a time; part shop ids mapped to the database's by temp._shop_map.
 _COPY = {
@@ -111,6 +128,9 @@ class LoadReport:
     bytes: int = 0
     seconds: float = 0.0
     encodings: dict[str, str] = field(default_factory=dict)  # file → encoding used
+    warnings: list[str] = field(default_factory=list)  # what the load could not do (store/zones.py)
+    conflicts: list = field(default_factory=list)  # conflicts.Conflict: an id already loaded with other content
+    conflicts_by_type: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_loaded(self) -> int:
@@ -137,6 +157,8 @@ class LoadReport:
             "unknown_types": self.unknown_types,
             "rejected": [{"file": f, "line": n, "why": w} for f, n, w in self.rejected],
             "skipped_files": self.skipped_files, "lines": self.lines, "seconds": round(self.seconds, 3),
+            "warnings": self.warnings, "conflicts": len(self.conflicts),
+            "conflicting": [c.as_dict() for c in self.conflicts],
         }
 
 
@@ -152,6 +174,7 @@ class _Source:
         self.start, self.stop, self.first_line = start, None, first_line
         magic = self.raw.read(2)
         self.raw.seek(0)
+        self.utf16 = False  # UTF-16 without a byte-order mark (seen by _sniff)
         self.gz = magic == b"\x1f\x8b"
         self.stream = gzip.GzipFile(fileobj=self.raw, mode="rb") if self.gz else self.raw
         self.forced = codecs.lookup(encoding).name if encoding else None
@@ -180,6 +203,7 @@ class _Source:
             pass
         if sample.startswith(b"\xef\xbb\xbf"):
             return "utf-8"
+        self.utf16 = dc.looks_utf16(sample[:4096])
         if sample.isascii():
             return None
         ok = gb = 0
@@ -282,8 +306,9 @@ class _Source:
                         chunk = chunk[3:]
                         if self.encoding is None:
                             self.encoding = "utf-8"
-                    elif chunk.startswith((b"\xff\xfe", b"\xfe\xff")) and self.forced is None:
-                        yield 1, LineError("UTF-16 text: not supported; save the export as UTF-8"), False
+                    elif (self.utf16 or chunk.startswith((b"\xff\xfe", b"\xfe\xff"))) and self.forced is None:
+                        bom = "" if chunk.startswith((b"\xff\xfe", b"\xfe\xff")) else " (without a byte-order mark)"
+                        yield 1, LineError(f"UTF-16 text{bom}: not supported; save the export as UTF-8"), False
                         return
                     if not chunk:
                         continue
@@ -292,7 +317,7 @@ class _Source:
                 if last < 0:
                     if len(data) > MAX_LINE:  # skip the rest of the line without holding it
                         n += 1
-                        yield n, LineError("line longer than 1 MiB"), False
+                        yield n, LineError("line longer than 1 MiB" + dc.line_end_hint(data[:4096])), False
                         while True:
                             chunk = read(CHUNK)
                             if not chunk:
@@ -345,6 +370,7 @@ class _Source:
 
 class Loader:
     columns = _COLS
+    type_of = staticmethod(lambda table: TYPE_OF.get(table, "other"))
     copy_sql, top_sql = _COPY, _TOP
 
     def __init__(self, conn: sqlite3.Connection, *, tz: str | None = None, progress: Progress | None = None):
@@ -356,14 +382,20 @@ class Loader:
         self.shop_ids: dict[str, int] = {}
         # nick → (ts, uid, timezone) of its latest shop_config seen (database or earlier lines)
         self.shop_tz: dict[str, tuple[int, str, str | None]] = {}
+        # nick → the same for the latest shop_config of every file of this load (store/zones.py)
+        self.pre_tz: dict[str, tuple[int, str, str | None]] = {}
+        self.gz_damage: dict[str, object] = {}  # file → its first damaged gzip member (store/gzscan.py)
         self._zones: dict[str, ZoneInfo] = {}
         for sid, nick, tzname, tz_ts, tz_uid in conn.execute("SELECT id, nick, timezone, tz_ts, tz_uid FROM shops"):
             self.shop_ids[nick] = sid
             if tz_ts is not None:
                 self.shop_tz[nick] = (tz_ts, tz_uid, tzname)
-        self.decoder = LineDecoder(self.tz_for)
+        self.decoder = LineDecoder(self.tz_for, self.forced_tz)
         self.incremental = False  # derive each batch in its own transaction (see _derive_batch)
         self.split = False  # a big plain UTF-8 file: its second half read by a second process (split.py)
+        self.origin = 0  # loads.id << 32: a row's origin is this + its line number (rows hold the line)
+        self.sql = statements(0, MULTI)
+        self.unique = set(_COLS)  # tables with their unique index now (a bulk load drops some)
         self._reset_batch()
 
     # -- time zones ------------------------------------------------------------------
@@ -373,6 +405,9 @@ class Loader:
         z = self._zones.get(shop)
         if z is None:
             known = self.shop_tz.get(shop)
+            pre = self.pre_tz.get(shop)
+            if pre is not None and (known is None or (pre[0], pre[1]) > (known[0], known[1])):
+                known = pre
             try:
                 z = zone(known[2] if known and known[2] else DEFAULT_TZ)
             except ValueError:
@@ -406,11 +441,11 @@ class Loader:
         self._tz_changed: set[str] = set()
         self.pending = 0
 
-    def add(self, table: str, shop: str, row: tuple) -> None:
+    def add(self, table: str, shop: str, row: tuple, origin: int) -> None:
         sid = self.shop_ids.get(shop)
         if sid is None:
             sid = self.shop_id(shop)
-        self.rows[table].append((sid, *row))
+        self.rows[table].append((sid, *row, origin))
         if table == "consults":
             t = self.consult_min.get(sid)
             if t is None or row[0] < t:
@@ -446,25 +481,13 @@ class Loader:
         conn.execute("BEGIN IMMEDIATE")
         try:
             inserted = {}
+            found = []
             for table, rows in batch_rows.items():
-                if not rows:
-                    continue
-                before = conn.total_changes
-                whole = len(rows) - len(rows) % MULTI
-                if whole:
-                    for i in range(0, whole, MULTI):
-                        conn.execute(_INSERT_MULTI[table], tuple(chain.from_iterable(rows[i:i + MULTI])))
-                if whole < len(rows):
-                    conn.executemany(_INSERT[table], rows[whole:] if whole else rows)
-                n = conn.total_changes - before
-                inserted[table] = n
-                if table != "other_events":
-                    typ = TYPE_OF[table]
-                    rep.loaded[typ] = rep.loaded.get(typ, 0) + n
-                    rep.duplicates_by_type[typ] = rep.duplicates_by_type.get(typ, 0) + len(rows) - n
-                else:
-                    rep.loaded["other"] = rep.loaded.get("other", 0) + n
-                    rep.duplicates_by_type["other"] = rep.duplicates_by_type.get("other", 0) + len(rows) - n
+                if rows:
+                    inserted[table] = self._insert(table, rows, found)
+            if found:
+                found.sort(key=lambda c: c.line)
+                rep.conflicts.extend(found)
             if self.incremental:
                 self._derive_batch(batch_rows, consult_min if inserted.get("consults") else {},
                                    end_shops if inserted.get("session_ends") else set())
@@ -486,6 +509,38 @@ class Loader:
                 conn.execute("ROLLBACK")
             raise
 
+    def _insert(self, table: str, rows: list[tuple], found: list, sql: dict | None = None) -> int:
+        """Write one table's rows of a batch (their origin: a line number, the statements of `sql`
+        add the load's part); count them. → rows added."""
+        conn = self.conn
+        rep = self.report
+        sql = sql or self.sql
+        unique = table in self.unique
+        if unique:  # (each time: a change of PRAGMA temp_store, derive.py, drops temp triggers)
+            conflicts.install(conn, (table,))
+        many, one = (sql["upsert_multi"], sql["upsert"]) if unique else (sql["insert_multi"], sql["insert"])
+        before = conn.total_changes
+        whole = len(rows) - len(rows) % MULTI
+        if whole:
+            for i in range(0, whole, MULTI):
+                conn.execute(many[table], tuple(chain.from_iterable(rows[i:i + MULTI])))
+        if whole < len(rows):
+            conn.executemany(one[table], rows[whole:] if whole else rows)
+        n = conn.total_changes - before
+        typ = TYPE_OF.get(table, "other")
+        bad = 0
+        if unique:
+            got, noted = conflicts.find_in_batch(conn, table, typ, _COLS[table], rows, _stored,
+                                                 self.origin if sql is self.sql else 0)
+            n -= 2 * noted  # the no-op update and the trigger's note of each
+            bad = len(got)
+            if got:
+                found.extend(got)
+                rep.conflicts_by_type[typ] = rep.conflicts_by_type.get(typ, 0) + bad
+        rep.loaded[typ] = rep.loaded.get(typ, 0) + n
+        rep.duplicates_by_type[typ] = rep.duplicates_by_type.get(typ, 0) + len(rows) - n - bad
+        return n
+
     def _derive_batch(self, batch_rows: dict, consult_min: dict, end_shops: set) -> None:
         """Derive a batch's sessions and load steps in its own transaction (loads into a database
         that has data): every committed state is whole, and readers never have to derive."""
@@ -504,6 +559,10 @@ class Loader:
     def _validate(self, path: Path, encoding: str | None) -> list[tuple[str, int, str]]:
         bad = []
         src = _Source(path, encoding)
+        damage = self.gz_damage.get(str(path))
+        if damage is not None and src.gz:
+            src.limit(damage.offset)
+            bad.append((str(path), damage.lines + 1, damage.message()))
         decode = self.decoder.decode
         try:
             for n, data in src.lines():
@@ -525,7 +584,7 @@ class Loader:
         except LineError as exc:
             self.report.rejected.append((name, n, str(exc)))
             return
-        self.add(table, shop, row)
+        self.add(table, shop, row, n)
 
     def _slow_lines(self, src: _Source, name: str, n0: int, lines: list[bytes]) -> int:
         """Lines that need converting (GB18030, or the encoding not decided yet). → non-blank lines."""
@@ -580,24 +639,24 @@ class Loader:
                     c = ctx.get(shop)
                     if c is None:
                         z = self.tz_for(shop)
-                        c = ctx[shop] = (shop_ids.get(shop), z, dec.cache_for(z))
+                        c = ctx[shop] = (shop_ids.get(shop), z, dec.cache_for(z, shop))
                     sid, tz, cache = c
                     last = shop
                 v = e.ts
                 if type(v) is str:
                     ts = cache.get(v)
                     if ts is None:
-                        ts = dec.ts(v, tz)
+                        ts = dec.ts(v, tz, shop)
                 elif type(v) is int and ms_min <= v <= ms_max:
                     ts = v
                 else:
-                    ts = dec.ts(v, tz)
+                    ts = dec.ts(v, tz, shop)
                 if rare:
                     fields = dc._fields(e)  # the rarer types, as LineDecoder.decode does (may refuse)
                 if sid is None:  # a new shop: made once its first event is known to be good
                     sid = self.shop_id(shop)
                     ctx[shop] = (sid, tz, cache)
-                # (the rows bind NULL as NT / NC: see _INSERT; the uid hashes the values as they are)
+                # (the rows bind NULL as NT / NC: see _param; the uid hashes the values as they are)
                 i = e.id
                 if t is Message:
                     b, snd, acc, con = e.buyer, e.sender, e.account, e.consult
@@ -605,7 +664,7 @@ class Loader:
                         i = h(["message", shop, ts, b, snd, acc, con, None])
                     elif type(i) is not str:
                         i = str(i)
-                    msgs((sid, ts, i, b, snd, NT if acc is None else acc, NT if con is None else con, NT))
+                    msgs((sid, ts, i, b, snd, NT if acc is None else acc, NT if con is None else con, NT, n))
                 elif t is Consult:
                     o, r = e.order, e.routed
                     item, intent, by, target, agent, grp = s_(e.item), e.intent, e.by, e.target, r.agent, r.group
@@ -622,13 +681,13 @@ class Loader:
                         cons((sid, ts, i, e.buyer, e.source, NT if item is None else item, NT, NT, NT, NC,
                               NT if intent is None else intent, NT if by is None else by,
                               NT if target is None else target, NT if agent is None else agent,
-                              NT if grp is None else grp, r.reason, NT))
+                              NT if grp is None else grp, r.reason, NT, n))
                     else:
                         cons((sid, ts, i, e.buyer, e.source, NT if item is None else item,
                               NT if oid is None else oid, ost, NT if car is None else car, NC if pk is None else pk,
                               NT if intent is None else intent, NT if by is None else by,
                               NT if target is None else target, NT if agent is None else agent,
-                              NT if grp is None else grp, r.reason, NT))
+                              NT if grp is None else grp, r.reason, NT, n))
                     m = consult_min.get(sid)
                     if m is None or ts < m:
                         consult_min[sid] = ts
@@ -638,7 +697,7 @@ class Loader:
                         i = h(["session_end", shop, ts, con, None])
                     elif type(i) is not str:
                         i = str(i)
-                    ends((sid, ts, i, con, NT))
+                    ends((sid, ts, i, con, NT, n))
                     self.end_shops.add(sid)
                 else:
                     table, typ = dc._KIND[t]
@@ -646,7 +705,7 @@ class Loader:
                         i = h([typ, shop, ts, *fields, None])
                     elif type(i) is not str:
                         i = str(i)
-                    rows[table].append((sid, ts, i, *fields, None))
+                    rows[table].append((sid, ts, i, *fields, None, n))
             except LineError as exc:
                 rejected.append((name, n, str(exc)))
                 continue
@@ -696,8 +755,13 @@ class Loader:
         self.drain()
         conn.execute("INSERT INTO loads(file, started) VALUES (?, ?)", (name, int(time.time() * 1000)))
         load_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        self.origin = load_id << conflicts.ORIGIN_SHIFT
+        self.sql = statements(self.origin, MULTI)
         before = dict(rep.loaded), dict(rep.duplicates_by_type), len(rep.rejected)
         src = _Source(path, encoding)
+        damage = self.gz_damage.get(name)
+        if damage is not None and src.gz:  # stop where the damaged member starts
+            src.limit(damage.offset)
         child = None
         try:
             if self.split and src.total >= split.PARALLEL_BYTES and not src.gz and src.encoding == "utf-8" \
@@ -723,6 +787,8 @@ class Loader:
                                            if self.progress else None)
                     finally:
                         rest.close()
+            if damage is not None and src.gz:
+                rep.rejected.append((name, damage.lines + 1, damage.message()))
             rep.lines += lines
             rep.bytes += src.total
             rep.encodings[name] = src.encoding or "utf-8"
@@ -741,6 +807,14 @@ class Loader:
         }
         conn.execute("UPDATE loads SET finished = ?, counts = ? WHERE id = ?",
                      (int(time.time() * 1000), json.dumps(counts, ensure_ascii=False), load_id))
+
+
+def _stored(table: str, col: str, value):
+    """A bound value as stored (the NULLs the fast path binds as NULL_TEXT / NULL_COUNT)."""
+    if col in _NULLABLE[table] and value == (NULL_COUNT if col == "packages" else NULL_TEXT) \
+            and type(value) is int:
+        return None
+    return value
 
 
 def _bulk(conn: sqlite3.Connection, files: list[Path]) -> bool:
@@ -800,9 +874,12 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
         conn.execute("PRAGMA cache_size = -8192")  # with the sorters of the index builds: peak RSS < 100 MB
         conn.execute("PRAGMA threads = 2")  # index builds and the derivation's sorts use both cores
         loader = Loader(conn, tz=tz, progress=progress)
+        zones.prescan(loader, paths, encoding)
         bulk = _bulk(conn, paths)
         loader.incremental = not bulk
         loader.split = bulk
+        if bulk:
+            loader.unique = {"configs"}  # (the others are dropped below)
         split.clean_stale(conn)
         if not bulk:
             derive.derive(conn)  # what a killed load left undone, before batches derive themselves
@@ -814,6 +891,7 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
                 for p in paths:
                     loader.load_file(p, encoding=encoding, strict=strict)
                     loader.report.files.append(str(p))
+                zones.record(loader, loader.decoder.naive_shops)
             finally:
                 loader.close()
         except KeyboardInterrupt:  # Ctrl-C: stop now; the indexes are built by the next open
@@ -824,12 +902,24 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
             raise
         else:
             if bulk:
-                removed = schema.create_indexes(conn)
                 rep = loader.report
+                found: dict[str, list] = {}
+
+                def before_dedupe(table: str) -> None:
+                    found[table] = conflicts.find_in_table(conn, table, TYPE_OF.get(table, "other"), _COLS[table])
+
+                removed = schema.create_indexes(conn, before_dedupe)
                 for table, n in removed.items():  # duplicates met by the unique index build
                     typ = TYPE_OF.get(table, "other")
+                    bad = len(found.get(table, ()))
                     rep.loaded[typ] = rep.loaded.get(typ, 0) - n
-                    rep.duplicates_by_type[typ] = rep.duplicates_by_type.get(typ, 0) + n
+                    rep.duplicates_by_type[typ] = rep.duplicates_by_type.get(typ, 0) + n - bad
+                    if bad:
+                        rep.conflicts_by_type[typ] = rep.conflicts_by_type.get(typ, 0) + bad
+                order = {f: i for i, f in enumerate(rep.files)}
+                rep.conflicts.extend(sorted((c for cs in found.values() for c in cs),
+                                            key=lambda c: (order.get(c.file, len(order)), c.line)))
+                rep.conflicts.sort(key=lambda c: (order.get(c.file, len(order)), c.line))
         derive.derive(conn)
         conn.execute("PRAGMA optimize")
         conn.execute("PRAGMA synchronous = NORMAL")

@@ -106,6 +106,18 @@ SELECT s.nick AS shop, c.uid AS consult,
        c.ts, c.end_ts
 FROM consults c JOIN shops s ON s.id = c.shop_id;
 """,
+    # ---- version 2: where each event row was first loaded (store/conflicts.py) ----
+    # loads.id * 2^32 + line number; NULL for rows loaded before version 2.
+    """
+ALTER TABLE configs ADD COLUMN origin INTEGER;
+ALTER TABLE statuses ADD COLUMN origin INTEGER;
+ALTER TABLE stats ADD COLUMN origin INTEGER;
+ALTER TABLE consults ADD COLUMN origin INTEGER;
+ALTER TABLE session_ends ADD COLUMN origin INTEGER;
+ALTER TABLE messages ADD COLUMN origin INTEGER;
+ALTER TABLE logistics ADD COLUMN origin INTEGER;
+ALTER TABLE other_events ADD COLUMN origin INTEGER;
+""",
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -144,8 +156,9 @@ UNIQUE_INDEXES: dict[str, str] = {
 }
 
 
-def create_indexes(conn) -> dict[str, int]:
-    """Make every missing index. → table: duplicate rows removed to make a unique index."""
+def create_indexes(conn, before_dedupe=None) -> dict[str, int]:
+    """Make every missing index. → table: duplicate rows removed to make a unique index.
+    `before_dedupe(table)` is called before the later copies of a table's duplicates are removed."""
     import sqlite3
 
     removed: dict[str, int] = {}
@@ -157,6 +170,8 @@ def create_indexes(conn) -> dict[str, int]:
         try:
             conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {definition}")
         except sqlite3.IntegrityError:  # the same event twice: keep the first, as INSERT OR IGNORE
+            if before_dedupe is not None:
+                before_dedupe(table)
             before = conn.total_changes
             conn.execute(f"DELETE FROM {table} WHERE rowid NOT IN "
                          f"(SELECT min(rowid) FROM {table} GROUP BY {cols[:-1]})")

@@ -198,7 +198,10 @@ def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, count
         conn.execute("PRAGMA cache_size = -2048")  # appends to tables without indexes: a small cache will do
         schema.drop_indexes(conn, set(loader.columns), unique=True)
         mine = type(loader)(conn, tz=loader.tz_name)
+        mine.unique = set()  # (no index: conflicts are found when the parent builds them, or copies configs)
+        mine.origin, mine.sql = loader.origin, loader.sql
         mine.shop_tz = dict(loader.shop_tz)
+        mine.pre_tz = loader.pre_tz  # every file's latest configs (store/zones.py)
         for line in config_lines:  # the zones in force where the second half starts
             try:
                 table, shop, row = mine.decoder.decode(line)
@@ -223,7 +226,7 @@ def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, count
         rep = mine.report
         out = {"lines": lines, "loaded": rep.loaded, "duplicates": rep.duplicates_by_type,
                "rejected": rep.rejected, "unknown": rep.unknown_types, "initial": initial,
-               "final": mine.shop_tz, "part": str(part)}
+               "final": mine.shop_tz, "part": str(part), "naive": mine.decoder.naive_shops}
     except BaseException:
         conn.close()
         _remove(part)  # (the parent reads the half itself)
@@ -258,6 +261,9 @@ def merge(loader, out: dict) -> None:
                         "AND (tz_ts IS NULL OR tz_ts < ? OR (tz_ts = ? AND tz_uid < ?))",
                         (tzname, ts, uid, ids[pid], ts, ts, uid))
         for table in loader.columns:
+            if table in loader.unique:  # its unique index kept (configs): the batches' upsert notes conflicts
+                _copy_checked(loader, table)
+                continue
             top = conn.execute(loader.top_sql[table]).fetchone()[0] or 0
             for lo in range(0, top, MERGE_ROWS):
                 with _transaction(conn):
@@ -270,11 +276,32 @@ def merge(loader, out: dict) -> None:
         for k, v in src.items():
             dst[k] = dst.get(k, 0) + v
     rep.rejected.extend(out["rejected"])
+    loader.decoder.naive_shops |= out["naive"]
     for nick, v in out["final"].items():
         known = loader.shop_tz.get(nick)
         if known is None or (v[0], v[1]) > (known[0], known[1]):
             loader.shop_tz[nick] = v
             loader._zones.pop(nick, None)
+
+
+def _copy_checked(loader, table: str) -> None:
+    """Copy a (small) table of the part through the loader's own insert: exact copies of a row the
+    first half loaded are ignored, others reported as conflicts (store/conflicts.py)."""
+    conn = loader.conn
+    cols = ", ".join("t." + c for c in loader.columns[table])
+    rows = conn.execute(f"SELECT m.main_id, {cols} FROM part.{table} AS t "  # noqa: S608 - constants
+                        "JOIN temp._shop_map AS m ON m.part_id = t.shop_id ORDER BY t.rowid").fetchall()
+    if not rows:
+        return
+    from shunt.store.load import MULTI, statements
+
+    found: list = []
+    with _transaction(conn):
+        loader._insert(table, rows, found, statements(0, MULTI))  # (the part's rows hold whole origins)
+    rep = loader.report
+    typ = loader.type_of(table)
+    rep.loaded[typ] = rep.loaded.get(typ, 0) - len(rows)  # (the child counted them as added to its part)
+    rep.conflicts.extend(sorted(found, key=lambda c: c.line))
 
 
 class _transaction:
