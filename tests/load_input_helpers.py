@@ -30,7 +30,7 @@ def local(events: list[dict], shop: str, tz: str) -> list[dict]:
     (the same wall-clock times: the shop now lives in `tz`)."""
     out = []
     for e in events:
-        e = dict(e, shop=shop)
+        e = dict(json.loads(json.dumps(e)), shop=shop)  # (a deep copy: settings are changed below)
         t = e["ts"]
         dt = datetime.fromtimestamp(t / 1000, _SH) if isinstance(t, int) else datetime.fromisoformat(t)
         e["ts"] = dt.replace(tzinfo=None).isoformat(sep=" ")
