@@ -194,6 +194,9 @@ def generate(
     faults: float = typer.Option(0.0, "--faults", help="Share of recorded decisions made to break the rules (0..1)."),
     start: str = typer.Option("2026-11-11", "--start", help="First day."),
     shop: str = typer.Option("zhenpin", "--shop", help="Shop nick."),
+    messages: Optional[int] = typer.Option(None, "--messages", help="Messages per answered consult (default: a mix, 4.4 on average)."),
+    escape_json: bool = typer.Option(False, "--escape-json", help="Write every non-ASCII character as \\uXXXX (as ensure_ascii exporters do)."),
+    encoding: str = typer.Option("utf-8", "--encoding", help="File encoding: utf-8 or gb18030."),
 ) -> None:
     """Write a synthetic routing log by simulating the routing engine (for demos, tests, benchmarks).
 
@@ -203,7 +206,7 @@ def generate(
     from shunt.commands import generate as cmd
 
     run(cmd.run, out, consults=consults, agents=agents, groups=groups, days=days, seed=seed,
-        faults=faults, start=start, shop=shop)
+        faults=faults, start=start, shop=shop, messages=messages, escape_json=escape_json, encoding=encoding)
 
 
 @app.command()

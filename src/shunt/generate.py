@@ -144,8 +144,10 @@ class _Buyer:
 
 class _Gen:
     def __init__(self, out: BinaryIO, *, consults: int, agents: int, groups: int, days: int, seed: int,
-                 faults: float, start: str, shop: str, progress: Callable[[int], None] | None):
+                 faults: float, start: str, shop: str, progress: Callable[[int], None] | None,
+                 messages: int | None = None):
         self.out = out
+        self.n_messages = messages  # messages per answered consult (None: the usual mix, 4.4 on average)
         self.target = max(0, int(consults))
         self.days = max(1, int(days))
         self.faults = float(faults)
@@ -595,6 +597,8 @@ class _Gen:
             self.push(end, _END, c.id)
             wend = end
         n = rng.choice((2, 3, 3, 4, 4, 4, 5, 5, 6, 8))
+        if self.n_messages is not None:
+            n = self.n_messages
         first = "agent" if c.source == "qianniu_initiated" else "buyer"
         if human and c.order is not None and c.order.state in (
                 "shipped", "partially_shipped"):
@@ -807,7 +811,7 @@ class _Gen:
 
 def generate(out: BinaryIO, *, consults: int, agents: int = 12, groups: int = 4, days: int = 1, seed: int = 0,
              faults: float = 0.0, start: str = "2026-11-11", shop: str = "zhenpin",
-             progress: Callable[[int], None] | None = None) -> GenerateReport:
+             progress: Callable[[int], None] | None = None, messages: int | None = None) -> GenerateReport:
     """Write a synthetic routing log (JSON Lines, log-format v1) to the binary stream `out`.
 
     consults: number of consult events (total events are about 6x); agents: human sub-accounts;
@@ -826,6 +830,8 @@ def generate(out: BinaryIO, *, consults: int, agents: int = 12, groups: int = 4,
         raise ValueError("groups must be >= 0")
     if days < 1:
         raise ValueError("days must be >= 1")
+    if messages is not None and not 1 <= messages <= 1000:
+        raise ValueError("messages must be between 1 and 1000")
     try:
         date.fromisoformat(start)
     except ValueError:
@@ -835,4 +841,4 @@ def generate(out: BinaryIO, *, consults: int, agents: int = 12, groups: int = 4,
     # collector is back on, or its first pass would scan all it held.
     with paused_gc():
         return _Gen(out, consults=consults, agents=agents, groups=groups, days=days, seed=seed, faults=faults,
-                    start=start, shop=shop, progress=progress).run()
+                    start=start, shop=shop, progress=progress, messages=messages).run()

@@ -7,11 +7,17 @@ from shunt.commands.common import writing
 from shunt.errors import UsageError
 
 
-def run(out: Path | None, **opts) -> None:
+def run(out: Path | None, escape_json: bool = False, encoding: str = "utf-8", **opts) -> None:
     from shunt.commands.genopts import check
     from shunt.generate import generate
+    from shunt.generate_forms import FORMS_ENCODINGS
 
+    if encoding.lower().replace("_", "-") not in FORMS_ENCODINGS:
+        from shunt.render.text import plain
+
+        raise UsageError(f"--encoding must be one of {', '.join(FORMS_ENCODINGS)}, not {plain(repr(encoding))}")
     check(opts)
+    opts["form"] = (escape_json, encoding.lower().replace("_", "-"))
 
     bar = progress = None
     if sys.stderr.isatty() and opts.get("consults", 0) >= 100_000:
@@ -41,12 +47,15 @@ def run(out: Path | None, **opts) -> None:
 
 
 def _write(out: Path | None, generate, progress, opts):
+    from shunt.generate_forms import wrap
+
+    escape, encoding = opts.pop("form")
     if out is None:
-        return generate(sys.stdout.buffer, progress=progress, **opts)
+        return generate(wrap(sys.stdout.buffer, escape=escape, encoding=encoding), progress=progress, **opts)
     if out.suffix == ".gz":
         import gzip
 
         with gzip.open(out, "wb", compresslevel=3) as fh:
-            return generate(fh, progress=progress, **opts)
+            return generate(wrap(fh, escape=escape, encoding=encoding), progress=progress, **opts)
     with open(out, "wb", buffering=1 << 20) as fh:
-        return generate(fh, progress=progress, **opts)
+        return generate(wrap(fh, escape=escape, encoding=encoding), progress=progress, **opts)
