@@ -19,11 +19,11 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from fractions import Fraction
 from math import factorial
 from typing import Any
 
 from shunt import store, timeutil
+from shunt.diagnose.exact_sums import ExactSums
 from shunt.diagnose.whatif import (
     ALL, BINDING, EXCLUSIVE, FACTORS, HOUR, RECENT, WEIGHTS, DecisionCache, FastTracker, Variants, buckets,
     eligible, online_ms, timelines,
@@ -175,14 +175,10 @@ EXPECTED = (0, RECENT, BINDING, WEIGHTS, EXCLUSIVE, ALL)  # the removed sets who
 EFFECT = 16  # sums EFFECT + f: factor f's Shapley effects
 
 
-def _exact(terms: Counter) -> dict:
-    """{(sum, key): Σ count · amount}, each total exact, rounded once to a float: the same
-    whatever the order of the consults or the split of the period."""
-    out: dict = {}
-    for (slot, x, v), cnt in terms.items():
-        k = (slot, x)
-        out[k] = out.get(k, 0) + Fraction(v) * cnt
-    return {k: float(v) for k, v in out.items()}
+# memory bounds of a pass (flat in the period's length and the shop's size): terms counted before
+# they are folded into exact totals, and terms + candidate rows held by the remembered decisions
+MAX_TERMS = 200_000
+MAX_HELD_TERMS = 400_000
 
 
 def _configs(conn, sid: int, nick: str, start: int, end: int) -> list[Config]:
@@ -346,6 +342,7 @@ class _Acc:
         # (sum, key, amount) → how many times it is added: expected counts, effects, and the
         # pair's causes / chance / broken rules
         self.terms: Counter = Counter()
+        self.exact = ExactSums()  # the terms folded (`fold`): exact totals, flat in the period's length
         self.cause_n: Counter = Counter()
         self.recent_days: dict[str, Counter] = defaultdict(Counter)
         self.routed_to: Counter = Counter()
@@ -358,7 +355,9 @@ class _Acc:
                 mine[b] += v
         for a, cnt in o.by_reason.items():
             self.by_reason[a].update(cnt)
-        self.terms.update(o.terms)
+        o.fold()
+        self.fold()
+        self.exact.merge(o.exact)
         self.cause_n.update(o.cause_n)
         for a, cnt in o.recent_days.items():
             self.recent_days[a].update(cnt)
@@ -369,9 +368,16 @@ class _Acc:
         self.engine_runs += o.engine_runs
         self.spans += o.spans
 
+    def fold(self, above: int = 0) -> None:
+        """Fold the counted terms into the exact totals when there are more than `above` of them."""
+        if len(self.terms) > above:
+            self.exact.fold(self.terms.items())
+            self.terms.clear()
+
     def sums(self) -> tuple[dict, dict, dict, float, float]:
         """(expected counts by removed set, effects by factor, causes, chance, broken)."""
-        tot = _exact(self.terms)
+        self.fold()
+        tot = self.exact.floats()
         exp: dict[int, dict[str, float]] = {m: {} for m in EXPECTED}
         eff: dict[int, dict[str, float]] = {f: {} for f, _ in FACTORS}
         causes: dict[str, float] = {}
@@ -496,7 +502,7 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
     tracker = FastTracker()
     cache = DecisionCache(tracker=tracker)
     V = Variants()
-    n = replayable = 0
+    n = replayable = held = 0
     weights_unequal: dict[int, bool] = {}
     variants: dict[int, list[Config]] = {}  # config → its 16 variants
     adds: dict[tuple, list] = {}  # (act, decisions) → [them, what they add to the sums, consults with them]
@@ -557,12 +563,16 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
             ck = (act, *map(id, got))
             e = adds.get(ck)
             if e is None:
-                if len(adds) >= 50_000:
+                if len(adds) >= 50_000 or held > MAX_HELD_TERMS:  # they hold decisions: bounded by size
                     _tally(adds, terms)
+                    R.fold(MAX_TERMS)
+                    held = 0
                 e = adds[ck] = [got, _adds(dict(zip(subs, got)), act), 0]  # holds them: their ids stay unique
+                held += len(e[1]) + sum(len(d.odds) + len(d.candidates) for d in got)
             e[2] += 1
         else:
             terms.update(_adds(dict(zip(subs, got)), act))
+            R.fold(MAX_TERMS)
         if top is None:
             continue
         # the pair: chance, broken rules, recent-contact days, and the rest by exposure

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from functools import partial
 from itertools import repeat
-from operator import and_, eq, ge, not_
 from typing import Any, Callable, Iterable, Mapping
 
 from shunt import engine
@@ -30,12 +28,16 @@ from shunt.engine.model import Bind, Candidate, Config, Consult, Decision, Route
 from shunt.engine.recent import contacts_in_window
 from shunt.engine.rules import RULES
 from shunt.engine.tracker import HOUR_MS, Tracker
+from shunt.diagnose.flag_watch import FlagWatch, flags_of
 
 HOUR = 3_600_000
 DAY = 24 * HOUR
 _UNSET: Any = object()  # "not given" (None is a value)
 _ZEROS = repeat(0)
-_ONLINE = partial(eq, "online")
+# memory bounds of a DecisionCache, whatever the shop's size: bytes of eligibility flags held as
+# keys, and candidate rows + odds held by the remembered decisions
+MAX_FLAG_BYTES = 16_000_000
+MAX_ROWS = 1_000_000
 _INF = float("inf")
 
 
@@ -54,27 +56,41 @@ class FastTracker(Tracker):
         # eligibility watch (DecisionCache): `flags_gen` changes whenever a status changes or a
         # watched account's load reaches or leaves one of its watched limits (`watch`)
         self.flags_gen = 0
+        self.resets = 0  # moves when every flag may have changed (seed)
         self._limits: dict[str, set[int]] = {}
+        self._dirty: list[set[str]] = []  # the watchers' sets of accounts whose flag may have changed
 
-    def watch(self, limits: Mapping[str, int]) -> None:
-        """Also move `flags_gen` when one of these accounts' load crosses its limit."""
+    def watch(self, limits: Mapping[str, int]) -> set[str]:
+        """Also move `flags_gen` when one of these accounts' load crosses its limit. → the set
+        the accounts whose flag may have changed are added to (the watcher empties it)."""
         for account, n in limits.items():
             self._limits.setdefault(account, set()).add(n)
         self.flags_gen += 1
+        self._dirty.append(set())
+        return self._dirty[-1]
+
+    def live_maps(self) -> tuple[Mapping[str, str], Mapping[str, int]]:
+        return self._status, self._load
+
+    def _changed(self, account: str) -> None:
+        self.flags_gen += 1
+        for d in self._dirty:
+            d.add(account)
 
     def status(self, ts: int, account: str, status: str) -> None:
         super().status(ts, account, status)
-        self.flags_gen += 1
+        self._changed(account)
 
     def seed(self, *args: Any, **kw: Any) -> None:
         super().seed(*args, **kw)
         self.flags_gen += 1
+        self.resets += 1
 
     def _close(self, cid: str, keep_buyer: bool = False) -> None:
         agent = self._open[cid][1]
         limits = self._limits.get(agent)
         if limits is not None and self._load[agent] in limits:  # from the limit to below it
-            self.flags_gen += 1
+            self._changed(agent)
         super()._close(cid, keep_buyer)
 
     def set_config(self, cfg: Config) -> None:
@@ -93,7 +109,7 @@ class FastTracker(Tracker):
         agent = routed.agent
         if agent is not None and agent in self._limits and consult.id in self._open:  # a session opened
             if self._load.get(agent, 0) in self._limits[agent]:  # it reached a limit
-                self.flags_gen += 1
+                self._changed(agent)
 
     def state_for(self, consult: Consult) -> State:
         cfg = self._config
@@ -105,7 +121,7 @@ class FastTracker(Tracker):
 
 class _Info:
     __slots__ = ("cfg", "agents", "conf", "live_accounts", "caps", "spec", "threshold", "strategy", "items", "intents",
-                 "states", "exclusive", "assistant", "hours", "groups", "round_robin")
+                 "states", "exclusive", "assistant", "hours", "groups", "round_robin", "_pos")
 
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg  # keeps the object alive: ids stay unique
@@ -130,6 +146,13 @@ class _Info:
         self.hours = float(s.recent_contact_hours or 0)
         self.groups = {g.id for g in cfg.groups}
         self.round_robin = s.strategy == "round_robin"
+        self._pos: dict[str, int] | None = None
+
+    def positions(self) -> dict[str, int]:
+        """A live account → its position in `live_accounts` (in the flags)."""
+        if self._pos is None:
+            self._pos = {a: i for i, a in enumerate(self.live_accounts)}
+        return self._pos
 
 
 class DecisionCache:
@@ -143,7 +166,7 @@ class DecisionCache:
         """`tracker`: the FastTracker whose states are asked about (optional): it tells when
         eligibility may have changed, so the flags are not made again for every consult."""
         self.tracker = tracker
-        self._tracked: dict[int, list] = {}  # id(spec) → [tracker's flags_gen, flags, limits]
+        self._tracked: dict[int, FlagWatch] = {}  # id(spec) → its flags over the tracker's live maps
         self.enabled = (os.environ.get("SHUNT_NO_DECISION_CACHE", "") in ("", "0")) if enabled is None else enabled
         self._infos: dict[int, _Info] = {}
         self._last = _Info(Config(shop="", ts=0))  # the last one asked for
@@ -155,7 +178,7 @@ class DecisionCache:
         self._parts: dict[tuple, int] = {}  # (eligibility flags,) or (the members' flags, 1) → a number
         self._specs: dict[tuple, tuple] = {}
         self._flags: tuple = (None, None, None)  # the last (state, spec, eligibility flags)
-        self._eligible: dict[tuple, tuple[bool, ...]] = {}  # (spec, statuses, full flags) → eligibility flags
+        self._rows = 0  # candidate rows and odds held by the memo's decisions (bounded: MAX_ROWS)
         self._plans: dict[tuple, tuple] = {}  # decide_many's entries
         self._flag_ids: dict[tuple, int] = {}  # eligibility flags → a number, for the plans' keys
         self._last_flags: tuple | None = None
@@ -229,39 +252,26 @@ class DecisionCache:
         gtarget = c.target if src == "transfer_to_group" and c.target in inf.groups else None
         return flags, (src, item, intent, ostate, gtarget)
 
-    def _flags_of(self, spec: tuple, status: Mapping[str, str], load: Mapping[str, int]) -> tuple[bool, ...]:
-        """The eligibility flags of `spec`'s accounts: the statuses and full flags are made at C
-        speed, the flags from them once."""
-        accounts, caps = spec
-        raw = (id(spec), tuple(map(status.get, accounts)),  # (specs are kept: their ids stay unique)
-               tuple(map(ge, map(load.get, accounts, _ZEROS), caps)))
-        flags = self._eligible.get(raw)
-        if flags is None:
-            if len(self._eligible) >= self.max_entries:
-                self._eligible.clear()
-            flags = self._eligible[raw] = tuple(map(and_, map(_ONLINE, raw[1]), map(not_, raw[2])))
-        return flags
+    def _flags_of(self, spec: tuple, status: Mapping[str, str], load: Mapping[str, int]) -> bytes:
+        """The eligibility flags of `spec`'s accounts (a byte each), made whole."""
+        return flags_of(spec, status, load)
 
-    def _tracked_flags(self, tr: FastTracker, spec: tuple, state: State, consult: Consult) -> tuple[bool, ...]:
-        """`_flags_of` for a state of `tr`: made again only when `tr.flags_gen` moved."""
-        e = self._tracked.get(id(spec))
-        if e is None:
-            limits = {a: n for a, n in zip(*spec) if n != _INF}
-            tr.watch(limits)
-            e = self._tracked[id(spec)] = [None, (), limits]
-        if e[0] != tr.flags_gen:
-            e[1] = self._flags_of(spec, tr._status, tr._load)
-            e[0] = tr.flags_gen
+    def _tracked_flags(self, tr: FastTracker, spec: tuple, state: State, consult: Consult) -> bytes:
+        """`_flags_of` for a state of `tr`: kept up to date account by account (`FlagWatch`)."""
+        w = self._tracked.get(id(spec))
+        if w is None:
+            w = self._tracked[id(spec)] = FlagWatch(spec, tr)
+        flags = w.current(tr)
         if state.load is not tr._load:
             # without the buyer's own open sessions (they end at this consult): an account full in
             # the live loads may not be full here
-            limits, live = e[2], tr._load
+            limits, live = w.limits, tr._load
             for cid in tr._buyer_open.get(consult.buyer, ()):
                 agent = tr._open[cid][1]
                 n = limits.get(agent)
                 if n is not None and live.get(agent, 0) >= n:
                     return self._flags_of(spec, state.status, state.load)
-        return e[1]
+        return flags
 
     def first_recent(self, state: State, recent: tuple[str, ...], cfg: Config | None = None) -> str | None:
         """Rule 4's pick among the in-window recent contacts: the first eligible one (nothing else
@@ -319,7 +329,8 @@ class DecisionCache:
         if flags is not self._last_flags:  # a number for them (they change far less often than consults)
             n = self._flag_ids.get(flags)
             if n is None:
-                if len(self._flag_ids) >= 10 * self.max_entries:  # the plans' keys hold these numbers
+                if len(self._flag_ids) >= min(10 * self.max_entries, MAX_FLAG_BYTES // (len(flags) or 1)):
+                    # (the plans' keys hold these numbers)
                     self._flag_ids.clear()
                     self._plans.clear()
                 n = self._flag_ids[flags] = len(self._flag_ids)
@@ -350,6 +361,7 @@ class DecisionCache:
         d = e.by.get(dk)
         if d is None:
             d = e.by[dk] = self._run(state, consult, cfg)
+            self._rows += len(d.candidates) + len(d.odds)
         return d
 
     def _entry(self, state: State, consult: Consult, cfg: Config, inf: "_Info", base: list,
@@ -362,8 +374,8 @@ class DecisionCache:
         d = memo.get(k)
         if d is None:  # rules 1–5 not seen with these inputs: the engine decides
             d = self._run(state, consult, cfg)
-            if len(memo) >= self.max_entries:
-                memo.clear()
+            if len(memo) >= self.max_entries or self._rows > MAX_ROWS:
+                self._forget()
             if d.rule in _EARLY:
                 memo[k] = d
                 return d
@@ -396,11 +408,12 @@ class DecisionCache:
             part = (flags,)
             members = g[1]
             if members and inf.spec is base[2].spec:  # the flags are the accounts of `inf.spec`
-                sub = tuple(map(flags.__getitem__, members))
-                if True in sub:
+                sub = bytes(map(flags.__getitem__, members))
+                if 1 in sub:
                     part = (sub, 1)
             ids = self._parts
-            if len(ids) >= 20 * self.max_entries:  # the memo's keys and `_groups` hold these numbers
+            if len(ids) >= min(20 * self.max_entries, MAX_FLAG_BYTES // (len(flags) or 1)):
+                # (the memo's keys and `_groups` hold these numbers)
                 ids.clear()
                 self._memo.clear()
                 self._groups.clear()
@@ -414,15 +427,23 @@ class DecisionCache:
         if not cfg.groups:
             return (), ()
         found, _basis = match_groups(Context(state=State(config=cfg), consult=consult, explain=False))
-        names = {m for g in found for m in g.members}
-        members = tuple(i for i, a in enumerate(inf.live_accounts) if a in names and not inf.conf[a].proxy)
+        pos = inf.positions()
+        members = tuple(sorted({pos[m] for g in found for m in g.members
+                                if m in pos and not inf.conf[m].proxy}))
         return tuple(g.id for g in found), members
+
+    def _forget(self) -> None:
+        """Empty the memo (and the plans that hold its entries)."""
+        self._memo.clear()
+        self._plans.clear()
+        self._rows = 0
 
     def _keep(self, k2: tuple, d: Decision, inf: "_Info", state: State) -> "Decision | _Choice":
         """Remember a decision that went past rule 5 under its rules 6–8 key."""
         memo = self._memo
-        if len(memo) >= self.max_entries:
-            memo.clear()
+        self._rows += len(d.candidates) + len(d.odds)
+        if len(memo) >= self.max_entries or self._rows > MAX_ROWS:
+            self._forget()
         if d.rule == "R7" and d.reason in _CHOOSING:  # rule 7 chose among several: keyed on what it read
             sel = memo.get(k2)
             if sel.__class__ is not _Choice:
@@ -514,7 +535,9 @@ def _slim(state: State, consult: Consult) -> Decision:
         groups = {a: node_group(state.config, a, remaining) for a in result.agents}
     odds = result.odds if type(result.odds) is dict else dict(result.odds)
     # no groups: the pool may list an account twice, as the table does
-    pool = tuple(map(_pooled, ctx.pool)) if ctx.pool else ()
+    pool = tuple(map(_POOLED.get, ctx.pool)) if ctx.pool else ()
+    if not all(pool):  # (a row is true: this tests for None at C speed)
+        pool = tuple(map(_pooled, ctx.pool))
     return Decision(True, result.reason, code, result.agents, odds, groups, ctx.matched, ctx.remaining, pool, ())
 
 

@@ -65,7 +65,7 @@ def tally(conn, shop_id: int, account: str, start: int, end: int, tz, quick: boo
         d = None
         if code is None or len(t.examples[code]) < EXAMPLES:  # the rules run: for the cause, or its sentence
             state = tracker.state_for(consult)
-            d = engine.decide(state, consult, explain=False)  # passed_by reads no step
+            d = engine.decide(state, consult, explain=False, candidates=False)  # passed_by reads no step, no table
             code, why = passed_by(state, consult, d, account)
         if code == RECEIVED:
             key = "lost_draw" if len(d.agents) > 1 else "rules_give_it"
@@ -92,7 +92,7 @@ def _received(t: Tally, tracker: Tracker, consult, routed, account: str, tz) -> 
     """A consult the log gave to `account`: received; the rules run to tell whether they agree."""
     t.received += 1
     state = tracker.state_for(consult)
-    d = engine.decide(state, consult, explain=False)
+    d = engine.decide(state, consult, explain=False, candidates=False)  # (no table: only the winners are read)
     if d.replayable and account not in d.agents:
         t.received_against_rules += 1
         winners = ", ".join(d.agents) or "nobody (offline pool)"

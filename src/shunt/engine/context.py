@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from itertools import compress, repeat
+from operator import eq, gt
+from typing import Any, Iterable, Mapping
 
 from .eligibility import listed_candidate, listed_eligibility
 from .frozen import frozen
@@ -75,6 +77,14 @@ class Context:
             elig = self._elig_set = {a for a, limit in self.lookup.gate.items() if status.get(a) == "online"
                                      and (limit is None or load.get(a, 0) < limit)}
         return elig
+
+    def eligible_among(self, accounts: Iterable[str]) -> list[str]:
+        """The eligible ones of `accounts`, in order: `eligible` for each, at C speed (the
+        statuses, then the gate's limits against the loads, are mapped, not looped over)."""
+        accounts = tuple(accounts)
+        online = list(compress(accounts, map(eq, map(self.state.status.get, accounts), repeat("online"))))
+        return list(compress(online, map(gt, map(self.lookup.caps.get, online, repeat(-1)),
+                                         map(self.state.load.get, online, repeat(0)))))
 
     def why_not(self, account: str) -> str | None:
         return self.eligibility(account)[1]

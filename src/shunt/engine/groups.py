@@ -118,12 +118,15 @@ def matched_groups(ctx: Context) -> tuple[tuple[GroupConf, ...], str]:
 
 
 def r6_group_matching(ctx: Context) -> Result | None:
-    """R6: match groups, drop those without an eligible member (none left → overflow), group robot."""
+    """R6: match groups, drop those without an eligible member (none left → overflow), group robot.
+
+    Eligibility is found for the members of the groups looked at only (the matched ones, or every
+    group on overflow), at C speed (`Context.eligible_among`): a decision costs the size of the
+    matched groups, not of the shop."""
     cfg = ctx.config
-    elig = ctx.eligible_set()
     if not cfg.groups:
         ctx.rotation = tuple(a.account for a in cfg.agents)
-        ctx.pool = tuple(a for a in ctx.rotation if a in elig)
+        ctx.pool = tuple(ctx.eligible_among(ctx.rotation))
         if ctx.table:
             ctx.candidates = tuple(ctx.cand(a) for a in (ctx.rotation if ctx.table is True else ctx.pool))
         if ctx.explain:
@@ -133,6 +136,7 @@ def r6_group_matching(ctx: Context) -> Result | None:
 
     matched, basis = matched_groups(ctx)
     ctx.matched, ctx.basis = tuple(_ids(matched)), basis
+    elig = set(ctx.eligible_among(ctx.lookup.members(matched)[1]))
 
     kept = []
     for g in matched:
@@ -144,6 +148,7 @@ def r6_group_matching(ctx: Context) -> Result | None:
             ctx.step("R6", "drop", "drop", f"Group {g.id} is dropped: no eligible member ({why}).",
                      group=g.id, members={r.account: r.why_not for r in rows})
     if not kept:
+        elig = set(ctx.eligible_among(ctx.lookup.members(cfg.groups)[1]))
         kept = [g for g in cfg.groups if not elig.isdisjoint(g.members)]
         if ctx.explain:
             if kept:
@@ -155,7 +160,7 @@ def r6_group_matching(ctx: Context) -> Result | None:
     ctx.remaining = tuple(_ids(kept))
 
     _table, ctx.rotation, ctx.node = ctx.lookup.members(tuple(kept))
-    ctx.pool = tuple(m for m in ctx.rotation if m in elig)
+    ctx.pool = tuple(filter(elig.__contains__, ctx.rotation))
     if ctx.table is True:
         ctx.candidates = tuple(ctx.cand(m, ids) for m, ids in ctx.lookup.members(tuple(kept or matched))[0])
     elif ctx.table:  # "eligible": the table's eligible rows only

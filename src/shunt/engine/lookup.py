@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+MAX_MEMBER_TABLES = 256  # member tables of sets of remaining groups remembered per config
 _CACHE: dict[int, "Lookup"] = {}  # id(config) → its Lookup (which holds the config: the id stays unique)
 
 
 class Lookup:
     """What rules read of one config, precomputed. Do not mutate."""
 
-    __slots__ = ("config", "agents", "gate", "weight", "holding", "proxies", "matches", "_members")
+    __slots__ = ("config", "agents", "gate", "weight", "holding", "proxies", "matches", "_members", "_held", "caps")
 
     def __init__(self, cfg: Any) -> None:
         self.config = cfg
@@ -28,6 +29,8 @@ class Lookup:
         # routing on, not a proxy, some capacity; eligible = in the gate, online, load below the limit
         self.gate = {a: c.max_sessions for a, c in agents.items()
                      if c.routing and not c.proxy and (c.max_sessions is None or c.max_sessions > 0)}
+        # the gate as numbers: a gated account is below its limit when cap > load (no limit: inf)
+        self.caps = {a: float("inf") if n is None else n for a, n in self.gate.items()}
         self.weight = {a: c.weight for a, c in agents.items()}  # first listing's weight
         holding: dict[str, list[str]] = {}
         for g in cfg.groups:
@@ -36,6 +39,11 @@ class Lookup:
                 if not ids or ids[-1] != g.id:
                     ids.append(g.id)
         self.holding = {m: tuple(ids) for m, ids in holding.items()}  # account → ids of groups holding it, config order
+        held: dict[str, list[str]] = {}  # account → the id of every group holding it, config order (repeats kept)
+        for g in cfg.groups:
+            for m in set(g.members):
+                held.setdefault(m, []).append(g.id)
+        self._held = {m: tuple(ids) for m, ids in held.items()}
         self.proxies = tuple(a for a in cfg.agents if a.proxy)  # every proxy listing, in order
         self.matches: dict[tuple, tuple] = {}  # a consult's routing fields → (matched groups, basis)
         self._members: dict[tuple, tuple] = {}
@@ -52,13 +60,16 @@ class Lookup:
 
             cfg = self.config
             ids = {g.id for g in groups}
+            held = self._held
             seen: dict[str, tuple[str, ...]] = {}
             for g in groups:
                 for m in g.members:
                     if m not in seen:
-                        seen[m] = tuple(h.id for h in cfg.groups if h.id in ids and m in h.members)
+                        seen[m] = tuple(h for h in held[m] if h in ids)
             node = {m: (None if m == cfg.settings.assistant or not is_shop_account(cfg.shop, m) else held[0])
                     for m, held in seen.items()}
+            if len(self._members) >= MAX_MEMBER_TABLES:  # they hold a table each: keep their number bounded
+                self._members.clear()
             hit = self._members[key] = (tuple(seen.items()), tuple(seen), node)
         return hit
 
