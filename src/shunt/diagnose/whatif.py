@@ -121,7 +121,8 @@ class FastTracker(Tracker):
 
 class _Info:
     __slots__ = ("cfg", "agents", "conf", "live_accounts", "caps", "spec", "threshold", "strategy", "items", "intents",
-                 "states", "exclusive", "assistant", "hours", "groups", "round_robin", "_pos")
+                 "states", "exclusive", "assistant", "hours", "groups", "round_robin", "_pos",
+                 "chooseable")
 
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg  # keeps the object alive: ids stay unique
@@ -147,6 +148,7 @@ class _Info:
         self.groups = {g.id for g in cfg.groups}
         self.round_robin = s.strategy == "round_robin"
         self._pos: dict[str, int] | None = None
+        self.chooseable: dict[tuple, tuple[int, ...]] = {}  # the matched groups' ids → `_matched`'s positions
 
     def positions(self) -> dict[str, int]:
         """A live account → its position in `live_accounts` (in the flags)."""
@@ -427,10 +429,14 @@ class DecisionCache:
         if not cfg.groups:
             return (), ()
         found, _basis = match_groups(Context(state=State(config=cfg), consult=consult, explain=False))
-        pos = inf.positions()
-        members = tuple(sorted({pos[m] for g in found for m in g.members
-                                if m in pos and not inf.conf[m].proxy}))
-        return tuple(g.id for g in found), members
+        ids = tuple(g.id for g in found)
+        key = tuple(map(id, found))  # (the config holds its groups: their ids stay unique)
+        members = inf.chooseable.get(key)  # (the same for every consult matching these groups)
+        if members is None:
+            pos = inf.positions()
+            members = inf.chooseable[key] = tuple(sorted({pos[m] for g in found for m in g.members
+                                                          if m in pos and not inf.conf[m].proxy}))
+        return ids, members
 
     def _forget(self) -> None:
         """Empty the memo (and the plans that hold its entries)."""

@@ -1,0 +1,107 @@
+"""The fast paths of issue 17 against the plain definitions, on generated shops of several shapes
+and strategies (config changes included: generate switches configs during the day):
+- `Context.eligible_among` (rule 6's eligibility at C speed) = `eligibility(state, a)[0]` account
+  by account, with proxies and accounts at their limit;
+- `FlagWatch` (flags mended account by account from the tracker's changes) = the flags made
+  whole from the live maps, at every consult;
+- the decision cache (its keys now hold those flags) = `engine.decide`, 300 agents, every strategy."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+
+import pytest
+
+from shunt.diagnose.flag_watch import FlagWatch, flags_of
+from shunt.diagnose.whatif import DecisionCache, FastTracker
+from shunt.engine import decide
+from shunt.engine.context import Context
+from shunt.engine.eligibility import eligibility
+from shunt.engine.model import Config, Consult, Order, Routed
+from shunt.generate import generate
+from shunt.timeutil import parse_ts, zone
+
+TZ = zone("Asia/Shanghai")
+
+
+def _events(seed: int, agents: int, groups: int, consults: int = 600):
+    buf = io.BytesIO()
+    generate(buf, consults=consults, agents=agents, groups=groups, seed=seed)
+    rows = [json.loads(x) for x in buf.getvalue().splitlines()]
+    for r in rows:
+        r["_ms"] = parse_ts(r["ts"], TZ)
+    order = {"shop_config": 0, "agent_status": 1, "agent_stats": 1, "session_end": 1}
+    rows.sort(key=lambda r: (r["_ms"], order.get(r["type"], 2), r.get("id", "")))
+    return rows
+
+
+def _replay(rows, strategy: str | None):
+    """Feed a FastTracker; yield (tracker, state, consult) before each consult is recorded."""
+    tr = FastTracker()
+    for r in rows:
+        t, ms = r["type"], r["_ms"]
+        if t == "shop_config":
+            body = dict(r)
+            if strategy:
+                body["settings"] = {**body.get("settings", {}), "strategy": strategy}
+            tr.set_config(Config.from_body(r["shop"], ms, body))
+        elif t == "agent_status":
+            tr.status(ms, r["account"], r["status"])
+        elif t == "agent_stats":
+            tr.stats(ms, r["account"], r.get("conversion_rate", 0.0))
+        elif t == "session_end":
+            tr.session_end(ms, r["consult"])
+        elif t == "consult":
+            o = r.get("order")
+            c = Consult(id=r["id"], ts=ms, buyer=r["buyer"], source=r.get("source", "unknown"),
+                        item=r.get("item"), intent=r.get("intent"), by=r.get("by"), target=r.get("target"),
+                        order=Order(id=o.get("id"), state=o.get("state", "no_active_order")) if o else None)
+            yield tr, tr.state_for(c), c
+            rt = r.get("routed") or {}
+            tr.consult(c, Routed(rt.get("agent"), rt.get("group"), rt.get("reason", "")))
+
+
+SHAPES = [(1, 40, 1), (2, 300, 20), (3, 120, 0), (4, 60, 6)]
+
+
+@pytest.mark.parametrize("seed,agents,groups", SHAPES)
+def test_eligible_among_and_flag_watch_match_the_definitions(seed, agents, groups):
+    rows = _events(seed, agents, groups)
+    watch = None
+    n = 0
+    for tr, state, c in _replay(rows, None):
+        cfg = state.config
+        if cfg is None:
+            continue
+        accounts = [a.account for a in cfg.agents] + ["zhenpin:nobody"]
+        ctx = Context(state, c, explain=False)
+        assert ctx.eligible_among(accounts) == [a for a in accounts if eligibility(state, a)[0]]
+        cache = DecisionCache(tracker=tr)
+        spec = cache.info(cfg).spec
+        if watch is None or watch.spec is not spec:
+            watch = FlagWatch(spec, tr)
+        assert watch.current(tr) == flags_of(spec, *tr.live_maps())
+        n += 1
+    assert n > 300
+
+
+@pytest.mark.parametrize("strategy", ["reception_rate", "conversion_rate", "round_robin"])
+def test_decision_cache_equals_decide_on_a_big_shop(strategy):
+    rows = _events(5, 300, 20, consults=500)
+    cache = None
+    seen = 0
+    for tr, state, c in _replay(rows, strategy):
+        if state.config is None:
+            continue
+        if cache is None:
+            cache = DecisionCache(enabled=True, tracker=tr)
+        got = cache.decide(state, c)
+        want = decide(state, c, explain=False, candidates="eligible")
+        assert (got.rule, got.reason, got.agents, got.odds, dict(got.groups), got.matched_groups,
+                got.remaining_groups) == (want.rule, want.reason, want.agents, want.odds, dict(want.groups),
+                                          want.matched_groups, want.remaining_groups), c.id
+        assert [x.account for x in got.candidates] == [x.account for x in want.candidates]
+        seen += 1
+    assert seen > 300 and cache.hits > 0
