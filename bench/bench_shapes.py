@@ -1,0 +1,111 @@
+"""The shape matrix of issue 17: the analytic commands on shops of several shapes, each beside
+its floor measured in the same run.
+
+    python bench/bench_shapes.py                               # 40/300/1000 agents x 1/20/300 groups, 100k
+    python bench/bench_shapes.py --shapes 40x6,300x20,1000x20 --consults 100000,150000
+    python bench/bench_shapes.py --keep DIR                    # keep logs and databases
+
+For each shape (agents x groups) and day size: `shunt generate` writes one day, `shunt load`
+loads it, then, each as a whole process, rounds of (median of --runs):
+- floor: reading the day's consults and statuses from the database in Python (sqlite3, every
+  column, fetchall) — what any replay must at least do;
+- why-silent over a 24 h window, for an account that CAN receive (listed, routing on, not a
+  proxy, in a group, online at --at: bench/shape_pick.py), --at a busy moment of the day;
+- balance over the day; simulate over the day with the strategy changed to round_robin.
+Each line: wall seconds (median), peak RSS (the child's ru_maxrss, or the sampled sum over it
+and its forked half for balance), and the ratio to the floor of the same shape. At the end, each
+command's ratio at the most agents to the 40-agent figure of the same groups/size (goal <= 1.5x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_all import SHUNT as _SHUNT, run
+from shape_pick import busiest_day, receiving_account
+
+FLOOR_CODE = """
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+lo, hi = c.execute("SELECT min(ts), max(ts) + 1 FROM consults").fetchone()
+c.execute("SELECT * FROM consults WHERE ts >= ? AND ts < ? ORDER BY ts, uid", (lo, hi)).fetchall()
+c.execute("SELECT * FROM statuses WHERE ts < ? ORDER BY ts, uid", (hi,)).fetchall()
+"""
+# the installed script, else this Python's `-m shunt` (a dev tree: set PYTHONPATH=src)
+SHUNT = [_SHUNT] if Path(_SHUNT).exists() else [sys.executable, "-m", "shunt"]
+GOALS = {"why-silent": 3.0, "balance": 5.0, "simulate": 5.0}
+
+
+def median_run(cmd: list[str], runs: int, tree: bool = False) -> tuple[float, float]:
+    got = [run(cmd, tree=tree) for _ in range(runs)]
+    return statistics.median(t for t, _ in got), max(r for _, r in got)
+
+
+def shape(work: Path, agents: int, groups: int, consults: int, runs: int) -> dict[str, tuple[float, float, float]]:
+    log, db = work / f"a{agents}g{groups}c{consults}.jsonl", work / f"a{agents}g{groups}c{consults}.db"
+    if not db.exists():
+        run([*SHUNT, "generate", "--consults", str(consults), "--agents", str(agents), "--groups", str(groups),
+             "--seed", "17", "-o", str(log)])
+        run([*SHUNT, "load", str(log), "--db", str(db)], tree=True)
+        log.unlink()
+    account, at = receiving_account(db)
+    day = busiest_day(db)
+    new = work / "round_robin.json"
+    new.write_text('{"settings": {"strategy": "round_robin"}}', encoding="utf-8")
+    cmds = {
+        "floor": [sys.executable, "-c", FLOOR_CODE, str(db)],
+        "why-silent": [*SHUNT, "why-silent", account, "--at", at, "--window", "24h", "--db", str(db)],
+        "balance": [*SHUNT, "balance", "--date", day, "--db", str(db)],
+        "simulate": [*SHUNT, "simulate", "--config", str(new), "--date", day, "--db", str(db)],
+    }
+    run(cmds["floor"])  # warm the page cache
+    out = {}
+    for name, cmd in cmds.items():
+        t, rss = median_run(cmd, runs, tree=name == "balance")
+        out[name] = (t, rss, t / out["floor"][0] if name != "floor" else 1.0)
+        print(f"  {agents:>5} agents {groups:>3} groups {consults:>7,} consults | {name:<10} | {t:6.2f} s | "
+              f"{rss:6.0f} MB | {out[name][2]:5.1f}x floor", file=sys.stderr, flush=True)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shapes", default="40x1,40x20,300x1,300x20,300x300,1000x1,1000x20,1000x300")
+    ap.add_argument("--consults", default="100000")
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--keep", type=Path)
+    args = ap.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="shunt-shapes-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results = {}
+    try:
+        for n in (int(x) for x in args.consults.split(",")):
+            for s in args.shapes.split(","):
+                agents, groups = (int(x) for x in s.split("x"))
+                results[agents, groups, n] = shape(work, agents, groups, n, args.runs)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print("| agents | groups | consults | floor | why-silent | balance | simulate |")
+    print("|---|---|---|---|---|---|---|")
+    for (a, g, n), r in results.items():
+        cells = [f"{r['floor'][0]:.2f} s"]
+        for name, goal in GOALS.items():
+            t, rss, ratio = r[name]
+            mark = "" if t <= goal and ratio <= 10 and (name == "why-silent" or rss <= 300) else " **"
+            cells.append(f"{t:.2f} s, {rss:.0f} MB, {ratio:.1f}x{mark}")
+        print(f"| {a} | {g} | {n:,} | " + " | ".join(cells) + " |")
+    for (a, g, n), r in results.items():
+        base = results.get((40, g, n))
+        if a != 40 and base is not None:
+            print(f"{a} agents / 40, {g} groups, {n:,}: " + ", ".join(
+                f"{name} {r[name][0] / base[name][0]:.2f}x" for name in GOALS))
+
+
+if __name__ == "__main__":
+    main()
