@@ -28,19 +28,19 @@ SHOPS = {  # name → generate's options (None: the sample)
     "g40": dict(consults=1000, agents=40, groups=6, seed=7),
     "g300": dict(consults=600, agents=300, groups=20, seed=3),
 }
-GOLDEN = {  # made on main before the speed changes of issue 17 (247a173)
-    "sample": {"why-silent": "a7e7ae0314f565ad6d3976b1f4dba4da4b3cd093d67e71e44c3f30302a1a7b77",
-               "balance": "c11c1962b717761f8cff157cf3b26f3f8d12a873069018dad91d43d37c4884dd",
-               "simulate": "2ac8180a7ab4c1ce024247c35c3d02833d3df8b08fe5b611d1145806faad5ee5",
-               "trace": "1c27febd96ac5018c100e60acf21859636a702e66ea9e9a473c35ca3d9e04082"},
-    "g40": {"why-silent": "7ede4681f3a919e722844f6a2562a60b4d8a346851022681f8b89ba8a6355b63",
-            "balance": "6ca4973042094825a6e6b7097ab69a161a5eab9762f3f86eb0bbaf1b1e488aef",
-            "simulate": "3ec437ab11c6ad1f020fafcb2dac4297289b0df08a8d616117623d19d7e996f2",
-            "trace": "ac5111704b16428a816829aa1990d96c8b82289b4cc9ad4ed18502e85803ea12"},
-    "g300": {"why-silent": "d8098a2b9be4310c7db33e42ebe46ce117a476ccc8ba0dd477470fbc0d6ea560",
-             "balance": "66362a6f4df75dc611b7ecf6de01da801c7f03a04c2d1512d128d3b3240403aa",
-             "simulate": "1ac0a43ff693dae380c59adfab250c035c69e1efca73631c1b5daacb1e9f45d4",
-             "trace": "19e585fb92c16fde0e84932af2c9e71cfa92230a4dab849704a331486eb33557"},
+GOLDEN = {  # made on main 4aa0aee, before the speed changes of issue 17
+    "sample": {"why-silent": "012861ff6a49c8418b94367816e082a93fd9a74a59f7387444b8d8ff0a02378c",
+               "balance": "d5929ba5776466851c60cf7d1d6d4e1b6b9c4d8fb9eba229502705d19a9b3f06",
+               "simulate": "8c6b23e7f2d6dc25c6618f491c66c362ec8c09f0a07964b323a38451f643df08",
+               "trace": "d28cb36927f3902e39b5e29613ccf3e5d30e59e59111dc0a6392ce4c3d0a1bf0"},
+    "g40": {"why-silent": "9f3ecc1b6a4596f5ded15d0bc21f8b7546184e1944f6478d8d63ba1276ff2703",
+            "balance": "479ca0a302993df60eed83ecc16cdf4263e8e7ab3cebbfb8e15dfc324d83a204",
+            "simulate": "8f2c9c2c2ef5769d8bb96e700984ac53ccc3c7b586d0a01e1e74b44264342452",
+            "trace": "49c6343816e08a0f89738922abf7cd91a0a639cf47fd5f14b0e3db78a4adb61e"},
+    "g300": {"why-silent": "ff11a584c51f93daffa543886b594eee073ed843a4a141bac1c38933d5b1582e",
+             "balance": "f60b770332959c14e975e777b8815bbd8396d3fdc5d9580a040a3a9290d15326",
+             "simulate": "09fafeb9cedbabc9a643dbf45e61656fb6cdee72d1ec14727d7bd0b8bd17b704",
+             "trace": "40dc04d4782e92bae8e30cbb43ee9340f0a29967b2344f92b05aa6f919315f3e"},
 }
 
 
