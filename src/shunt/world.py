@@ -97,7 +97,7 @@ class World:
         if g:
             for j, states in enumerate(STATE_BLOCKS):
                 self.bind_states[j % g].extend(states)
-            for j in range(min(g, len(self.items) // 2)):  # (more groups than item pairs: the rest bind none)
+            for j in range(g):
                 self.bind_items[j] = [self.items[2 * j], self.items[2 * j + 1]]
             state_group = {st: j for j in range(g) for st in self.bind_states[j]}
             self.bind_intents[state_group["shipped"]].extend(LOGISTICS_INTENTS)
