@@ -341,6 +341,22 @@ def audit(
     raise typer.Exit(code or 0)
 
 
+@app.command()
+def ui(
+    db: Optional[Path] = DbOpt,
+    shop: Optional[str] = ShopOpt,
+    mask: bool = MaskOpt,
+) -> None:
+    """The self-check as a full-screen terminal app: trace, why-silent, why-received and audit as tabs
+    (needs the extra: pip install 'shunt[ui]'). Keys: / search, Tab and arrows move, Enter asks, q quits.
+
+    Example: shunt ui --db demo.db
+    """
+    from shunt.commands import ui as cmd
+
+    run(cmd.run, db_path(db), shop=shop, mask=mask)
+
+
 config_app = typer.Typer(help="The shop's routing configuration (shop_config).", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 

@@ -342,6 +342,22 @@ def nearest_buyers(conn: sqlite3.Connection, sid: int, name: str, n: int = 5) ->
         (sid,), name, n)
 
 
+def buyers_by_prefix(conn: sqlite3.Connection, sid: int, prefix: str, n: int = 10) -> list[str]:
+    """Up to `n` buyer nicks of consults starting with `prefix` (case-sensitive), in order: an index range seek
+    (consults(shop_id, buyer, ...)), one distinct nick at a time so that a buyer's many consults cost nothing."""
+    out: list[str] = []
+    last, inclusive = prefix, True
+    while len(out) < n:
+        op = ">=" if inclusive else ">"
+        row = conn.execute(f"SELECT buyer FROM consults WHERE shop_id = ? AND buyer {op} ? ORDER BY buyer LIMIT 1",
+                           (sid, last)).fetchone()
+        if row is None or not row[0].startswith(prefix):
+            break
+        out.append(row[0])
+        last, inclusive = row[0], False
+    return out
+
+
 def known_accounts(conn: sqlite3.Connection, sid: int, at: int | None = None) -> list[str]:
     """Accounts of the config in force (at `at`, default the latest) and those with status events."""
     cfg = config_at(conn, sid, at if at is not None else 2**62)

@@ -1,0 +1,18 @@
+"""`shunt ui`: open the shop, then run the Textual app (an optional extra: imported here, not at start-up)."""
+
+from __future__ import annotations
+
+from shunt.errors import UsageError
+
+INSTALL = "shunt ui needs the optional extra: pip install 'shunt[ui]' (or: pip install 'textual>=8')"
+
+
+def run(db, *, shop=None, mask=False) -> None:
+    try:
+        import textual  # noqa: F401
+    except ImportError:
+        raise UsageError(INSTALL) from None
+    from shunt.ui.app import ShuntApp
+    from shunt.ui.session import Session
+
+    ShuntApp(Session(db, shop, mask)).run()

@@ -1,0 +1,61 @@
+"""The app: four tabs as the platform's self-check entries (分流记录, 收不到消息, 收到错误消息) plus audit."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
+
+from shunt.ui.audit_tab import AuditTab
+from shunt.ui.received_tab import ReceivedTab
+from shunt.ui.silent_tab import SilentTab
+from shunt.ui.trace_tab import TraceTab
+
+TABS = (("trace", "分流记录 trace"), ("silent", "收不到消息 why-silent"),
+        ("received", "收到错误消息 why-received"), ("audit", "audit 自查"))
+
+
+class ShuntApp(App):
+    """`shunt ui`. Keys: / search (the tab's first field), Tab / arrows move, Enter asks, q quits."""
+
+    TITLE = "shunt ui"
+    BINDINGS = [
+        Binding("q", "quit", "quit"),
+        Binding("slash", "search", "search", key_display="/"),
+        Binding("escape", "leave", "leave field", key_display="esc"),
+        Binding("f1", "tab('trace')", "trace", show=False),
+        Binding("f2", "tab('silent')", "why-silent", show=False),
+        Binding("f3", "tab('received')", "why-received", show=False),
+        Binding("f4", "tab('audit')", "audit", show=False),
+    ]
+
+    def __init__(self, session) -> None:
+        super().__init__()
+        self.session = session
+        self.sub_title = f"{session.nick} · {session.db}" + (" · masked" if session.mask else "")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial="trace"):
+            s = self.session
+            for (tid, title), tab in zip(TABS, (TraceTab(s), SilentTab(s), ReceivedTab(s), AuditTab(s))):
+                with TabPane(title, id=tid):
+                    yield tab
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_search()
+
+    def action_search(self) -> None:
+        """Focus the active tab's first field."""
+        pane = self.query_one(TabbedContent).active_pane
+        if pane is not None:
+            pane.query(Input).first().focus()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self.action_search()
+
+    def action_leave(self) -> None:
+        """Out of a text field (so that q and / are keys again): to the tab bar."""
+        self.query_one(TabbedContent).query_one("ContentTabs").focus()

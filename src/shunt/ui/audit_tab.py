@@ -1,0 +1,35 @@
+"""audit 分流自查: every node of a day checked against the shop's settings, grouped by the fact that breaks it."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from shunt.ui.form import QuestionTab
+
+
+class AuditTab(QuestionTab):
+    HINT = "A date (empty: the latest day with consults), optionally a group or an account; Enter."
+
+    def fields(self) -> list[Input]:
+        return [Input(placeholder="date 日期 (default: latest day)", id="date"),
+                Input(placeholder="group 分组 (optional)", id="group"),
+                Input(placeholder="account 客服 (optional)", id="account")]
+
+    def ask(self, values, out):
+        from shunt.diagnose.audit import audit
+        from shunt.diagnose.period import period, require_consults
+        from shunt.render.audit import audit_human
+
+        s = self.session
+        date = values["date"] or None
+        start, end, label = period(s.conn, s.sid, s.tz, date, None, None, say=lambda line: out.print(line, style="dim"))
+        require_consults(s.conn, s.sid, s.tz, start, end, label)
+        result = audit(s.conn, s.sid, start, end, label, group=values["group"] or None,
+                       account=values["account"] or None)
+        audit_human(result, s.mask, out)
+        words: tuple = ("audit", "--date", label)
+        if values["group"]:
+            words += ("--group", values["group"])
+        if values["account"]:
+            words += ("--account", values["account"])
+        return words

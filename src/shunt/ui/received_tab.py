@@ -1,0 +1,35 @@
+"""收到错误消息 why-received: a buyer and the second of the message (and an expected account) → the node, replayed."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from shunt.ui.form import QuestionTab
+from shunt.ui.suggest import AccountSuggester, BuyerSuggester
+
+
+class ReceivedTab(QuestionTab):
+    HINT = "A buyer (→ completes), the second the message was sent, optionally the account you expected; Enter."
+    BUYER_AT = (1,)
+
+    def fields(self) -> list[Input]:
+        return [Input(placeholder="buyer 买家", id="buyer", suggester=BuyerSuggester(self.session)),
+                Input(placeholder="at 时间 2026-11-11 10:23:45", id="at"),
+                Input(placeholder="expected 期望客服 (optional)", id="expected", suggester=AccountSuggester(self.session))]
+
+    def ask(self, values, out):
+        from shunt.commands.common import masked, masked_errors, moment
+        from shunt.diagnose.received import why_received
+        from shunt.errors import UsageError
+        from shunt.render import human
+
+        s = self.session
+        buyer, at, expected = values["buyer"], values["at"], values["expected"] or None
+        if not buyer or not at:
+            raise UsageError("type the buyer and the second the message was sent (at)")
+        ms = moment(at, s.tz)
+        with masked_errors(s.mask, [buyer], s.conn, s.sid):
+            result = masked(why_received(s.conn, s.sid, buyer, ms - ms % 1000, expected), [buyer], s.mask)
+        human.received(result, out)
+        words = ("why-received", buyer, "--at", at)
+        return words + (("--expected", expected) if expected else ())

@@ -1,0 +1,87 @@
+"""What the tabs share: the open shop, one fresh snapshot per question, masking, the equivalent command."""
+
+from __future__ import annotations
+
+import io
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console, Group
+from rich.text import Text
+
+from shunt.errors import NotFound, ShuntError
+
+
+def quote(word: str) -> str:
+    """shlex.quote, but a nick of letters (Chinese ones too), digits and :._-@ stays bare, as a user types it."""
+    return word if re.fullmatch(r"[\w@%+=:,./-]+", word) else shlex.quote(word)
+
+
+class Collector(Console):
+    """A rich Console whose `print` keeps the renderables (for a widget) instead of writing them: the commands'
+    human views (render.human, render.audit) draw into it unchanged."""
+
+    def __init__(self, width: int = 100) -> None:
+        super().__init__(file=io.StringIO(), width=width, highlight=False, emoji=False)
+        self.items: list = []
+
+    def print(self, *objects, style=None, **_kw) -> None:  # noqa: A003 - rich's name
+        for obj in objects:
+            self.items.append(Text(obj, style=style or "") if isinstance(obj, str) else obj)
+
+    def group(self) -> Group:
+        return Group(*self.items)
+
+
+@dataclass
+class Session:
+    """The database the app reads, opened once; each question runs on a fresh read snapshot."""
+
+    db: Path
+    shop: str | None
+    mask: bool
+    conn: object = field(init=False)
+    sid: int = field(init=False)
+    nick: str = field(init=False)
+    tz: object = field(init=False)
+
+    def __post_init__(self) -> None:
+        from shunt.commands.common import open_shop
+
+        self.conn, self.sid, self.nick, self.tz = open_shop(self.db, self.shop)
+
+    def fresh(self) -> None:
+        """A new read snapshot (a load may have committed since the last question)."""
+        from shunt.commands.common import _snapshot
+
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        _snapshot(self.conn)
+
+    def command(self, *words: str | None, buyer_at: tuple[int, ...] = ()) -> str:
+        """The equivalent CLI command. With --mask, a buyer nick (the words at `buyer_at`) shows as $BUYER: the
+        masked nick would not run, and the real one is what the mask hides."""
+        out = ["shunt"]
+        for i, w in enumerate(words):
+            if w is None:
+                continue
+            out.append("\"$BUYER\"" if self.mask and i in buyer_at else quote(w))
+        if self.db != Path("shunt.db"):
+            out += ["--db", quote(str(self.db))]
+        if self.shop:
+            out += ["--shop", quote(self.shop)]
+        if self.mask:
+            out.append("--mask")
+        return " ".join(out)
+
+
+def error_view(exc: ShuntError) -> Group:
+    """A domain error as the commands print it (their stderr line), with the nearest names."""
+    from shunt.render.text import plain
+
+    lines = [Text(plain(str(exc)), style="bold red")]
+    if isinstance(exc, NotFound) and exc.nearest:
+        lines.append(Text("nearest: " + ", ".join(plain(n) for n in exc.nearest), style="yellow"))
+    return Group(*lines)

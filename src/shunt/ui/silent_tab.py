@@ -1,0 +1,41 @@
+"""收不到消息 why-silent: an account, a moment, a window → its state, and the causes with advice."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from shunt.ui.form import QuestionTab
+from shunt.ui.suggest import AccountSuggester
+
+
+class SilentTab(QuestionTab):
+    HINT = "An account (e.g. shop:小王; → completes), a moment (empty: the last loaded event), a window; Enter."
+
+    def fields(self) -> list[Input]:
+        return [Input(placeholder="account 客服账号", id="account", suggester=AccountSuggester(self.session)),
+                Input(placeholder="at 时间 (default: last event)", id="at"),
+                Input(value="24h", placeholder="window 窗口", id="window")]
+
+    def ask(self, values, out):
+        from shunt.commands.common import duration, masked, moment
+        from shunt.diagnose.period import default_moment
+        from shunt.diagnose.silent import why_silent
+        from shunt.errors import UsageError
+        from shunt.render import human
+
+        s = self.session
+        if not values["account"]:
+            raise UsageError("type an account, e.g. " + f"{s.nick}:小王")
+        window = values["window"] or "24h"
+        win = duration(window)
+        at = values["at"]
+        if at:
+            ms = moment(at, s.tz)
+        else:
+            ms, why = default_moment(s.conn, s.sid, s.tz)
+            out.print(f"at: {why}", style="dim")
+        result = masked(why_silent(s.conn, s.sid, values["account"], ms, win), [], s.mask)
+        human.silent(result, out)
+        from shunt import timeutil
+
+        return ("why-silent", values["account"], "--at", timeutil.to_iso(ms, s.tz), "--window", window)
