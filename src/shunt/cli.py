@@ -348,9 +348,8 @@ def ui(
     mask: bool = MaskOpt,
 ) -> None:
     """The self-check as a full-screen terminal app: trace, why-silent, why-received and audit as tabs
-    (needs the extra: pip install 'shunt[ui]'). Keys: / search, Tab and arrows move, Enter asks, q quits.
-
-    Example: shunt ui --db demo.db
+    (needs the extra: pip install 'shunt[ui]'). Keys: / search, Tab and arrows move, Enter asks, y copies
+    the equivalent command, q quits. On the demo's database: run shunt demo, then shunt ui with the --db it printed.
     """
     from shunt.commands import ui as cmd
 
