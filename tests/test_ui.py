@@ -205,6 +205,20 @@ def test_mask_hides_the_buyer_everywhere_and_the_command_says_so(db):
     assert svg.count("tb_buyer13") <= 1
 
 
+def test_y_copies_the_equivalent_command(db):
+    async def script(app, pilot):
+        await pilot.press(*"tb_buyer05", "enter")
+        await pilot.pause()
+        await pilot.press("escape", "y")
+        return app.clipboard
+
+    copied = drive(db, script)
+    assert copied.startswith("shunt trace tb_buyer05 --date 2026-11-11 --node c-0061 --db ")
+    # the copied command answers: the same node
+    argv = copied.split()[1:]
+    assert shunt_json(*argv[:-2], db=db)["nodes"][0]["consult"] == "c-0061"
+
+
 def test_q_quits_outside_a_field_and_types_inside_one(db):
     async def script(app, pilot):
         await pilot.press("q")

@@ -16,13 +16,14 @@ TABS = (("trace", "分流记录 trace"), ("silent", "收不到消息 why-silent"
 
 
 class ShuntApp(App):
-    """`shunt ui`. Keys: / search (the tab's first field), Tab / arrows move, Enter asks, q quits."""
+    """`shunt ui`. Keys: / search (the tab's first field), Tab / arrows move, Enter asks, y copies the command, q quits."""
 
     TITLE = "shunt ui"
     BINDINGS = [
         Binding("q", "quit", "quit"),
         Binding("slash", "search", "search", key_display="/"),
         Binding("escape", "leave", "leave field", key_display="esc"),
+        Binding("y", "copy", "copy command"),
         Binding("f1", "tab('trace')", "trace", show=False),
         Binding("f2", "tab('silent')", "why-silent", show=False),
         Binding("f3", "tab('received')", "why-received", show=False),
@@ -59,3 +60,12 @@ class ShuntApp(App):
     def action_leave(self) -> None:
         """Out of a text field (so that q and / are keys again): to the tab bar."""
         self.query_one(TabbedContent).query_one("ContentTabs").focus()
+
+    def action_copy(self) -> None:
+        """The active answer's equivalent command to the clipboard (the terminal's, by OSC 52)."""
+        pane = self.query_one(TabbedContent).active_pane
+        shown = pane.query(".command").first().content if pane is not None else ""
+        text = str(shown).removeprefix("$ ").strip()
+        if text:
+            self.copy_to_clipboard(text)
+            self.notify(text, title="copied")

@@ -7,8 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
-from shunt.errors import ShuntError
-from shunt.ui.session import Collector, error_view
+from shunt.ui.session import Collector, as_domain_error, error_view
 
 
 class QuestionTab(Static):
@@ -52,8 +51,11 @@ class QuestionTab(Static):
         try:
             self.session.fresh()
             words = self.ask(values, out)
-        except ShuntError as exc:
-            answer.update(error_view(exc))
+        except Exception as exc:  # a domain error or the storage's (busy, I/O): said in the answer, as on stderr
+            err = as_domain_error(exc, self.session.db)
+            if err is None:
+                raise
+            answer.update(error_view(err))
             return
         self.query_one(".command", Static).update(Text("$ " + self.session.command(*words, buyer_at=self.BUYER_AT)))
         answer.update(out.group())

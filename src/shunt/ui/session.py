@@ -77,6 +77,15 @@ class Session:
         return " ".join(out)
 
 
+def as_domain_error(exc: Exception, db) -> ShuntError | None:
+    """A domain error for what a question raised (as the commands' `run` does), None for a programming error."""
+    from shunt.commands.common import is_storage_error, storage_error
+
+    if isinstance(exc, ShuntError):
+        return exc
+    return storage_error(exc, db) if is_storage_error(exc) else None
+
+
 def error_view(exc: ShuntError) -> Group:
     """A domain error as the commands print it (their stderr line), with the nearest names."""
     from shunt.render.text import plain

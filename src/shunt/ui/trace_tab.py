@@ -8,7 +8,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
 
 from shunt.errors import ShuntError
-from shunt.ui.session import Collector, error_view
+from shunt.ui.session import Collector, as_domain_error, error_view
 from shunt.ui.suggest import BuyerSuggester
 
 
@@ -77,16 +77,26 @@ class TraceTab(Static):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "buyer":
             event.stop()
-            self.open_buyer(event.value.strip())
+            self._guarded(self.open_buyer, event.value.strip())
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "date" and self.buyer and isinstance(event.value, str):
             event.stop()
-            self.show_day(event.value)
+            self._guarded(self.show_day, event.value)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "nodes" and self.result is not None and event.cursor_row < len(self.result.nodes):
             self.show_node(self.result.nodes[event.cursor_row])
+
+    def _guarded(self, fn, *args) -> None:
+        """`fn(*args)`; a domain or storage error shown where the node's detail goes."""
+        try:
+            fn(*args)
+        except Exception as exc:
+            err = as_domain_error(exc, self.session.db)
+            if err is None:
+                raise
+            self._error(err)
 
     # ---- actions -----------------------------------------------------------------------------
 
