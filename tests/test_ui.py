@@ -252,6 +252,12 @@ def test_without_textual_it_says_how_to_install(db, monkeypatch):
     assert "Traceback" not in res.stderr + res.stdout
 
 
+def test_without_a_terminal_it_refuses_and_names_the_commands(db):
+    res = shunt("ui", db=db)  # CliRunner: no terminal
+    assert res.exit_code == 2
+    assert "needs a terminal" in res.stderr and "shunt trace" in res.stderr
+
+
 def test_other_commands_do_not_import_textual(db):
     code = ("import sys\nfrom shunt.cli import main\nsys.argv = ['shunt', 'trace', 'tb_buyer05', '--db', sys.argv[1]]\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\nprint('textual' in sys.modules, file=sys.stderr)")

@@ -12,7 +12,13 @@ def run(db, *, shop=None, mask=False) -> None:
         import textual  # noqa: F401
     except ImportError:
         raise UsageError(INSTALL) from None
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("shunt ui needs a terminal (stdin and stdout); for a script, use the commands it shows "
+                         "(shunt trace, why-silent, why-received, audit)")
     from shunt.ui.app import ShuntApp
     from shunt.ui.session import Session
 
-    ShuntApp(Session(db, shop, mask)).run()
+    session = Session(db, shop, mask)  # a missing database or shop: the commands' message, before the screen
+    ShuntApp(session).run()
