@@ -130,7 +130,7 @@ def test_buyer_completion_comes_from_the_database(db):
 def test_unknown_buyer_shows_the_nearest_names(db):
     res = shunt("trace", "tb_buyr05", db=db)
     assert res.exit_code == 1
-    nearest = res.stderr.split("nearest:")[1].strip()
+    nearest = res.stderr.split("nearest:")[1].splitlines()[0].strip()
 
     async def script(app, pilot):
         await pilot.press(*"tb_buyr05", "enter")
