@@ -16,13 +16,13 @@ the rules.
 
 from __future__ import annotations
 
-import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from math import factorial
 from typing import Any
 
 from shunt import store, timeutil
+from shunt.diagnose import halves
 from shunt.diagnose.exact_sums import ExactSums
 from shunt.diagnose.whatif import (
     ALL, BINDING, EXCLUSIVE, FACTORS, HOUR, RECENT, WEIGHTS, DecisionCache, FastTracker, Variants, buckets,
@@ -421,75 +421,13 @@ def _passes(conn, sid: int, start: int, end: int, P: _Shared) -> _Acc:
             mid = None
     if mid is None:
         return _pass(conn, sid, start, end, P)
-    second = _in_child(conn, sid, mid, end, P) if workers() > 1 else None
+    second = halves.in_child(conn, lambda c2: _pass(c2, sid, mid, end, P)) if workers() > 1 else None
     R = _pass(conn, sid, start, mid, P)
     other = second() if second is not None else None
     if other is None:
         other = _pass(conn, sid, mid, end, P)
     R.merge(other)
     return R
-
-
-def _fingerprint(conn) -> tuple:
-    """Changes when a load commits anything `balance` reads (rows are only ever added)."""
-    return (conn.execute("SELECT max(rowid) FROM configs").fetchone()[0],
-            conn.execute("SELECT max(rowid) FROM statuses").fetchone()[0],
-            conn.execute("SELECT max(rowid) FROM stats").fetchone()[0],
-            conn.execute("SELECT max(rowid) FROM consults").fetchone()[0],
-            conn.execute("SELECT max(rowid) FROM session_ends").fetchone()[0],
-            conn.execute("SELECT count(*) FROM meta WHERE key LIKE 'dirty:%'").fetchone()[0])
-
-
-def _in_child(conn, sid: int, lo: int, hi: int, P: _Shared):
-    """Start the pass over [lo, hi) in a forked process, on its own connection to the same file
-    (a connection is never used across a fork). → a function returning its sums, or None when it
-    could not give them (the caller then sweeps the span itself): no file, a fork that failed,
-    or a load that committed since this answer's snapshot was taken."""
-    import pickle
-
-    row = conn.execute("PRAGMA database_list").fetchone()
-    path = row[2] if row else ""
-    if not path:
-        return None
-    mark = _fingerprint(conn)
-    try:
-        rfd, wfd = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the child: never returns
-        code = 0
-        try:
-            os.close(rfd)
-            import sqlite3
-
-            c2 = sqlite3.connect(path, timeout=10.0, isolation_level=None)
-            c2.execute("PRAGMA busy_timeout = 10000")
-            c2.execute("PRAGMA query_only = 1")
-            c2.execute("PRAGMA cache_size = -32768")
-            c2.execute("BEGIN")
-            out = _pass(c2, sid, lo, hi, P) if _fingerprint(c2) == mark else None
-            data = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # noqa: BLE001 - reported as "no sums": the parent sweeps the span
-            data = pickle.dumps(None)
-            code = 1
-        try:
-            with os.fdopen(wfd, "wb") as fh:
-                fh.write(data)
-        finally:
-            os._exit(code)
-    os.close(wfd)
-
-    def result() -> _Acc | None:
-        with os.fdopen(rfd, "rb") as fh:
-            data = fh.read()
-        os.waitpid(pid, 0)
-        try:
-            return pickle.loads(data) if data else None
-        except Exception:  # noqa: BLE001
-            return None
-
-    return result
 
 
 def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
