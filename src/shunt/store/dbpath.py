@@ -22,7 +22,7 @@ _KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")
 
 
 def _p(path) -> str:
-    from shunt.render.text import plain
+    from shunt.plaintext import plain
 
     return plain(str(path))
 

@@ -27,7 +27,7 @@ _PROBE = string.printable.replace("\x0b", "").replace("\x0c", "").replace("\r", 
 
 
 def _p(value) -> str:
-    from shunt.render.text import plain
+    from shunt.plaintext import plain
 
     return plain(str(value))
 

@@ -111,7 +111,7 @@ def recovering(path: Path) -> Iterator[None]:
 
 
 def busy(path: Path) -> errors.StorageError:
-    from shunt.render.text import plain
+    from shunt.plaintext import plain
 
     return errors.StorageError(f"{plain(path)} is busy: a `shunt load` is writing it now (a first load builds "
                                "its indexes at the end); ask again when it finishes")
