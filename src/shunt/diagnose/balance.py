@@ -28,13 +28,13 @@ from shunt.diagnose.whatif import (
     ALL, BINDING, EXCLUSIVE, FACTORS, HOUR, RECENT, WEIGHTS, DecisionCache, FastTracker, Variants, buckets,
     eligible, online_ms, timelines,
 )
-from shunt.engine.eligibility import is_shop_account
+from shunt.engine.accounts import is_shop_account
 from shunt.engine.model import SELECTION_REASONS, Config
 from shunt.diagnose.groupname import group_name, resolve_group
 from shunt.errors import NotFound, UsageError
 from shunt.gcpause import paused_gc
 from shunt.workers import workers
-from shunt.render.labels import ORDER_STATES
+from shunt.engine.labels import ORDER_STATES
 
 CATEGORIES = ("recent_contact", "bound_group", "selection", "exclusive", "transfer", "fallback", "robot")
 CAUSES = ("online_time", "capacity", "busyness", "strategy", "group_membership", "routing_disabled", "proxy",

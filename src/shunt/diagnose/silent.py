@@ -11,7 +11,7 @@ from shunt.diagnose.results import Cause, Silent
 from shunt.diagnose.window import Tally, tally
 from shunt.engine.model import Consult, State
 from shunt.errors import NotFound
-from shunt.render.labels import ORDER_STATES
+from shunt.engine.labels import ORDER_STATES
 
 STATE_ORDER = ("logistics_account", "assistant_account", "routing_disabled", "offline", "suspended",
                "no_capacity", "at_capacity", "proxy_only", "not_in_group")

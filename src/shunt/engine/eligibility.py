@@ -5,11 +5,6 @@ from __future__ import annotations
 from .model import AgentConf, Candidate, Config, State
 
 
-def is_shop_account(shop: str, account: str | None) -> bool:
-    """The shop's own accounts: the main nick or `shop:*` (logistics accounts are the carrier's)."""
-    return account is not None and (account == shop or account.startswith(shop + ":"))
-
-
 def eligibility(state: State, account: str, *, allow_proxy: bool = False) -> tuple[bool, str | None]:
     """(eligible, why_not). why_not, checked in this order: not_listed, routing_disabled, no_capacity,
     offline, suspended, at_capacity, proxy. `allow_proxy=True` is rule 8's view of a proxy account."""

@@ -4,7 +4,8 @@ and the node's group of a winner."""
 from __future__ import annotations
 
 from .context import Context, Result
-from .eligibility import candidate_facts, is_shop_account
+from .accounts import is_shop_account
+from .eligibility import candidate_facts
 from .lookup import lookup
 from .model import Config, GroupConf
 from .robot import group_robot

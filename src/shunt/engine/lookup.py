@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .accounts import is_shop_account
+
 MAX_MEMBER_TABLES = 256  # member tables of sets of remaining groups remembered per config
 _CACHE: dict[int, "Lookup"] = {}  # id(config) → its Lookup (which holds the config: the id stays unique)
 
@@ -56,8 +58,6 @@ class Lookup:
         key = tuple(map(id, groups))  # the config holds its groups: their ids stay unique
         hit = self._members.get(key)
         if hit is None:
-            from .eligibility import is_shop_account  # (eligibility imports model, which imports this)
-
             cfg = self.config
             ids = {g.id for g in groups}
             held = self._held

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .context import Context, Result
-from .eligibility import is_shop_account
+from .accounts import is_shop_account
 from .model import Config, Consult, RecentContact, State
 from .timefmt import ago, hours_text
 

@@ -12,7 +12,7 @@ from collections import deque
 from typing import Iterable, Mapping
 
 from .model import SELECTION_REASONS, Config, Consult, LastPick, RecentContact, Routed, State
-from .eligibility import is_shop_account
+from .accounts import is_shop_account
 
 HOUR_MS = 3_600_000
 MIN_HORIZON_HOURS = 72.0  # history is kept at least this long, even if every config says less

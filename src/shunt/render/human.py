@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shunt import timeutil
 from shunt.diagnose.results import Node, Received, Replay, Silent, Trace
-from shunt.render import labels
+from shunt.engine import labels
 from shunt.render.text import safe
 
 

@@ -28,7 +28,7 @@ def _row(n, tz, shop: str) -> tuple:
     """A node in the list: ✓/✗, time, the page's four fields (the agent without the shop's prefix)."""
     from shunt import timeutil
     from shunt.engine.codes import REASONS
-    from shunt.render import labels
+    from shunt.engine import labels
     from shunt.render.human import _group_cell
     from shunt.render.text import safe
 

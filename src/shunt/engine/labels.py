@@ -1,4 +1,4 @@
-"""Chinese and English labels for codes. JSON keeps the codes; the human view shows labels."""
+"""Chinese and English labels for codes (next to codes.py's reasons). JSON keeps the codes; the human view shows labels."""
 
 from __future__ import annotations
 
