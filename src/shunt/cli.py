@@ -351,7 +351,7 @@ def ui(
     (needs the extra: pip install 'shunt[ui]'). Keys: / search, Tab and arrows move, Enter asks, y copies
     the equivalent command, q quits. On the demo's database: run shunt demo, then shunt ui with the --db it printed.
     """
-    from shunt.commands import ui as cmd
+    from shunt.ui import launch as cmd
 
     run(cmd.run, db_path(db), shop=shop, mask=mask)
 

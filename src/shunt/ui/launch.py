@@ -1,4 +1,6 @@
-"""`shunt ui`: open the shop, then run the Textual app (an optional extra: imported here, not at start-up)."""
+"""`shunt ui`: open the shop, then run the Textual app (an optional extra: imported here, not at start-up).
+
+In ui/, not commands/: the app uses commands.common's option helpers, so the launcher sits above commands (as cli does)."""
 
 from __future__ import annotations
 
