@@ -52,12 +52,9 @@ def test_a_leak_breaks_a_contract_even_inside_a_function(tmp_path, module, leak)
 # SQL outside store/: each entry is DEBT named in docs/architecture.md ("Known debt"). The counts are
 # today's; a new call fails this test, and fixing one lowers the count here (the test says so).
 SQL_OUTSIDE_STORE = {
-    "commands/common.py": 4,  # the read transaction (BEGIN / dirty check / ROLLBACK) of open_shop: belongs in store/
-    "commands/info.py": 2,  # info's snapshot BEGIN / COMMIT around store.info's counts
     "diagnose/balance.py": 4,  # config changes in the period, recorded receptions per agent, the day's median ts
     "diagnose/halves.py": 1,  # PRAGMA database_list: the file a forked child reopens
     "diagnose/whatif.py": 2,  # status accounts and status timelines
-    "ui/session.py": 1,  # ROLLBACK of the app's read snapshot (commands.common's transaction, from the other side)
 }
 
 _EXECUTE = re.compile(r"\.(execute|executemany|executescript)\(|sqlite3\.connect\(")

@@ -13,28 +13,13 @@ from shunt.errors import NotFound, ShuntError, StorageError, UsageError  # noqa:
 def open_shop(db: Path, shop: str | None):
     """→ (conn, shop_id, nick, tz). Raises NotFound / BadData as cli.md says."""
     from shunt import store
+    from shunt.store.snapshot import hold_snapshot
 
     conn = store.open_db(db, create=False)
-    _snapshot(conn)
+    hold_snapshot(conn)
     sid = store.shop_id(conn, shop)
     nick, tzname = store.shop_info(conn, sid)
     return conn, sid, nick, timeutil.zone(tzname)
-
-
-def _snapshot(conn, tries: int = 20) -> None:
-    """Hold one read transaction for the whole answer, on a snapshot whose derived tables are up to date:
-    a load committing batches meanwhile (WAL) changes nothing the answer reads, so it never mixes rows of
-    a new batch with derived tables of the old one."""
-    from shunt import store
-
-    for _ in range(tries):
-        store.ensure_derived(conn)
-        conn.execute("BEGIN")
-        if conn.execute("SELECT 1 FROM meta WHERE key LIKE 'dirty:%' LIMIT 1").fetchone() is None:
-            return
-        conn.execute("ROLLBACK")  # a batch came in between: derive it too
-    store.ensure_derived(conn)
-    conn.execute("BEGIN")
 
 
 def moment(text: str, tz) -> int:

@@ -8,11 +8,12 @@ def run(db, *, shop=None, as_json=False) -> None:
     from shunt.diagnose.info import info
     from shunt.render import info as view
 
+    from shunt.store.snapshot import one_snapshot
+
     conn = store.open_db(db, create=False)
     try:
-        conn.execute("BEGIN")  # one snapshot for every count, whatever a load commits meanwhile
-        result = info(conn, str(db), shop)
-        conn.execute("COMMIT")
+        with one_snapshot(conn):  # one snapshot for every count, whatever a load commits meanwhile
+            result = info(conn, str(db), shop)
     finally:
         conn.close()
     if as_json:

@@ -54,11 +54,9 @@ class Session:
 
     def fresh(self) -> None:
         """A new read snapshot (a load may have committed since the last question)."""
-        from shunt.commands.common import _snapshot
+        from shunt.store.snapshot import fresh_snapshot
 
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
-        _snapshot(self.conn)
+        fresh_snapshot(self.conn)
 
     def command(self, *words: str | None, buyer_at: tuple[int, ...] = ()) -> str:
         """The equivalent CLI command. With --mask, a buyer nick (the words at `buyer_at`) shows as $BUYER: the
