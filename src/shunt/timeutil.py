@@ -109,11 +109,36 @@ def _ms_in_range(ms: int, text: str) -> int:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# A date as Chinese users type it: 2026年11月11日, 11月11日 (号 for 日), then maybe a time of day.
+_ZH_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*(.*)", re.ASCII | re.DOTALL)
+_ZH_WORDS = {"今天": "today", "昨天": "yesterday"}
 
 
-def parse_date(text: str, tz: ZoneInfo, today: date | None = None) -> date:
-    """`2026-11-11`, `11/11/2026`, `today`, `yesterday` → a date. ValueError otherwise."""
-    t = text.strip().lower()
+def as_typed(text: str, year=None) -> str:
+    """`text` in the usual spelling when typed with an IME: full-width digits, colon, hyphen, slash and space
+    made ASCII (NFKC); `2026年11月11日 10:23` → `2026-11-11 10:23`; `11月11日` in `year` (an int, or a
+    callable giving one only when needed: the shop's latest year with data). ValueError when a year is
+    needed and none is given."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFKC", text).strip()
+    t = _ZH_WORDS.get(t, t)
+    m = _ZH_DATE.fullmatch(t)
+    if m is None:
+        return t
+    y, mo, d, rest = m.groups()
+    if y is None:
+        y = year() if callable(year) else year
+        if y is None:
+            raise ValueError(f"cannot read {text!r} without a year (try 2026年11月11日)")
+    rest = rest.replace("时", ":").replace("点", ":").replace("分", ":").replace("秒", "").strip().rstrip(":")
+    return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}" + (f" {rest}" if rest else "")
+
+
+def parse_date(text: str, tz: ZoneInfo, today: date | None = None, year=None) -> date:
+    """`2026-11-11`, `11/11/2026`, `today`, `yesterday`, `2026年11月11日`, `11月11日` (in `year`, see
+    as_typed), full-width digits → a date. ValueError otherwise."""
+    t = as_typed(text, year).lower()
     if t in ("today", "yesterday"):
         base = today or datetime.now(tz).date()
         return _in_range(base if t == "today" else base - timedelta(days=1), text)
@@ -131,7 +156,7 @@ def parse_date(text: str, tz: ZoneInfo, today: date | None = None) -> date:
             raise
         except ValueError:
             continue
-    raise ValueError(f"cannot read {text!r} as a date (try 2026-11-11, 11/11/2026, today, yesterday)")
+    raise ValueError(f"cannot read {text!r} as a date (try 2026-11-11, 2026年11月11日, 11/11/2026, today, yesterday)")
 
 
 # The usual spelling of a moment ('2026-11-11 10:23:45', ISO 8601 with T, fraction or offset): read
@@ -139,9 +164,10 @@ def parse_date(text: str, tz: ZoneInfo, today: date | None = None) -> date:
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?", re.ASCII)
 
 
-def parse_moment(text: str, tz: ZoneInfo) -> int:
-    """A moment to the second in any form python-dateutil reads; shop zone unless an offset is given."""
-    t = text.strip()
+def parse_moment(text: str, tz: ZoneInfo, year=None) -> int:
+    """A moment to the second in any form python-dateutil reads, or typed with an IME (full-width digits
+    and colon, 2026年11月11日 10:23:45; see as_typed); shop zone unless an offset is given."""
+    t = as_typed(text, year)
     if re.fullmatch(r"\d{12,13}", t, re.ASCII):
         try:
             return parse_ts(int(t), tz)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shunt.commands.common import open_shop
+from shunt.commands.common import account as as_account, open_shop
 from shunt.commands.period import resolve
 from shunt.errors import UsageError
 
@@ -19,7 +19,8 @@ def run(db, *, date=None, start=None, end=None, group=None, account=None, shop=N
         raise UsageError("give either --json or --csv, not both")
     if examples < 0:
         raise UsageError("--examples must be 0 or more")
-    conn, sid, _nick, tz = open_shop(db, shop)
+    conn, sid, nick, tz = open_shop(db, shop)
+    account = as_account(conn, sid, nick, account)
     s, e, label = resolve(conn, sid, tz, date, start, end)
     rows = view.CsvRows(tz, mask) if as_csv else None
     result = audit(conn, sid, s, e, label, group=group, account=account, examples=examples, on_break=rows)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shunt.commands.common import masked, open_shop, writing
+from shunt.commands.common import account, masked, open_shop, writing
 from shunt.commands.period import resolve
 
 
@@ -13,9 +13,9 @@ def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None
     from shunt.render.jsonout import dump
     from shunt.render.text import plain
 
-    conn, sid, _nick, tz = open_shop(db, shop)
+    conn, sid, nick, tz = open_shop(db, shop)
     s, e, label = resolve(conn, sid, tz, date, start, end)
-    result = balance(conn, sid, s, e, label, group=group, pair=check_pair(pair))
+    result = balance(conn, sid, s, e, label, group=group, pair=_pair(conn, sid, nick, check_pair(pair)))
     result = masked(result, [], mask)  # any buyer the explanation names (none today: accepted for scripts)
     if html is not None:
         with writing(html):
@@ -25,3 +25,8 @@ def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None
         dump(view.balance_json(result))
     else:
         view.balance_human(result)
+
+
+def _pair(conn, sid, nick, pair):
+    """--pair's accounts as typed: `阿甲,阿乙` names the shop's zhenpin:阿甲 and zhenpin:阿乙."""
+    return None if pair is None else (account(conn, sid, nick, pair[0]), account(conn, sid, nick, pair[1]))

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from shunt.commands.common import masked, masked_errors, moment, open_shop
+from shunt.commands.common import account, masked, masked_errors, moment, open_shop
 
 
 def run(db, buyer: str, *, at: str, expected=None, shop=None, as_json=False, mask=False) -> None:
     from shunt.diagnose.received import why_received
     from shunt.render import human, jsonout
 
-    conn, sid, _nick, tz = open_shop(db, shop)
-    ms = moment(at, tz)
+    conn, sid, nick, tz = open_shop(db, shop)
+    ms = moment(at, tz, conn, sid)
+    expected = account(conn, sid, nick, expected)
     with masked_errors(mask, [buyer], conn, sid):
         result = masked(why_received(conn, sid, buyer, ms - ms % 1000, expected), [buyer], mask)
     if as_json:

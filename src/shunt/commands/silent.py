@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from shunt.commands.common import duration, masked, moment, open_shop
+from shunt.commands.common import account as as_account, duration, masked, moment, open_shop
 
 
 def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, mask=False) -> None:
@@ -9,10 +9,11 @@ def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, ma
     from shunt.diagnose.silent import why_silent
     from shunt.render import human, jsonout
 
-    conn, sid, _nick, tz = open_shop(db, shop)
+    conn, sid, nick, tz = open_shop(db, shop)
+    account = as_account(conn, sid, nick, account)
     win = duration(window)
     if at:
-        ms = moment(at, tz)
+        ms = moment(at, tz, conn, sid)
     else:
         ms, why = default_moment(conn, sid, tz)
         say(f"at: {why}; choose another with --at")

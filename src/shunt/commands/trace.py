@@ -12,7 +12,7 @@ def _day_of(conn, sid, tz, buyer: str, date, node):
     from shunt.diagnose.period import default_day
 
     if date is not None:
-        return day(date, tz)
+        return day(date, tz, conn, sid)
     if node is not None:
         found = store.consult_row(conn, sid, node)
         if found is not None and found[0].buyer == buyer:

@@ -74,16 +74,28 @@ def dates_with_data(conn, sid: int, tz, limit: int = 15) -> list[str]:
     return [f"{d.day.isoformat()} ({d.consults:,})" for d in reversed(recent_days(conn, sid, tz, limit))]
 
 
-def _moment(text: str, tz) -> int:
+def data_year(conn, sid, tz) -> int:
+    """The year of a date typed without one (`11月11日`): the shop's latest year with data, else this year."""
+    from datetime import datetime
+
+    last = None
+    if conn is not None and sid is not None:
+        from shunt.store.lookups import last_event_ts
+
+        last = last_event_ts(conn, sid)
+    return timeutil.local_date(last, tz).year if last is not None else datetime.now(tz).year
+
+
+def _moment(text: str, tz, conn=None, sid=None) -> int:
     try:
-        return timeutil.parse_moment(text, tz)
+        return timeutil.parse_moment(text, tz, year=lambda: data_year(conn, sid, tz))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
 
-def _day(text: str, tz) -> Date:
+def _day(text: str, tz, conn=None, sid=None) -> Date:
     try:
-        return timeutil.parse_date(text, tz)
+        return timeutil.parse_date(text, tz, year=lambda: data_year(conn, sid, tz))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -97,12 +109,12 @@ def period(conn, sid: int, tz, date: str | None, start: str | None, end: str | N
     if start or end:
         if not (start and end):
             raise UsageError("--from and --to go together")
-        s, e = _moment(start, tz), _moment(end, tz)
+        s, e = _moment(start, tz, conn, sid), _moment(end, tz, conn, sid)
         if e <= s:
             raise UsageError("--to must be after --from")
         return s, e, f"{timeutil.to_iso(s, tz)} – {timeutil.to_iso(e, tz)}"
     if date:
-        d = _day(date, tz)
+        d = _day(date, tz, conn, sid)
     else:
         choice = default_day(conn, sid, tz)
         d = choice.day

@@ -388,6 +388,9 @@ def nearest_accounts(conn: sqlite3.Connection, sid: int, name: str, n: int = 5) 
     out += [a for a in names if lname in a.lower() and a not in out]
     tail = name.split(":", 1)[-1]
     out += [a for a in names if tail and a.split(":", 1)[-1] == tail and a not in out]
+    # a name typed without its shop prefix, a character more or less: 小丙丙 → zhenpin:小丙
+    out += [a for a in names if tail and a not in out and len(a.split(":", 1)[-1]) > 1
+            and (a.split(":", 1)[-1] in tail or tail in a.split(":", 1)[-1])]
     import difflib  # error paths only
 
     out += [a for a in difflib.get_close_matches(name, names, n=n, cutoff=0.4) if a not in out]

@@ -27,7 +27,7 @@ class ReceivedTab(QuestionTab):
         buyer, at, expected = values["buyer"], values["at"], values["expected"] or None
         if not buyer or not at:
             raise UsageError("type the buyer and the second the message was sent (at)")
-        ms = moment(at, s.tz)
+        ms = moment(at, s.tz, s.conn, s.sid)
         with masked_errors(s.mask, [buyer], s.conn, s.sid):
             result = masked(why_received(s.conn, s.sid, buyer, ms - ms % 1000, expected), [buyer], s.mask)
         human.received(result, out)

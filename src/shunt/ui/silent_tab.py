@@ -30,7 +30,7 @@ class SilentTab(QuestionTab):
         win = duration(window)
         at = values["at"]
         if at:
-            ms = moment(at, s.tz)
+            ms = moment(at, s.tz, s.conn, s.sid)
         else:
             ms, why = default_moment(s.conn, s.sid, s.tz)
             out.print(f"at: {why}", style="dim")
