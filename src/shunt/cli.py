@@ -34,6 +34,17 @@ JsonOpt = typer.Option(False, "--json", help="Print JSON on stdout (for jq and s
 MaskOpt = typer.Option(False, "--mask", help="Mask buyer nicks (stable, e.g. t***3#a1f2) for sharing outside the shop.")
 
 
+def _no_color(value: bool) -> None:
+    if value:
+        from shunt.render.text import set_no_color
+
+        set_no_color(True)
+
+
+NoColorOpt = typer.Option(False, "--no-color", callback=_no_color, is_eager=True, expose_value=False,
+                          help="No colors nor styles (as the NO_COLOR environment variable).")
+
+
 def _version(value: bool) -> None:
     if value:
         from importlib.metadata import PackageNotFoundError, version
@@ -50,11 +61,13 @@ def _version(value: bool) -> None:
 def _options(
     _version_opt: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
                                       help="Print shunt's version and exit."),
+    no_color: bool = typer.Option(False, "--no-color", help="No colors nor styles, for every command (as NO_COLOR)."),
 ) -> None:
     """Explain customer-service routing (分流)."""
-    from shunt.render.text import tolerant_output
+    from shunt.render.text import set_no_color, tolerant_output
 
     tolerant_output()
+    set_no_color(no_color)  # a command's own --no-color (parsed after this) may still turn it on
 
 
 def _exists(path: Path) -> bool:
@@ -105,6 +118,7 @@ def load(
     strict: bool = typer.Option(False, "--strict", help="Load nothing from a file that has a bad line."),
     tz: Optional[str] = typer.Option(None, "--tz", help="Time zone for local times without offset (default: the shop's)."),
     json_out: bool = JsonOpt,
+    _no_color: bool = NoColorOpt,
 ) -> None:
     """Load routing logs into the database. Idempotent: loading a file twice adds nothing.
 
@@ -132,6 +146,7 @@ def trace(
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
     mask: bool = MaskOpt,
+    _no_color: bool = NoColorOpt,
 ) -> None:
     """A buyer's routing history on a date: each node's source, reason, agent, group and replay verdict.
 
@@ -152,6 +167,7 @@ def why_silent(
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
     mask: bool = MaskOpt,
+    _no_color: bool = NoColorOpt,
 ) -> None:
     """Why an account receives no messages: its state, and where each recent consult passed it by.
 
@@ -172,6 +188,7 @@ def why_received(
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
     mask: bool = MaskOpt,
+    _no_color: bool = NoColorOpt,
 ) -> None:
     """Why an account received a buyer's message: the node that routed it, replayed.
 
@@ -197,6 +214,7 @@ def generate(
     messages: Optional[int] = typer.Option(None, "--messages", help="Messages per answered consult (default: a mix, 4.4 on average)."),
     escape_json: bool = typer.Option(False, "--escape-json", help="Write every non-ASCII character as \\uXXXX (as ensure_ascii exporters do)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="File encoding: utf-8 or gb18030."),
+    _no_color: bool = NoColorOpt,
 ) -> None:
     """Write a synthetic routing log by simulating the routing engine (for demos, tests, benchmarks).
 
@@ -210,7 +228,7 @@ def generate(
 
 
 @app.command()
-def demo() -> None:
+def demo(_no_color: bool = NoColorOpt) -> None:
     """Load the bundled sample shop into a database of the demo's own (never yours: its path is printed on
     stderr) and answer the three questions on it; exit non-zero when an answer fails.
 
@@ -227,6 +245,7 @@ def info(
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = typer.Option(None, "--shop", help="Only this shop (default: every shop in the database)."),
     json_out: bool = JsonOpt,
+    _no_color: bool = NoColorOpt,
 ) -> None:
     """What the database holds: shops, time zone, first and last event, consults per day, the accounts and
     groups of the latest shop_config, and the load history.
@@ -245,6 +264,7 @@ def forget(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (needed without a terminal)."),
     db: Optional[Path] = DbOpt,
     json_out: bool = JsonOpt,
+    _no_color: bool = NoColorOpt,
 ) -> None:
     """Remove a shop and all its events from the database, for good (asks first; --yes for scripts).
 
@@ -268,6 +288,7 @@ def balance(
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
     mask: bool = MaskOpt,
+    _no_color: bool = NoColorOpt,
 ) -> None:
     """How evenly consults were spread over the accounts, and why: per account received, share, online
     hours, consults per online hour, reasons; the difference between the most and least loaded accounts
@@ -297,6 +318,7 @@ def simulate(
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
     mask: bool = MaskOpt,
+    _no_color: bool = NoColorOpt,
 ) -> None:
     """Replay a period's recorded consults against a changed configuration: how the distribution over
     accounts and groups would change, and which buyers would have landed elsewhere (and by which rule).
@@ -327,6 +349,7 @@ def audit(
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
     mask: bool = MaskOpt,
+    _no_color: bool = NoColorOpt,
 ) -> None:
     """Check every routing decision of a period against the shop's settings: each node replayed as trace
     does; the ones that break the rules grouped by the recorded fact that breaks them (README: finding codes).
@@ -346,6 +369,7 @@ def ui(
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     mask: bool = MaskOpt,
+    _no_color: bool = NoColorOpt,
 ) -> None:
     """The self-check as a full-screen terminal app: trace, why-silent, why-received and audit as tabs
     (needs the extra: pip install 'shunt[ui]'). Keys: / search, Tab and arrows move, Enter asks, y copies
@@ -367,6 +391,7 @@ def config_show(
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
     mask: bool = MaskOpt,
+    _no_color: bool = NoColorOpt,
 ) -> None:
     """The configuration in force at a moment: settings, agents, groups, exclusive. Its --json is a
     complete change file for `shunt simulate --config` (edit it, or keep only what you change).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from shunt import timeutil
 from shunt.diagnose.results import Node, Received, Replay, Silent, Trace
 from shunt.engine import labels
@@ -11,7 +13,12 @@ from shunt.render.text import safe
 def console(stderr: bool = False):
     from rich.console import Console
 
-    out = Console(stderr=stderr, highlight=False, emoji=False)
+    from shunt.render.text import color_off
+
+    # --no-color or NO_COLOR (any non-empty value): no escape sequence at all, neither colors nor bold
+    plain_text = color_off() or bool(os.environ.get("NO_COLOR"))
+    out = Console(stderr=stderr, highlight=False, emoji=False, **({"no_color": True, "color_system": None}
+                                                                  if plain_text else {}))
     # rich asks the terminal for its size at every measure (a failing ioctl on each of 3 fds when piped);
     # the same size, asked once
     width, height = out.size

@@ -101,3 +101,15 @@ def tolerant_output() -> None:
                 stream.reconfigure(errors="shunt-degrade")
             except (ValueError, OSError):  # closed, or not a text stream after all
                 pass
+
+
+_NO_COLOR = {"on": False}  # --no-color of this invocation (the CLI resets it at each start)
+
+
+def set_no_color(value: bool) -> None:
+    _NO_COLOR["on"] = bool(value)
+
+
+def color_off() -> bool:
+    """Whether --no-color was given (NO_COLOR, the environment variable, rich reads itself)."""
+    return _NO_COLOR["on"]
