@@ -33,6 +33,12 @@ ShopOpt = typer.Option(None, "--shop", help="Shop nick (may be left out when the
 JsonOpt = typer.Option(False, "--json", help="Print JSON on stdout (for jq and scripts).")
 MaskOpt = typer.Option(False, "--mask", help="Mask buyer nicks (stable, e.g. t***3#a1f2) for sharing outside the shop.")
 
+OutputOpt = typer.Option(None, "--output", "-o", help="Write the --csv table to this file, UTF-8 with a BOM for Excel (implies --csv).")
+
+
+def _csv_opt(table: str):
+    return typer.Option(False, "--csv", help=f"Print the {table} as CSV on stdout (UTF-8, header row; the --json values).")
+
 
 def _no_color(value: bool) -> None:
     if value:
@@ -145,6 +151,8 @@ def trace(
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
+    csv_out: bool = _csv_opt("nodes, one row each"),
+    output: Optional[Path] = OutputOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
 ) -> None:
@@ -155,7 +163,8 @@ def trace(
     """
     from shunt.commands import trace as cmd
 
-    run(cmd.run, db_path(db), buyer, date, shop=shop, node=node, detail=detail, as_json=json_out, mask=mask)
+    run(cmd.run, db_path(db), buyer, date, shop=shop, node=node, detail=detail, as_json=json_out, mask=mask,
+        as_csv=csv_out, output=output)
 
 
 @app.command("why-silent")
@@ -245,6 +254,8 @@ def info(
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = typer.Option(None, "--shop", help="Only this shop (default: every shop in the database)."),
     json_out: bool = JsonOpt,
+    csv_out: bool = _csv_opt("consults per day (shop, date, consults)"),
+    output: Optional[Path] = OutputOpt,
     _no_color: bool = NoColorOpt,
 ) -> None:
     """What the database holds: shops, time zone, first and last event, consults per day, the accounts and
@@ -255,7 +266,7 @@ def info(
     """
     from shunt.commands import info as cmd
 
-    run(cmd.run, db_path(db), shop=shop, as_json=json_out)
+    run(cmd.run, db_path(db), shop=shop, as_json=json_out, as_csv=csv_out, output=output)
 
 
 @app.command()
@@ -287,6 +298,8 @@ def balance(
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
+    csv_out: bool = _csv_opt("accounts, one row each"),
+    output: Optional[Path] = OutputOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
 ) -> None:
@@ -300,7 +313,7 @@ def balance(
     from shunt.commands import balance as cmd
 
     run(cmd.run, db_path(db), date=date, start=start, end=end, group=group, pair=pair, html=html, shop=shop,
-        as_json=json_out, mask=mask)
+        as_json=json_out, mask=mask, as_csv=csv_out, output=output)
 
 
 @app.command()
@@ -317,6 +330,10 @@ def simulate(
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
+    csv_table: Optional[str] = typer.Option(None, "--csv", metavar="TABLE", help=(
+        "Print a table as CSV on stdout (UTF-8, header row): accounts (before/after per account) or moved "
+        "(the moved consults listed, at most --limit).")),
+    output: Optional[Path] = OutputOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
 ) -> None:
@@ -332,7 +349,7 @@ def simulate(
     from shunt.commands import simulate as cmd
 
     run(cmd.run, db_path(db), config, date=date, start=start, end=end, seed=seed, limit=limit, shop=shop,
-        as_json=json_out, mask=mask)
+        as_json=json_out, mask=mask, as_csv=csv_table, output=output)
 
 
 @app.command()
@@ -345,6 +362,7 @@ def audit(
     examples: int = typer.Option(3, "--examples", help="Example consults listed per finding."),
     fail_on_mismatch: bool = typer.Option(False, "--fail-on-mismatch", help="Exit 5 when a node breaks the rules (for scheduled checks)."),
     csv_out: bool = typer.Option(False, "--csv", help="Print the breaking nodes as CSV (UTF-8, header row) on stdout."),
+    output: Optional[Path] = OutputOpt,
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
@@ -360,7 +378,7 @@ def audit(
     from shunt.commands import audit as cmd
 
     code = run(cmd.run, db_path(db), date=date, start=start, end=end, group=group, account=account, shop=shop,
-               as_json=json_out, as_csv=csv_out, mask=mask, fail_on_mismatch=fail_on_mismatch, examples=examples)
+               as_json=json_out, as_csv=csv_out, output=output, mask=mask, fail_on_mismatch=fail_on_mismatch, examples=examples)
     raise typer.Exit(code or 0)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from shunt.commands.common import account as as_account, open_shop
+from pathlib import Path
+
+from shunt.commands.common import account as as_account, csv_wanted, open_shop, writing
 from shunt.commands.period import resolve
 from shunt.errors import UsageError
 
@@ -10,18 +12,31 @@ MISMATCH_EXIT = 5  # --fail-on-mismatch, and a node breaks the rules
 
 
 def run(db, *, date=None, start=None, end=None, group=None, account=None, shop=None, as_json=False,
-        as_csv=False, mask=False, fail_on_mismatch=False, examples=3) -> int:
+        as_csv=False, mask=False, fail_on_mismatch=False, examples=3, output=None) -> int:
     from shunt.diagnose.audit import audit
     from shunt.render import audit as view
     from shunt.render.jsonout import dump
 
-    if as_json and as_csv:
-        raise UsageError("give either --json or --csv, not both")
+    as_csv = csv_wanted(as_json, as_csv, output)
     if examples < 0:
         raise UsageError("--examples must be 0 or more")
     conn, sid, nick, tz = open_shop(db, shop)
     account = as_account(conn, sid, nick, account)
     s, e, label = resolve(conn, sid, tz, date, start, end)
+    if output is not None:  # the whole answer first (an error writes no file), then the file with a BOM
+        import io
+        import sys
+
+        from shunt.render.text import plain
+
+        buf = io.BytesIO()
+        rows = view.CsvRows(tz, mask, out=buf)
+        result = audit(conn, sid, s, e, label, group=group, account=account, examples=examples, on_break=rows)
+        rows.close()
+        with writing(output):
+            Path(output).write_bytes(b"\xef\xbb\xbf" + buf.getvalue())
+        print(f"wrote {plain(output)}", file=sys.stderr)
+        return MISMATCH_EXIT if fail_on_mismatch and result.breaking else 0
     rows = view.CsvRows(tz, mask) if as_csv else None
     result = audit(conn, sid, s, e, label, group=group, account=account, examples=examples, on_break=rows)
     if rows is not None:

@@ -3,16 +3,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shunt.commands.common import account, masked, open_shop, writing
+from shunt.commands.common import account, csv_wanted, emit_csv, masked, open_shop, writing
 from shunt.commands.period import resolve
 
 
-def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None, shop=None, as_json=False, mask=False) -> None:
+def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None, shop=None, as_json=False, mask=False,
+        as_csv=False, output=None) -> None:
     from shunt.diagnose.balance import balance, check_pair
     from shunt.render import balance as view
     from shunt.render.jsonout import dump
     from shunt.render.text import plain
 
+    as_csv = csv_wanted(as_json, as_csv, output)
     conn, sid, nick, tz = open_shop(db, shop)
     s, e, label = resolve(conn, sid, tz, date, start, end)
     result = balance(conn, sid, s, e, label, group=group, pair=_pair(conn, sid, nick, check_pair(pair)))
@@ -21,7 +23,9 @@ def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None
         with writing(html):
             Path(html).write_text(view.balance_html(result), encoding="utf-8")
         print(f"wrote {plain(html)}", file=sys.stderr)
-    if as_json:
+    if as_csv:
+        emit_csv(view.balance_json(result), "balance", output=output)
+    elif as_json:
         dump(view.balance_json(result))
     else:
         view.balance_human(result)

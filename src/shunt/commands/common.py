@@ -197,3 +197,27 @@ def storage_error(exc: BaseException, db=None, *, load: bool = False) -> ShuntEr
     if load:
         msg += "; " + (RERUN if msg.startswith("the disk is full") else RERUN_FIXED)
     return StorageError(msg)
+
+
+def csv_wanted(as_json: bool, as_csv, output) -> bool:
+    """Whether the answer is a CSV table: --csv, or -o FILE (which writes the table). Not with --json."""
+    wanted = bool(as_csv) or output is not None
+    if wanted and as_json:
+        raise UsageError("give either --json or --csv (-o writes the CSV table), not both")
+    return wanted
+
+
+def emit_csv(doc, command: str, table=None, output=None) -> None:
+    """`command`'s table of its --json `doc` as CSV on stdout, or into `output` (with a BOM), told on stderr."""
+    import sys
+
+    from shunt.render import csvout
+    from shunt.render.text import plain
+
+    body = csvout.text(*csvout.rows_of(doc, command, table))
+    if output is None:
+        csvout.to_stdout(body)
+        return
+    with writing(output):
+        csvout.to_file(body, output)
+    print(f"wrote {plain(output)}", file=sys.stderr)

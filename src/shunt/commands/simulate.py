@@ -3,12 +3,13 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from shunt.commands.common import exclusive_buyers, masked, open_shop
+from shunt.commands.common import csv_wanted, emit_csv, exclusive_buyers, masked, open_shop
 from shunt.commands.period import resolve
 from shunt.errors import UsageError
 
 
-def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, shop=None, as_json=False, mask=False) -> None:
+def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, shop=None, as_json=False, mask=False,
+        as_csv=None, output=None) -> None:
     from shunt import store
     from shunt.diagnose.config_changes import simulated_changes
     from shunt.diagnose.config_patch import apply_patch, read_patch
@@ -18,6 +19,10 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
     from shunt.render.jsonout import dump
     from shunt.render.text import plain
 
+    if as_csv not in (None, "accounts", "moved"):
+        raise UsageError(f"--csv takes accounts or moved (the table to print), not {plain(as_csv)}")
+    table = as_csv or "accounts"
+    as_csv = csv_wanted(as_json, as_csv, output)
     where = plain(config)
     patch = read_patch(Path(config), where)
     conn, sid, nick, tz = open_shop(db, shop)
@@ -36,7 +41,9 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
 
         nicks = set(exclusive_buyers(patch)) | set(exclusive_buyers(changes)) | buyers_in(result)
         result, changes = masked(result, nicks, True), masked(changes, nicks, True)
-    if as_json:
+    if as_csv:
+        emit_csv({"changes": changes, **view.simulate_json(result)}, "simulate", table, output)
+    elif as_json:
         dump({"changes": changes, **view.simulate_json(result)})
     else:
         changes_human(changes, len(pairs))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 
-from shunt.commands.common import day, masked, masked_errors, open_shop
+from shunt.commands.common import csv_wanted, day, emit_csv, masked, masked_errors, open_shop
 
 
 def _day_of(conn, sid, tz, buyer: str, date, node):
@@ -22,11 +22,13 @@ def _day_of(conn, sid, tz, buyer: str, date, node):
     return choice.day
 
 
-def run(db, buyer: str, date, *, shop=None, node=None, detail=False, as_json=False, mask=False) -> None:
+def run(db, buyer: str, date, *, shop=None, node=None, detail=False, as_json=False, mask=False,
+        as_csv=False, output=None) -> None:
     from shunt.diagnose.trace import trace
     from shunt.render import human, jsonout
     from shunt.render.text import plain
 
+    as_csv = csv_wanted(as_json, as_csv, output)
     conn, sid, _nick, tz = open_shop(db, shop)
     with masked_errors(mask, [buyer], conn, sid):
         result = trace(conn, sid, buyer, _day_of(conn, sid, tz, buyer, date, node), node_id=node)
@@ -36,7 +38,9 @@ def run(db, buyer: str, date, *, shop=None, node=None, detail=False, as_json=Fal
         if result.dates:
             msg += "; dates with nodes: " + ", ".join(result.dates[-15:])
         print(msg, file=sys.stderr)
-    if as_json:
+    if as_csv:
+        emit_csv(jsonout.trace(result), "trace", output=output)
+    elif as_json:
         jsonout.dump(jsonout.trace(result))
     else:
         human.trace(result, detail=detail or node is not None)
