@@ -111,5 +111,5 @@ def set_no_color(value: bool) -> None:
 
 
 def color_off() -> bool:
-    """Whether --no-color was given (NO_COLOR, the environment variable, rich reads itself)."""
+    """Whether --no-color was given (render.human.console also reads NO_COLOR)."""
     return _NO_COLOR["on"]
