@@ -17,7 +17,7 @@ class SilentTab(QuestionTab):
                 Input(value="24h", placeholder="window 窗口", id="window")]
 
     def ask(self, values, out):
-        from shunt.commands.common import duration, masked, moment
+        from shunt.commands.common import account, duration, masked, moment
         from shunt.diagnose.period import default_moment
         from shunt.diagnose.silent import why_silent
         from shunt.errors import UsageError
@@ -34,7 +34,8 @@ class SilentTab(QuestionTab):
         else:
             ms, why = default_moment(s.conn, s.sid, s.tz)
             out.print(f"at: {why}", style="dim")
-        result = masked(why_silent(s.conn, s.sid, values["account"], ms, win), [], s.mask)
+        acc = account(s.conn, s.sid, s.nick, values["account"])  # 小丙 → shop:小丙, as the CLI reads it
+        result = masked(why_silent(s.conn, s.sid, acc, ms, win), [], s.mask)
         human.silent(result, out)
         from shunt import timeutil
 
