@@ -35,12 +35,14 @@ TEXT = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs"
 HUGE = st.one_of(st.integers(10**9, 10**30), st.integers(-(10**30), -1), st.just(int("9" * 400)))
 DATES = st.one_of(
     st.sampled_from(["2026-11-11", "2026-11-10", "0001-01-01", "9999-12-31", "1990-01-01", "2099-12-31",
-                     "2100-01-01", "today", "yesterday", "2026-02-30", "11/11/2026", "20261111", ""]),
+                     "2100-01-01", "today", "yesterday", "2026-02-30", "11/11/2026", "20261111", "",
+                     "2026年11月11日", "11月11日", "２０２６－１１－１１", "13月40日", "9999年1月1日", "今天"]),
     st.dates().map(lambda d: d.isoformat()), TEXT)
 MOMENTS = st.one_of(
     st.sampled_from(["2026-11-11 10:25:07", "2026-11-11 21:00", "0001-01-01", "9999-12-31 23:59:59",
                      "2026-11-11T10:23:45+14:00", "2026-11-11 24:00:00", "1794363825000", "99999999999999",
-                     "Nov 11 2026", "2026-13-45", ""]),
+                     "Nov 11 2026", "2026-13-45", "",
+                     "２０２６－１１－１１　１０：２３：４５", "11月11日 21：00", "2026年11月11日25时", "0000年1月1日"]),
     st.datetimes().map(lambda d: d.isoformat(sep=" ")), st.integers(-(10**15), 10**15).map(str), TEXT)
 WINDOWS = st.one_of(
     st.tuples(st.one_of(st.integers(0, 100), HUGE.map(abs)), st.sampled_from(["", "s", "m", "h", "d", "w"]))
@@ -50,13 +52,15 @@ INTS = st.one_of(st.integers(-5, 40), HUGE).map(str)
 FLOATS = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr),
                    st.sampled_from(["0", "0.5", "1", "-1", "2", "nan", "1e400"]))
 BUYERS = st.one_of(st.sampled_from(["tb_buyer05", "tb_buyer20", "tb_vip01", "tb_buyer0"]), TEXT)
-ACCOUNTS = st.one_of(st.sampled_from(["zhenpin:小丙", "zhenpin:小李", "zhenpin", "zhenpin:店小蜜", "cainiao_zto:客服07"]),
+ACCOUNTS = st.one_of(st.sampled_from(["zhenpin:小丙", "zhenpin:小李", "zhenpin", "zhenpin:店小蜜", "cainiao_zto:客服07",
+                                      "小丙", "客服07", ":"]),
                      TEXT)
 BY_FLAG = {
     "--date": DATES, "--start": DATES, "--at": MOMENTS, "--from": MOMENTS, "--to": MOMENTS, "--window": WINDOWS,
     "--shop": st.one_of(st.sampled_from(["zhenpin", "nope", ""]), TEXT),
     "--group": st.one_of(st.sampled_from(["g_pre", "售前", "g_nope"]), TEXT),
     "--pair": st.one_of(st.sampled_from(["zhenpin:小丙,zhenpin:小李", "zhenpin:小丙", "a,b,c"]), TEXT),
+    "--csv": st.sampled_from(["accounts", "moved", "nope", ""]),
     "--node": st.one_of(st.sampled_from(["c-0029", "c-0040", "nope"]), TEXT),
     "--expected": ACCOUNTS, "--account": ACCOUNTS,
     "--encoding": st.one_of(st.sampled_from(["utf-8", "gb18030", "utf-16", "rot13", "base64", "idna"]), TEXT),
