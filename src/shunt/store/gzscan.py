@@ -10,6 +10,7 @@ cut short (no damage, the end missing) keeps its lines before the cut, as before
 
 from __future__ import annotations
 
+import os
 import zlib
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
@@ -83,3 +84,14 @@ def _why(exc: zlib.error) -> str:
     if "incorrect length check" in text:
         return "length check failed"
     return text.replace("Error -3 while decompressing data: ", "invalid compressed data: ")
+
+
+def expanded_size(path) -> int:
+    """The size a load reads from `path`: for a gzip file at least its last member's ISIZE (the
+    uncompressed length mod 2**32: a single-member file's whole size, under 4 GiB), else its size."""
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size < 18 or fh.read(2) != b"\x1f\x8b":
+            return size
+        fh.seek(size - 4)
+        return max(size, int.from_bytes(fh.read(4), "little"))

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from shunt import errors
 from shunt.gcpause import paused_gc
-from shunt.store import conflicts, dbpath, derive, inputs, loadlock, schema, split, zones
+from shunt.store import conflicts, dbpath, derive, gzscan, inputs, loadlock, schema, split, zones
 from shunt.store.db import open_db
 from shunt.store import decode as dc
 from shunt.store.decode import MAX_LINE, LineDecoder, LineError, decode_block
@@ -35,6 +35,7 @@ from shunt.workers import workers
 BATCH_LINES = 10_000
 CHUNK = 1 << 20  # bytes read at a time; at most MAX_LINE (see _Source.blocks)
 BULK_BYTES = 16 << 20  # drop secondary indexes for a load into empty tables bigger than this
+SNIFF_BYTES = 1 << 22  # the encoding is chosen from the first 4 MiB (then, if all ASCII, at the first non-ASCII line)
 
 Progress = Callable[[int, int, str], None]
 
@@ -179,6 +180,7 @@ class _Source:
         self.stream = gzip.GzipFile(fileobj=self.raw, mode="rb") if self.gz else self.raw
         self.forced = codecs.lookup(encoding).name if encoding else None
         self.encoding: str | None = self.forced
+        self.decided: str | None = None  # the encoding chosen by a line (None: not by a line; "!": a bad line chose)
         if self.forced in _UTF8:
             self.encoding = "utf-8"
         if self.encoding is None:
@@ -192,7 +194,7 @@ class _Source:
     def _sniff(self) -> str | None:
         """Decide UTF-8 or GB18030 from the first 4 MiB: the encoding most non-ASCII lines
         decode in. One corrupt line in a UTF-8 file must not switch the file to GB18030."""
-        size = 1 << 22
+        size = SNIFF_BYTES
         try:
             sample = self.stream.read(size)
         except (OSError, EOFError, zlib.error):
@@ -248,15 +250,15 @@ class _Source:
         if enc is None:  # decide on the first non-ASCII line
             try:
                 line.decode("utf-8")
-                self.encoding = "utf-8"
+                self.encoding = self.decided = "utf-8"
                 return line
             except UnicodeDecodeError:
                 try:
                     text = line.decode("gb18030")
                 except UnicodeDecodeError:
-                    self.encoding = "utf-8"
+                    self.encoding, self.decided = "utf-8", "!"
                     return LineError("invalid UTF-8 bytes (and not GB18030 either)")
-                self.encoding = "gb18030"
+                self.encoding = self.decided = "gb18030"
                 return text
         try:
             return line.decode(enc)
@@ -764,11 +766,10 @@ class Loader:
             src.limit(damage.offset)
         child = None
         try:
-            if self.split and src.total >= split.PARALLEL_BYTES and not src.gz and src.encoding == "utf-8" \
-                    and workers() > 1:
+            if self.split and src.total >= split.PARALLEL_BYTES and split.splittable(src) and workers() > 1:
                 cut = split.cut_of(path, src.total)
                 if cut is not None:
-                    child = split.start(self, path, encoding, cut, _Source)
+                    child = split.start(self, path, encoding, cut, _Source, src.encoding)
                     if child is not None:
                         src.limit(cut)
             done = (lambda n: self.progress(n + child.done(), src.total, name)) if child else \
@@ -776,7 +777,7 @@ class Loader:
             lines = self.read(src, name, done if self.progress else None)
             if child is not None:
                 out = child.result()
-                if out is not None and out["initial"] == self.shop_tz:
+                if out is not None and out["initial"] == self.shop_tz and split.same_encoding(src, out):
                     split.merge(self, out)
                     lines += out["lines"]
                 else:  # the child failed, or decoded with other zones than ours: read the half here
@@ -822,7 +823,7 @@ def _bulk(conn: sqlite3.Connection, files: list[Path]) -> bool:
     size = 0
     for f in files:
         try:
-            size += f.stat().st_size
+            size += gzscan.expanded_size(f)  # (a gzip file by its uncompressed size)
         except OSError:
             pass
     if size < BULK_BYTES:

@@ -154,7 +154,30 @@ class Child:
         _remove(self.part)
 
 
-def start(loader, path: Path, encoding: str | None, cut: int, source_cls) -> Child | None:
+SPLIT_ENCODINGS = ("utf-8", "gb18030", None)  # None: all ASCII so far (the encoding not decided yet)
+
+
+def splittable(src) -> bool:
+    """A plain file whose halves decode independently: UTF-8, GB18030 (0x0A is never inside one of
+    its characters) or still undecided (an all-ASCII head: `same_encoding` checks the halves agree)."""
+    return not src.gz and not src.utf16 and src.encoding in SPLIT_ENCODINGS
+
+
+def same_encoding(src, out: dict) -> bool:
+    """Did the child decode its half as one process would have, given the first half's reading
+    (`src`, read to the cut)? An encoding decided before the split never changes, so only a child that
+    started undecided can differ: it chose at its first non-ASCII line, which one process would have
+    done too unless the first half had already chosen. On agreement `src` takes the child's choice."""
+    if out.get("start_encoding") is not None or out.get("decided") is None:
+        return True  # (decided before the split: the same for both; or the child's half all ASCII)
+    if src.encoding is not None and (out["decided"] == "!" or out["decided"] != src.encoding):
+        return False
+    src.encoding = out["encoding"]
+    return True
+
+
+def start(loader, path: Path, encoding: str | None, cut: int, source_cls,
+          start_encoding: str | None = "utf-8") -> Child | None:
     """Fork the child that loads [cut, end) of `path`. None: no fork (the caller reads it all)."""
     db = _db_path(loader.conn)
     if db is None:
@@ -173,7 +196,7 @@ def start(loader, path: Path, encoding: str | None, cut: int, source_cls) -> Chi
         code = 0
         try:
             os.close(rfd)
-            out = _child(loader, path, encoding, cut, part, counter, parent, source_cls)
+            out = _child(loader, path, encoding, cut, part, counter, parent, source_cls, start_encoding)
         except BaseException as exc:  # noqa: BLE001 - the parent then reads the half itself
             out, code = repr(exc), 1
         try:
@@ -186,7 +209,7 @@ def start(loader, path: Path, encoding: str | None, cut: int, source_cls) -> Chi
 
 
 def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, counter: mmap.mmap,
-           parent: int, source_cls) -> dict:
+           parent: int, source_cls, start_encoding: str | None = "utf-8") -> dict:
     from shunt.store.db import open_db
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent stops us
@@ -204,6 +227,8 @@ def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, count
         mine.pre_tz = loader.pre_tz  # every file's latest configs (store/zones.py)
         for line in config_lines:  # the zones in force where the second half starts
             try:
+                if start_encoding == "gb18030":
+                    line = line.decode("gb18030")  # (a wrong guess only costs the split: the parent checks the zones)
                 table, shop, row = mine.decoder.decode(line)
             except ValueError:
                 continue
@@ -212,7 +237,7 @@ def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, count
         mine._tz_changed.clear()
         initial = dict(mine.shop_tz)
         src = source_cls(path, encoding, start=cut, first_line=before + 1)
-        src.encoding = "utf-8"
+        src.encoding = start_encoding
 
         def progress(done: int) -> None:
             struct.pack_into("q", counter, 0, done)
@@ -226,7 +251,8 @@ def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, count
         rep = mine.report
         out = {"lines": lines, "loaded": rep.loaded, "duplicates": rep.duplicates_by_type,
                "rejected": rep.rejected, "unknown": rep.unknown_types, "initial": initial,
-               "final": mine.shop_tz, "part": str(part), "naive": mine.decoder.naive_shops}
+               "final": mine.shop_tz, "part": str(part), "naive": mine.decoder.naive_shops,
+               "start_encoding": start_encoding, "decided": src.decided, "encoding": src.encoding}
     except BaseException:
         conn.close()
         _remove(part)  # (the parent reads the half itself)
