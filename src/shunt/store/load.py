@@ -394,7 +394,7 @@ class Loader:
                 self.shop_tz[nick] = (tz_ts, tz_uid, tzname)
         self.decoder = LineDecoder(self.tz_for, self.forced_tz)
         self.incremental = False  # derive each batch in its own transaction (see _derive_batch)
-        self.split = False  # a big plain UTF-8 file: its second half read by a second process (split.py)
+        self.split = False  # a big plain file: its second half read by a second process (split.py)
         self.origin = 0  # loads.id << 32: a row's origin is this + its line number (rows hold the line)
         self.sql = statements(0, MULTI)
         self.unique = set(_COLS)  # tables with their unique index now (a bulk load drops some)

@@ -13,6 +13,11 @@ the newlines of the first half and decodes its `shop_config` lines (found by the
 parent checks, once it has read the first half, that the zones the child started from are its
 own; if not (a `shop_config` written with escapes), or if the child failed, the parent drops
 the part and reads the second half itself. `SHUNT_WORKERS=1` turns the split off.
+
+Encodings: UTF-8 and GB18030 files split (no newline byte inside a character of either), and so
+does a file whose sniffed head is all ASCII (escaped JSON): the child then chooses the encoding at
+its first non-ASCII line, and the parent keeps its half only if one process would have chosen the
+same (`same_encoding`). A gzip file is read by one process.
 """
 
 from __future__ import annotations
