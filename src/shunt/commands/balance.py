@@ -3,7 +3,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shunt.commands.common import account, csv_wanted, emit_csv, masked, open_shop, writing
+from shunt.commands.common import account, csv_wanted, emit, masked, open_shop, writing
 from shunt.commands.period import resolve
 
 
@@ -11,7 +11,6 @@ def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None
         as_csv=False, output=None) -> None:
     from shunt.diagnose.balance import balance, check_pair
     from shunt.render import balance as view
-    from shunt.render.jsonout import dump
     from shunt.render.text import plain
 
     as_csv = csv_wanted(as_json, as_csv, output)
@@ -23,12 +22,8 @@ def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None
         with writing(html):
             Path(html).write_text(view.balance_html(result), encoding="utf-8")
         print(f"wrote {plain(html)}", file=sys.stderr)
-    if as_csv:
-        emit_csv(view.balance_json(result), "balance", output=output)
-    elif as_json:
-        dump(view.balance_json(result))
-    else:
-        view.balance_human(result)
+    emit(as_csv, as_json, lambda: view.balance_json(result), lambda: view.balance_human(result), "balance",
+         output=output)
 
 
 def _pair(conn, sid, nick, pair):

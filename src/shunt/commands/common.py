@@ -207,6 +207,18 @@ def csv_wanted(as_json: bool, as_csv, output) -> bool:
     return wanted
 
 
+def emit(as_csv: bool, as_json: bool, doc, human, command: str, table=None, output=None) -> None:
+    """An answer in the format asked: `doc()` (its --json document) as CSV or JSON, else `human()`."""
+    if as_csv:
+        emit_csv(doc(), command, table, output)
+    elif as_json:
+        from shunt.render.jsonout import dump
+
+        dump(doc())
+    else:
+        human()
+
+
 def emit_csv(doc, command: str, table=None, output=None) -> None:
     """`command`'s table of its --json `doc` as CSV on stdout, or into `output` (with a BOM), told on stderr."""
     import sys

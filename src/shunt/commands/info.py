@@ -8,7 +8,7 @@ def run(db, *, shop=None, as_json=False, as_csv=False, output=None) -> None:
     from shunt.diagnose.info import info
     from shunt.render import info as view
 
-    from shunt.commands.common import csv_wanted, emit_csv
+    from shunt.commands.common import csv_wanted, emit
     from shunt.store.snapshot import one_snapshot
 
     as_csv = csv_wanted(as_json, as_csv, output)
@@ -18,11 +18,4 @@ def run(db, *, shop=None, as_json=False, as_csv=False, output=None) -> None:
             result = info(conn, str(db), shop)
     finally:
         conn.close()
-    if as_csv:
-        emit_csv(view.to_json(result), "info", output=output)
-    elif as_json:
-        from shunt.render.jsonout import dump
-
-        dump(view.to_json(result))
-    else:
-        view.human(result)
+    emit(as_csv, as_json, lambda: view.to_json(result), lambda: view.human(result), "info", output=output)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from shunt.commands.common import csv_wanted, emit_csv, exclusive_buyers, masked, open_shop
+from shunt.commands.common import csv_wanted, emit, exclusive_buyers, masked, open_shop
 from shunt.commands.period import resolve
 from shunt.errors import UsageError
 
@@ -16,7 +16,6 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
     from shunt.diagnose.simulate import simulate
     from shunt.render import balance as view
     from shunt.render.config import changes_human
-    from shunt.render.jsonout import dump
     from shunt.render.text import plain
 
     if as_csv not in (None, "accounts", "moved"):
@@ -41,10 +40,8 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
 
         nicks = set(exclusive_buyers(patch)) | set(exclusive_buyers(changes)) | buyers_in(result)
         result, changes = masked(result, nicks, True), masked(changes, nicks, True)
-    if as_csv:
-        emit_csv({"changes": changes, **view.simulate_json(result)}, "simulate", table, output)
-    elif as_json:
-        dump({"changes": changes, **view.simulate_json(result)})
-    else:
+    def human() -> None:
         changes_human(changes, len(pairs))
         view.simulate_human(result)
+
+    emit(as_csv, as_json, lambda: {"changes": changes, **view.simulate_json(result)}, human, "simulate", table, output)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 
-from shunt.commands.common import csv_wanted, day, emit_csv, masked, masked_errors, open_shop
+from shunt.commands.common import csv_wanted, day, emit, masked, masked_errors, open_shop
 
 
 def _day_of(conn, sid, tz, buyer: str, date, node):
@@ -38,9 +38,5 @@ def run(db, buyer: str, date, *, shop=None, node=None, detail=False, as_json=Fal
         if result.dates:
             msg += "; dates with nodes: " + ", ".join(result.dates[-15:])
         print(msg, file=sys.stderr)
-    if as_csv:
-        emit_csv(jsonout.trace(result), "trace", output=output)
-    elif as_json:
-        jsonout.dump(jsonout.trace(result))
-    else:
-        human.trace(result, detail=detail or node is not None)
+    emit(as_csv, as_json, lambda: jsonout.trace(result), lambda: human.trace(result, detail=detail or node is not None),
+         "trace", output=output)
