@@ -19,10 +19,6 @@ RECEIVED = "received"
 DIRECT = "direct"  # qianniu-initiated or a transfer to a named agent: not routed at all
 
 
-def is_shop_account(shop: str, account: str) -> bool:
-    return account == shop or account.startswith(shop + ":")
-
-
 def passed_by(state: State, consult: Consult, decision: Decision, account: str) -> tuple[str, str]:
     """→ (code, one sentence). code is RECEIVED, DIRECT, or a cause code of cli.md."""
     if not decision.replayable:

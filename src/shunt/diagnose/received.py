@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from shunt import engine, store, timeutil
-from shunt.diagnose.passed_by import RECEIVED, is_shop_account, passed_by
+from shunt.diagnose.passed_by import RECEIVED, passed_by
+from shunt.engine.accounts import is_shop_account
 from shunt.diagnose.replay import from_decision
 from shunt.diagnose.results import Cause, Node, Received, Replay
 from shunt.errors import NotFound

@@ -6,7 +6,7 @@ from collections import Counter
 
 from shunt import store, timeutil
 from shunt.diagnose.coverage import coverage
-from shunt.diagnose.passed_by import is_shop_account
+from shunt.engine.accounts import is_shop_account
 from shunt.diagnose.results import Cause, Silent
 from shunt.diagnose.window import Tally, tally
 from shunt.engine.model import Consult, State
