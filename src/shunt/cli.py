@@ -13,11 +13,14 @@ from typing import List, Optional
 
 import typer
 
+from shunt.cli_lang import LangCommand, LangGroup, lang_option
 from shunt.errors import ShuntError, UsageError
+from shunt.i18n import N_, _
 
 app = typer.Typer(
     name="shunt",
-    help=(
+    cls=LangGroup,
+    help=N_(
         "Explain customer-service routing (分流): load the platform's routing logs into SQLite, "
         "then ask why a buyer landed where they did, why an account is silent, or why it received a message.\n\n"
         "Example:\n\n  shunt demo\n\n  shunt load day.jsonl.gz\n\n  shunt trace tb_buyer05 --date 2026-11-11"
@@ -28,16 +31,16 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-DbOpt = typer.Option(None, "--db", help="Database file (else $SHUNT_DB, else ./shunt.db).", show_default=False)
-ShopOpt = typer.Option(None, "--shop", help="Shop nick (may be left out when the database holds one shop).")
-JsonOpt = typer.Option(False, "--json", help="Print JSON on stdout (for jq and scripts).")
-MaskOpt = typer.Option(False, "--mask", help="Mask buyer nicks (stable, e.g. t***3#a1f2) for sharing outside the shop.")
+DbOpt = typer.Option(None, "--db", help=N_("Database file (else $SHUNT_DB, else ./shunt.db)."), show_default=False)
+ShopOpt = typer.Option(None, "--shop", help=N_("Shop nick (may be left out when the database holds one shop)."))
+JsonOpt = typer.Option(False, "--json", help=N_("Print JSON on stdout (for jq and scripts)."))
+MaskOpt = typer.Option(False, "--mask", help=N_("Mask buyer nicks (stable, e.g. t***3#a1f2) for sharing outside the shop."))
 
-OutputOpt = typer.Option(None, "--output", "-o", help="Write the --csv table to this file, UTF-8 with a BOM for Excel (implies --csv).")
+OutputOpt = typer.Option(None, "--output", "-o", help=N_("Write the --csv table to this file, UTF-8 with a BOM for Excel (implies --csv)."))
 
 
-def _csv_opt(table: str):
-    return typer.Option(False, "--csv", help=f"Print the {table} as CSV on stdout (UTF-8, header row; the --json values).")
+def _csv_opt(help_text: str):
+    return typer.Option(False, "--csv", help=help_text)
 
 
 def _no_color(value: bool) -> None:
@@ -48,7 +51,8 @@ def _no_color(value: bool) -> None:
 
 
 NoColorOpt = typer.Option(False, "--no-color", callback=_no_color, is_eager=True, expose_value=False,
-                          help="No colors nor styles (as the NO_COLOR environment variable).")
+                          help=N_("No colors nor styles (as the NO_COLOR environment variable)."))
+LangOpt = lang_option()
 
 
 def _version(value: bool) -> None:
@@ -66,8 +70,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def _options(
     _version_opt: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
-                                      help="Print shunt's version and exit."),
-    no_color: bool = typer.Option(False, "--no-color", help="No colors nor styles, for every command (as NO_COLOR)."),
+                                      help=N_("Print shunt's version and exit.")),
+    no_color: bool = typer.Option(False, "--no-color", help=N_("No colors nor styles, for every command (as NO_COLOR).")),
+    _lang: Optional[str] = LangOpt,
 ) -> None:
     """Explain customer-service routing (分流)."""
     from shunt.render.text import set_no_color, tolerant_output
@@ -116,21 +121,21 @@ def run(fn, *args, **kwargs):
         fail(storage_error(exc, db))
 
 
-@app.command()
+@app.command(cls=LangCommand, help=N_(
+    "Load routing logs into the database. Idempotent: loading a file twice adds nothing.\n"
+    "\n"
+    "\b\n"
+    "Example: shunt load day.jsonl.gz --db shop.db"))
 def load(
-    files: List[Path] = typer.Argument(..., help="JSON Lines routing logs (.jsonl, .gz; UTF-8, BOM or GB18030)."),
+    files: List[Path] = typer.Argument(..., help=N_("JSON Lines routing logs (.jsonl, .gz; UTF-8, BOM or GB18030).")),
     db: Optional[Path] = DbOpt,
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Force an encoding (utf-8, gb18030, ...)."),
-    strict: bool = typer.Option(False, "--strict", help="Load nothing from a file that has a bad line."),
-    tz: Optional[str] = typer.Option(None, "--tz", help="Time zone for local times without offset (default: the shop's)."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help=N_("Force an encoding (utf-8, gb18030, ...).")),
+    strict: bool = typer.Option(False, "--strict", help=N_("Load nothing from a file that has a bad line.")),
+    tz: Optional[str] = typer.Option(None, "--tz", help=N_("Time zone for local times without offset (default: the shop's).")),
     json_out: bool = JsonOpt,
     _no_color: bool = NoColorOpt,
+    _lang: Optional[str] = LangOpt,
 ) -> None:
-    """Load routing logs into the database. Idempotent: loading a file twice adds nothing.
-
-    \b
-    Example: shunt load day.jsonl.gz --db shop.db
-    """
     from shunt.commands import load as cmd
 
     missing = [f for f in files if not _exists(f)]
@@ -142,239 +147,238 @@ def load(
     raise typer.Exit(code or 0)
 
 
-@app.command()
+@app.command(cls=LangCommand, help=N_(
+    "A buyer's routing history on a date: each node's source, reason, agent, group and replay verdict.\n"
+    "\n"
+    "\b\n"
+    "Example: shunt trace tb_buyer05 --date 2026-11-11 --node c-0061"))
 def trace(
-    buyer: str = typer.Argument(..., help="The buyer's nick."),
-    date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone: 2026-11-11, 11/11/2026, today, yesterday (default: the --node's date, else the shop's latest day with consults)."),
-    node: Optional[str] = typer.Option(None, "--node", "-n", help="Show one node's whole routing process (consult id)."),
-    detail: bool = typer.Option(False, "--detail", help="Show every node's whole routing process."),
+    buyer: str = typer.Argument(..., help=N_("The buyer's nick.")),
+    date: Optional[str] = typer.Option(None, "--date", "-d", help=N_("Calendar date in the shop's zone: 2026-11-11, 11/11/2026, today, yesterday (default: the --node's date, else the shop's latest day with consults).")),
+    node: Optional[str] = typer.Option(None, "--node", "-n", help=N_("Show one node's whole routing process (consult id).")),
+    detail: bool = typer.Option(False, "--detail", help=N_("Show every node's whole routing process.")),
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
-    csv_out: bool = _csv_opt("nodes, one row each"),
+    csv_out: bool = _csv_opt(N_("Print the nodes, one row each as CSV on stdout (UTF-8, header row; the --json values).")),
     output: Optional[Path] = OutputOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
+    _lang: Optional[str] = LangOpt,
 ) -> None:
-    """A buyer's routing history on a date: each node's source, reason, agent, group and replay verdict.
-
-    \b
-    Example: shunt trace tb_buyer05 --date 2026-11-11 --node c-0061
-    """
     from shunt.commands import trace as cmd
 
     run(cmd.run, db_path(db), buyer, date, shop=shop, node=node, detail=detail, as_json=json_out, mask=mask,
         as_csv=csv_out, output=output)
 
 
-@app.command("why-silent")
+@app.command("why-silent", cls=LangCommand, help=N_(
+    "Why an account receives no messages: its state, and where each recent consult passed it by.\n"
+    "\n"
+    "\b\n"
+    "Example: shunt why-silent zhenpin:小丙 --at '2026-11-11 21:00'"))
 def why_silent(
-    account: str = typer.Argument(..., help="The account, e.g. zhenpin:小王."),
-    at: Optional[str] = typer.Option(None, "--at", help="Moment (default: the last loaded event of the shop's latest day with consults), e.g. '2026-11-11 21:00:00'."),
-    window: str = typer.Option("24h", "--window", "-w", help="Window of consults replayed before --at (24h, 90m, 2d)."),
+    account: str = typer.Argument(..., help=N_("The account, e.g. zhenpin:小王.")),
+    at: Optional[str] = typer.Option(None, "--at", help=N_("Moment (default: the last loaded event of the shop's latest day with consults), e.g. '2026-11-11 21:00:00'.")),
+    window: str = typer.Option("24h", "--window", "-w", help=N_("Window of consults replayed before --at (24h, 90m, 2d).")),
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
+    _lang: Optional[str] = LangOpt,
 ) -> None:
-    """Why an account receives no messages: its state, and where each recent consult passed it by.
-
-    \b
-    Example: shunt why-silent zhenpin:小丙 --at '2026-11-11 21:00'
-    """
     from shunt.commands import silent as cmd
 
     run(cmd.run, db_path(db), account, at=at, window=window, shop=shop, as_json=json_out, mask=mask)
 
 
-@app.command("why-received")
+@app.command("why-received", cls=LangCommand, help=N_(
+    "Why an account received a buyer's message: the node that routed it, replayed.\n"
+    "\n"
+    "\b\n"
+    "Example: shunt why-received tb_buyer05 --at '2026-11-11 14:50:26'"))
 def why_received(
-    buyer: str = typer.Argument(..., help="The buyer who sent the message."),
-    at: str = typer.Option(..., "--at", help="The second the message was sent, e.g. '2026-11-11 10:23:45'."),
-    expected: Optional[str] = typer.Option(None, "--expected", help="An account that you expected to receive it: why it did not."),
+    buyer: str = typer.Argument(..., help=N_("The buyer who sent the message.")),
+    at: str = typer.Option(..., "--at", help=N_("The second the message was sent, e.g. '2026-11-11 10:23:45'.")),
+    expected: Optional[str] = typer.Option(None, "--expected", help=N_("An account that you expected to receive it: why it did not.")),
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
+    _lang: Optional[str] = LangOpt,
 ) -> None:
-    """Why an account received a buyer's message: the node that routed it, replayed.
-
-    \b
-    Example: shunt why-received tb_buyer05 --at '2026-11-11 14:50:26'
-    """
     from shunt.commands import received as cmd
 
     run(cmd.run, db_path(db), buyer, at=at, expected=expected, shop=shop, as_json=json_out, mask=mask)
 
 
-@app.command()
+@app.command(cls=LangCommand, help=N_(
+    "Write a synthetic routing log by simulating the routing engine (for demos, tests, benchmarks).\n"
+    "\n"
+    "\b\n"
+    "Example: shunt generate --consults 2000 --seed 7 -o day.jsonl.gz"))
 def generate(
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (.jsonl or .jsonl.gz); default stdout."),
-    consults: int = typer.Option(10_000, "--consults", help="Number of consults (total events are about 6x)."),
-    agents: int = typer.Option(12, "--agents", help="Number of shop agents."),
-    groups: int = typer.Option(4, "--groups", help="Number of bound groups (one unbound group is added)."),
-    days: int = typer.Option(1, "--days", help="Days of traffic."),
-    seed: int = typer.Option(0, "--seed", help="Random seed: same seed, same bytes."),
-    faults: float = typer.Option(0.0, "--faults", help="Share of recorded decisions made to break the rules (0..1)."),
-    start: str = typer.Option("2026-11-11", "--start", help="First day."),
-    shop: str = typer.Option("zhenpin", "--shop", help="Shop nick."),
-    messages: Optional[int] = typer.Option(None, "--messages", help="Messages per answered consult (default: a mix, 4.4 on average)."),
-    escape_json: bool = typer.Option(False, "--escape-json", help="Write every non-ASCII character as \\uXXXX (as ensure_ascii exporters do)."),
-    encoding: str = typer.Option("utf-8", "--encoding", help="File encoding: utf-8 or gb18030."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help=N_("Output file (.jsonl or .jsonl.gz); default stdout.")),
+    consults: int = typer.Option(10_000, "--consults", help=N_("Number of consults (total events are about 6x).")),
+    agents: int = typer.Option(12, "--agents", help=N_("Number of shop agents.")),
+    groups: int = typer.Option(4, "--groups", help=N_("Number of bound groups (one unbound group is added).")),
+    days: int = typer.Option(1, "--days", help=N_("Days of traffic.")),
+    seed: int = typer.Option(0, "--seed", help=N_("Random seed: same seed, same bytes.")),
+    faults: float = typer.Option(0.0, "--faults", help=N_("Share of recorded decisions made to break the rules (0..1).")),
+    start: str = typer.Option("2026-11-11", "--start", help=N_("First day.")),
+    shop: str = typer.Option("zhenpin", "--shop", help=N_("Shop nick.")),
+    messages: Optional[int] = typer.Option(None, "--messages", help=N_("Messages per answered consult (default: a mix, 4.4 on average).")),
+    escape_json: bool = typer.Option(False, "--escape-json", help=N_("Write every non-ASCII character as \\uXXXX (as ensure_ascii exporters do).")),
+    encoding: str = typer.Option("utf-8", "--encoding", help=N_("File encoding: utf-8 or gb18030.")),
     _no_color: bool = NoColorOpt,
+    _lang: Optional[str] = LangOpt,
 ) -> None:
-    """Write a synthetic routing log by simulating the routing engine (for demos, tests, benchmarks).
-
-    \b
-    Example: shunt generate --consults 2000 --seed 7 -o day.jsonl.gz
-    """
     from shunt.commands import generate as cmd
 
     run(cmd.run, out, consults=consults, agents=agents, groups=groups, days=days, seed=seed,
         faults=faults, start=start, shop=shop, messages=messages, escape_json=escape_json, encoding=encoding)
 
 
-@app.command()
-def demo(_no_color: bool = NoColorOpt) -> None:
-    """Load the bundled sample shop into a database of the demo's own (never yours: its path is printed on
-    stderr) and answer the three questions on it; exit non-zero when an answer fails.
-
-    \b
-    Example: shunt demo
-    """
+@app.command(cls=LangCommand, help=N_(
+    "Load the bundled sample shop into a database of the demo's own (never yours: its path is printed on\n"
+    "stderr) and answer the three questions on it; exit non-zero when an answer fails.\n"
+    "\n"
+    "\b\n"
+    "Example: shunt demo"))
+def demo(_no_color: bool = NoColorOpt, _lang: Optional[str] = LangOpt) -> None:
     from shunt.commands import demo as cmd
 
     run(cmd.run)
 
 
-@app.command()
+@app.command(cls=LangCommand, help=N_(
+    "What the database holds: shops, time zone, first and last event, consults per day, the accounts and\n"
+    "groups of the latest shop_config, and the load history.\n"
+    "\n"
+    "\b\n"
+    "Example: shunt info --shop zhenpin"))
 def info(
     db: Optional[Path] = DbOpt,
-    shop: Optional[str] = typer.Option(None, "--shop", help="Only this shop (default: every shop in the database)."),
+    shop: Optional[str] = typer.Option(None, "--shop", help=N_("Only this shop (default: every shop in the database).")),
     json_out: bool = JsonOpt,
-    csv_out: bool = _csv_opt("consults per day (shop, date, consults)"),
+    csv_out: bool = _csv_opt(N_("Print the consults per day (shop, date, consults) as CSV on stdout (UTF-8, header row; the --json values).")),
     output: Optional[Path] = OutputOpt,
     _no_color: bool = NoColorOpt,
+    _lang: Optional[str] = LangOpt,
 ) -> None:
-    """What the database holds: shops, time zone, first and last event, consults per day, the accounts and
-    groups of the latest shop_config, and the load history.
-
-    \b
-    Example: shunt info --shop zhenpin
-    """
     from shunt.commands import info as cmd
 
     run(cmd.run, db_path(db), shop=shop, as_json=json_out, as_csv=csv_out, output=output)
 
 
-@app.command()
+@app.command(cls=LangCommand, help=N_(
+    "Remove a shop and all its events from the database, for good (asks first; --yes for scripts).\n"
+    "\n"
+    "\b\n"
+    "Example: shunt forget zhenpin --yes --db shop.db"))
 def forget(
-    shop: str = typer.Argument(..., help="The shop's nick (see shunt info)."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (needed without a terminal)."),
+    shop: str = typer.Argument(..., help=N_("The shop's nick (see shunt info).")),
+    yes: bool = typer.Option(False, "--yes", "-y", help=N_("Do not ask for confirmation (needed without a terminal).")),
     db: Optional[Path] = DbOpt,
     json_out: bool = JsonOpt,
     _no_color: bool = NoColorOpt,
+    _lang: Optional[str] = LangOpt,
 ) -> None:
-    """Remove a shop and all its events from the database, for good (asks first; --yes for scripts).
-
-    \b
-    Example: shunt forget zhenpin --yes --db shop.db
-    """
     from shunt.commands import forget as cmd
 
     run(cmd.run, db_path(db), shop, yes=yes, as_json=json_out)
 
 
-@app.command()
+@app.command(cls=LangCommand, help=N_(
+    "How evenly consults were spread over the accounts, and why: per account received, share, online\n"
+    "hours, consults per online hour, reasons; the difference between the most and least loaded accounts\n"
+    "attributed to recent contacts, group bindings, weights, online time and more (docs/balance.md).\n"
+    "\n"
+    "\b\n"
+    "Example: shunt balance --date 2026-11-11 --html balance.html"))
 def balance(
-    date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone (default: the latest day with consults, told on stderr)."),
-    start: Optional[str] = typer.Option(None, "--from", help="Start moment, e.g. '2026-11-10 00:00' (with --to)."),
-    end: Optional[str] = typer.Option(None, "--to", help="End moment (exclusive), e.g. '2026-11-12 00:00'."),
-    group: Optional[str] = typer.Option(None, "--group", "-g", help="Only the members of this group (id or name)."),
-    pair: Optional[str] = typer.Option(None, "--pair", help="Compare these two accounts: 'zhenpin:阿甲,zhenpin:阿乙' (default: most vs fewest received)."),
-    html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML report to this file."),
+    date: Optional[str] = typer.Option(None, "--date", "-d", help=N_("Calendar date in the shop's zone (default: the latest day with consults, told on stderr).")),
+    start: Optional[str] = typer.Option(None, "--from", help=N_("Start moment, e.g. '2026-11-10 00:00' (with --to).")),
+    end: Optional[str] = typer.Option(None, "--to", help=N_("End moment (exclusive), e.g. '2026-11-12 00:00'.")),
+    group: Optional[str] = typer.Option(None, "--group", "-g", help=N_("Only the members of this group (id or name).")),
+    pair: Optional[str] = typer.Option(None, "--pair", help=N_("Compare these two accounts: 'zhenpin:阿甲,zhenpin:阿乙' (default: most vs fewest received).")),
+    html: Optional[Path] = typer.Option(None, "--html", help=N_("Also write a self-contained HTML report to this file.")),
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
-    csv_out: bool = _csv_opt("accounts, one row each"),
+    csv_out: bool = _csv_opt(N_("Print the accounts, one row each as CSV on stdout (UTF-8, header row; the --json values).")),
     output: Optional[Path] = OutputOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
+    _lang: Optional[str] = LangOpt,
 ) -> None:
-    """How evenly consults were spread over the accounts, and why: per account received, share, online
-    hours, consults per online hour, reasons; the difference between the most and least loaded accounts
-    attributed to recent contacts, group bindings, weights, online time and more (docs/balance.md).
-
-    \b
-    Example: shunt balance --date 2026-11-11 --html balance.html
-    """
     from shunt.commands import balance as cmd
 
     run(cmd.run, db_path(db), date=date, start=start, end=end, group=group, pair=pair, html=html, shop=shop,
         as_json=json_out, mask=mask, as_csv=csv_out, output=output)
 
 
-@app.command()
+@app.command(cls=LangCommand, help=N_(
+    "Replay a period's recorded consults against a changed configuration: how the distribution over\n"
+    "accounts and groups would change, and which buyers would have landed elsewhere (and by which rule).\n"
+    "\n"
+    "The output starts with the change as applied (\"小丙 max_sessions 20 -> 50\"); the patched config is\n"
+    "checked like a loaded shop_config (exit 2 naming the field).\n"
+    "\n"
+    "\b\n"
+    "Example: shunt simulate --config sample_data/change-raise-limit.json --date 2026-11-11 --seed 7"))
 def simulate(
-    config: Path = typer.Option(..., "--config", "-c", help=(
+    config: Path = typer.Option(..., "--config", "-c", help=N_(
         "A change file (JSON): a patch on the config in force. settings keys replace; agents merge by account, "
         "groups by id (or name), exclusive by buyer; {\"account\": ..., \"remove\": true} removes one; "
         "\"agents!\": [...] replaces a list whole. Start from `shunt config show --json`.")),
-    date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone (default: the latest day with consults, told on stderr)."),
-    start: Optional[str] = typer.Option(None, "--from", help="Start moment (with --to)."),
-    end: Optional[str] = typer.Option(None, "--to", help="End moment (exclusive)."),
-    seed: int = typer.Option(0, "--seed", help="Random seed of the sampled run: same seed, same answer."),
-    limit: int = typer.Option(50, "--limit", help="Moved consults listed as examples."),
+    date: Optional[str] = typer.Option(None, "--date", "-d", help=N_("Calendar date in the shop's zone (default: the latest day with consults, told on stderr).")),
+    start: Optional[str] = typer.Option(None, "--from", help=N_("Start moment (with --to).")),
+    end: Optional[str] = typer.Option(None, "--to", help=N_("End moment (exclusive).")),
+    seed: int = typer.Option(0, "--seed", help=N_("Random seed of the sampled run: same seed, same answer.")),
+    limit: int = typer.Option(50, "--limit", help=N_("Moved consults listed as examples.")),
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
-    csv_table: Optional[str] = typer.Option(None, "--csv", metavar="TABLE", help=(
+    csv_table: Optional[str] = typer.Option(None, "--csv", metavar="TABLE", help=N_(
         "Print a table as CSV on stdout (UTF-8, header row): accounts (before/after per account) or moved "
         "(the moved consults listed, at most --limit).")),
     output: Optional[Path] = OutputOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
+    _lang: Optional[str] = LangOpt,
 ) -> None:
-    """Replay a period's recorded consults against a changed configuration: how the distribution over
-    accounts and groups would change, and which buyers would have landed elsewhere (and by which rule).
-
-    The output starts with the change as applied ("小丙 max_sessions 20 -> 50"); the patched config is
-    checked like a loaded shop_config (exit 2 naming the field).
-
-    \b
-    Example: shunt simulate --config sample_data/change-raise-limit.json --date 2026-11-11 --seed 7
-    """
     from shunt.commands import simulate as cmd
 
     run(cmd.run, db_path(db), config, date=date, start=start, end=end, seed=seed, limit=limit, shop=shop,
         as_json=json_out, mask=mask, as_csv=csv_table, output=output)
 
 
-@app.command()
+@app.command(cls=LangCommand, help=N_(
+    "Check every routing decision of a period against the shop's settings: each node replayed as trace\n"
+    "does; the ones that break the rules grouped by the recorded fact that breaks them (README: finding codes).\n"
+    "\n"
+    "\b\n"
+    "Example: shunt audit --date 2026-11-10 --fail-on-mismatch   # exit 5: c-0040 breaks the rules"))
 def audit(
-    date: Optional[str] = typer.Option(None, "--date", "-d", help="Calendar date in the shop's zone (default: the day of the last consult)."),
-    start: Optional[str] = typer.Option(None, "--from", help="Start moment, e.g. '2026-11-10 00:00' (with --to)."),
-    end: Optional[str] = typer.Option(None, "--to", help="End moment (exclusive)."),
-    group: Optional[str] = typer.Option(None, "--group", "-g", help="Only nodes of this group (id or name), recorded or replayed."),
-    account: Optional[str] = typer.Option(None, "--account", "-a", help="Only nodes of this account, recorded or replayed."),
-    examples: int = typer.Option(3, "--examples", help="Example consults listed per finding."),
-    fail_on_mismatch: bool = typer.Option(False, "--fail-on-mismatch", help="Exit 5 when a node breaks the rules (for scheduled checks)."),
-    csv_out: bool = typer.Option(False, "--csv", help="Print the breaking nodes as CSV (UTF-8, header row) on stdout."),
+    date: Optional[str] = typer.Option(None, "--date", "-d", help=N_("Calendar date in the shop's zone (default: the day of the last consult).")),
+    start: Optional[str] = typer.Option(None, "--from", help=N_("Start moment, e.g. '2026-11-10 00:00' (with --to).")),
+    end: Optional[str] = typer.Option(None, "--to", help=N_("End moment (exclusive).")),
+    group: Optional[str] = typer.Option(None, "--group", "-g", help=N_("Only nodes of this group (id or name), recorded or replayed.")),
+    account: Optional[str] = typer.Option(None, "--account", "-a", help=N_("Only nodes of this account, recorded or replayed.")),
+    examples: int = typer.Option(3, "--examples", help=N_("Example consults listed per finding.")),
+    fail_on_mismatch: bool = typer.Option(False, "--fail-on-mismatch", help=N_("Exit 5 when a node breaks the rules (for scheduled checks).")),
+    csv_out: bool = typer.Option(False, "--csv", help=N_("Print the breaking nodes as CSV (UTF-8, header row) on stdout.")),
     output: Optional[Path] = OutputOpt,
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
+    _lang: Optional[str] = LangOpt,
 ) -> None:
-    """Check every routing decision of a period against the shop's settings: each node replayed as trace
-    does; the ones that break the rules grouped by the recorded fact that breaks them (README: finding codes).
-
-    \b
-    Example: shunt audit --date 2026-11-10 --fail-on-mismatch   # exit 5: c-0040 breaks the rules
-    """
     from shunt.commands import audit as cmd
 
     code = run(cmd.run, db_path(db), date=date, start=start, end=end, group=group, account=account, shop=shop,
@@ -382,41 +386,41 @@ def audit(
     raise typer.Exit(code or 0)
 
 
-@app.command()
+@app.command(cls=LangCommand, help=N_(
+    "The self-check as a full-screen terminal app: trace, why-silent, why-received and audit as tabs\n"
+    "(needs the extra: pip install 'shunt[ui]'). Keys: / search, Tab and arrows move, Enter asks, y copies\n"
+    "the equivalent command, q quits. On the demo's database: run shunt demo, then shunt ui with the --db it printed."))
 def ui(
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
+    _lang: Optional[str] = LangOpt,
 ) -> None:
-    """The self-check as a full-screen terminal app: trace, why-silent, why-received and audit as tabs
-    (needs the extra: pip install 'shunt[ui]'). Keys: / search, Tab and arrows move, Enter asks, y copies
-    the equivalent command, q quits. On the demo's database: run shunt demo, then shunt ui with the --db it printed.
-    """
     from shunt.ui import launch as cmd
 
     run(cmd.run, db_path(db), shop=shop, mask=mask)
 
 
-config_app = typer.Typer(help="The shop's routing configuration (shop_config).", no_args_is_help=True)
+config_app = typer.Typer(cls=LangGroup, help=N_("The shop's routing configuration (shop_config)."), no_args_is_help=True)
 app.add_typer(config_app, name="config")
 
 
-@config_app.command("show")
+@config_app.command("show", cls=LangCommand, help=N_(
+    "The configuration in force at a moment: settings, agents, groups, exclusive. Its --json is a\n"
+    "complete change file for `shunt simulate --config` (edit it, or keep only what you change).\n"
+    "\n"
+    "\b\n"
+    "Example: shunt config show --at '2026-11-11 10:00' --json > change.json"))
 def config_show(
-    at: Optional[str] = typer.Option(None, "--at", help="Moment (default: the last loaded event), e.g. '2026-11-11 10:00'."),
+    at: Optional[str] = typer.Option(None, "--at", help=N_("Moment (default: the last loaded event), e.g. '2026-11-11 10:00'.")),
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
+    _lang: Optional[str] = LangOpt,
 ) -> None:
-    """The configuration in force at a moment: settings, agents, groups, exclusive. Its --json is a
-    complete change file for `shunt simulate --config` (edit it, or keep only what you change).
-
-    \b
-    Example: shunt config show --at '2026-11-11 10:00' --json > change.json
-    """
     from shunt.commands import config as cmd
 
     run(cmd.run, db_path(db), at=at, shop=shop, as_json=json_out, mask=mask)

@@ -1,0 +1,117 @@
+"""The interface's language: `_()` / `ngettext()` over gettext catalogues (a base module: no layer).
+
+English is the source language (the msgids); Chinese comes from `shunt/locale/zh/LC_MESSAGES/shunt.mo`,
+compiled by Babel from the `.po` beside it (tools/i18n.py extract / compile; the `.mo` is committed and
+shipped as package data, so an installed wheel needs no Babel). The language is, in order: `set_lang()`
+(the CLI's `--lang`), `SHUNT_LANG`, the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`: `zh_*` -> zh), else en.
+
+    from shunt.i18n import _, ngettext, current_lang
+    print(_("no buyer {buyer}").format(buyer=nick))
+    print(ngettext("{n} consult", "{n} consults", n).format(n=n))
+
+`N_()` marks a string for extraction without translating it (a help text built at import time, looked
+up with `_()` when shown). JSON never goes through here: it keeps its codes in every language.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+LANGS = ("zh", "en")
+DOMAIN = "shunt"
+LOCALE_DIR = Path(__file__).with_name("locale")
+
+_lang: str | None = None  # None: not chosen yet, resolved from the environment on first use
+_catalogues: dict = {}
+
+
+def normalize(value: str | None) -> str | None:
+    """`zh`, `ZH`, `zh_CN.UTF-8`, `zh-Hans` -> zh; `en`, `en_US` -> en; anything else -> None."""
+    if not value:
+        return None
+    low = value.strip().lower().replace("-", "_")
+    for lang in LANGS:
+        if low == lang or low.startswith(lang + "_") or low.startswith(lang + "."):
+            return lang
+    return None
+
+
+def env_lang() -> str:
+    """The language the environment asks for: SHUNT_LANG (if valid), else the locale (zh_* -> zh), else en."""
+    chosen = normalize(os.environ.get("SHUNT_LANG"))
+    if chosen:
+        return chosen
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:  # the first one set decides, as for the C library
+            return "zh" if normalize(value) == "zh" else "en"
+    return "en"
+
+
+def bad_env_lang() -> str | None:
+    """SHUNT_LANG's value when it is set but names no language shunt speaks (the CLI exits 2 on it)."""
+    value = os.environ.get("SHUNT_LANG")
+    if value and value.strip() and normalize(value) is None:
+        return value
+    return None
+
+
+def set_lang(lang: str | None) -> str:
+    """Choose the language (zh or en; None: from the environment again). Returns the language in use."""
+    global _lang
+    if lang is None:
+        _lang = env_lang()
+    else:
+        norm = normalize(lang)
+        if norm is None:
+            raise ValueError(f"unknown language {lang!r}: use zh or en")
+        _lang = norm
+    return _lang
+
+
+def current_lang() -> str:
+    """zh or en: what `_()` translates into now."""
+    return _lang if _lang is not None else set_lang(None)
+
+
+def is_zh() -> bool:
+    return current_lang() == "zh"
+
+
+def catalogue(lang: str):
+    """The compiled catalogue of `lang` (a gettext translations object); English: the identity."""
+    found = _catalogues.get(lang)
+    if found is None:
+        import gettext
+
+        if lang == "en":
+            found = gettext.NullTranslations()
+        else:
+            found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+        _catalogues[lang] = found
+    return found
+
+
+def _(message: str) -> str:
+    """`message` (an English msgid) in the current language."""
+    if current_lang() == "en" or not message:
+        return message
+    return catalogue("zh").gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of `singular` / `plural` for the count `n`, in the current language."""
+    if current_lang() == "en":
+        return singular if n == 1 else plural
+    return catalogue("zh").ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark `message` for extraction only; translate it with `_()` where it is shown."""
+    return message
+
+
+def pick(zh: str, en: str) -> str:
+    """One of a pair of labels already written in both languages (engine/labels.py's tables)."""
+    return zh if current_lang() == "zh" else en
