@@ -11,6 +11,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 
 from shunt import generate as gen_mod
+from shunt.generate import consults as gen_consults
 from shunt.engine.decide import decide
 from shunt.engine.model import Routed
 from shunt.engine.pick import pick
@@ -58,7 +59,7 @@ def test_both_modes_agree_on_generated_shops(monkeypatch):
         seen.append(c.id)
         return same(state, c)
 
-    monkeypatch.setattr(gen_mod, "decide", checked)
+    monkeypatch.setattr(gen_consults, "decide", checked)  # the generator routes each consult there
     for seed, agents, groups in [(1, 3, 0), (2, 12, 4), (3, 6, 1), (4, 20, 6)]:
         gen_mod.generate(io.BytesIO(), consults=400, agents=agents, groups=groups, seed=seed, faults=0.05)
     assert len(seen) >= 1600

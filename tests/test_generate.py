@@ -25,7 +25,7 @@ from shunt.engine.model import ORDER_STATES, SOURCES, Config, Consult, Order, Ro
 from shunt.engine.tracker import Tracker
 from shunt.generate import GenerateReport, generate
 from shunt.timeutil import parse_ts, to_iso, zone
-from shunt.world import Clock
+from shunt.generate.clock import Clock
 
 TZ = zone("Asia/Shanghai")
 TYPES = {"shop_config", "agent_status", "consult", "session_end", "message", "logistics", "agent_stats"}

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from shunt.cli import app
 from shunt.generate import generate
-from shunt.generate_forms import escape_non_ascii, wrap
+from shunt.generate.forms import escape_non_ascii, wrap
 
 
 def _bytes(**kw) -> bytes:

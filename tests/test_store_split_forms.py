@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from shunt.generate_forms import escape_non_ascii
+from shunt.generate.forms import escape_non_ascii
 from shunt.store import gzscan, schema
 from shunt.store import load as load_mod
 from shunt.store import load_files

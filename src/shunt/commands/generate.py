@@ -10,7 +10,7 @@ from shunt.errors import UsageError
 def run(out: Path | None, escape_json: bool = False, encoding: str = "utf-8", **opts) -> None:
     from shunt.commands.genopts import check
     from shunt.generate import generate
-    from shunt.generate_forms import FORMS_ENCODINGS
+    from shunt.generate.forms import FORMS_ENCODINGS
 
     if encoding.lower().replace("_", "-") not in FORMS_ENCODINGS:
         from shunt.render.text import plain
@@ -47,7 +47,7 @@ def run(out: Path | None, escape_json: bool = False, encoding: str = "utf-8", **
 
 
 def _write(out: Path | None, generate, progress, opts):
-    from shunt.generate_forms import wrap
+    from shunt.generate.forms import wrap
 
     escape, encoding = opts.pop("form")
     if out is None:

@@ -1,15 +1,13 @@
 """The synthetic shop that `shunt generate` simulates: accounts, groups, config variants, buyers, orders.
 
 Pure construction from a seeded `random.Random`; nothing here reads a clock or a file.
-Used only by `shunt.generate`.
+Used only by the generator (`shunt.generate`).
 """
 
 from __future__ import annotations
 
 import math
 import random
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 ORDER_STATES = ("no_active_order", "unpaid", "not_shipped", "partially_shipped", "shipped", "signed", "refunding")
 # `signed` is bound to no group: such consults take step 6f (every group).
@@ -58,16 +56,25 @@ class World:
         self.assistant = f"{shop}:店小蜜"
         self.items = [str(6243001 + i * 7) for i in range(max(40, 2 * max(0, groups)))]
         self.weights = {a: rng.choice((1, 1, 1, 2, 2, 3)) for a in self.humans}
+        self._size_limits(rng, consults_per_day)
+        g = max(0, groups)
+        self._make_groups(rng, g)
+        self._bind(g)
+        self.exclusive = [("tb_vip01", self.humans[0], "priority")]
+        if len(self.humans) >= 2:
+            self.exclusive.append(("tb_vip02", self.humans[1], "1v1"))
 
-        # Reception limits sized to the traffic so that the evening peak nearly fills them.
+    def _size_limits(self, rng: random.Random, consults_per_day: float) -> None:
+        """Reception limits sized to the traffic so that the evening peak nearly fills them."""
+        n = len(self.humans)
         peak_rate = consults_per_day * max(HOUR_WEIGHTS) / sum(HOUR_WEIGHTS) / 3600.0
         per_agent = 1.6 * peak_rate * MEAN_SESSION_S / max(1.0, 0.55 * n)
         self.max_sessions = {a: max(4, int(round(3 + per_agent * rng.uniform(0.8, 1.4)))) for a in self.humans}
-        self.busy_threshold = max(2, int(sorted(self.max_sessions.values())[len(self.humans) // 2] * 0.5))
+        self.busy_threshold = max(2, int(sorted(self.max_sessions.values())[n // 2] * 0.5))
         self.proxy_max = max(5, int(round(per_agent * 1.5)))
 
-        # Groups: `groups` bound ones plus one unbound (综合).
-        g = max(0, groups)
+    def _make_groups(self, rng: random.Random, g: int) -> None:
+        """`g` bound groups plus one unbound (综合), and their members."""
         self.group_ids: list[str] = []
         self.group_names: list[str] = []
         for i in range(g):
@@ -89,23 +96,23 @@ class World:
         members[0].append(self.supervisor)
         members[-1].append(self.trainee)
         self.members = [tuple(dict.fromkeys(m)) for m in members]
-        # Binding: order states, items, intents spread over the bound groups.
+
+    def _bind(self, g: int) -> None:
+        """Binding: order states, items, intents spread over the `g` bound groups."""
         self.bind_states: list[list[str]] = [[] for _ in self.group_ids]
         self.bind_items: list[list[str]] = [[] for _ in self.group_ids]
         self.bind_intents: list[list[str]] = [[] for _ in self.group_ids]
         self.robot_group = 3 % g if g else 0  # the group with robot priority under `robot_priority: group`
-        if g:
-            for j, states in enumerate(STATE_BLOCKS):
-                self.bind_states[j % g].extend(states)
-            for j in range(g):
-                self.bind_items[j] = [self.items[2 * j], self.items[2 * j + 1]]
-            state_group = {st: j for j in range(g) for st in self.bind_states[j]}
-            self.bind_intents[state_group["shipped"]].extend(LOGISTICS_INTENTS)
-            self.bind_intents[state_group["no_active_order"]].extend(PRESALE_INTENTS)
-            self.bind_intents[state_group["refunding"]].extend(AFTERSALE_INTENTS)
-        self.exclusive = [("tb_vip01", self.humans[0], "priority")]
-        if len(self.humans) >= 2:
-            self.exclusive.append(("tb_vip02", self.humans[1], "1v1"))
+        if not g:
+            return
+        for j, states in enumerate(STATE_BLOCKS):
+            self.bind_states[j % g].extend(states)
+        for j in range(g):
+            self.bind_items[j] = [self.items[2 * j], self.items[2 * j + 1]]
+        state_group = {st: j for j in range(g) for st in self.bind_states[j]}
+        self.bind_intents[state_group["shipped"]].extend(LOGISTICS_INTENTS)
+        self.bind_intents[state_group["no_active_order"]].extend(PRESALE_INTENTS)
+        self.bind_intents[state_group["refunding"]].extend(AFTERSALE_INTENTS)
 
     # --- configuration -------------------------------------------------------------------------
 
@@ -169,51 +176,6 @@ def carrier_account(carrier: str, rng: random.Random) -> str:
 def buyer_nick(n: int, rng: random.Random) -> str:
     """A unique buyer nick: a letter/汉字 prefix (no digits) and a number unique to `n`."""
     return f"{rng.choice(NICK_PREFIXES)}{n + 1000}"
-
-
-ISO_CACHE = 1 << 17  # Clock.iso's memo: a day and a half of distinct seconds, ~15 MB at most
-
-
-class Clock:
-    """Fast formatting of epoch ms in a zone: ISO 8601 with offset, and local without offset.
-
-    Cached per UTC quarter hour (zone offsets and their changes fall on quarter hours)."""
-
-    def __init__(self, tz: ZoneInfo):
-        self.tz = tz
-        self._q: dict[int, tuple[str, str, str, int]] = {}
-        self._mmss = [f"{m:02d}:{s:02d}" for m in range(60) for s in range(60)]
-        self.iso_memo: dict[int, str] = {}  # ms → iso(ms), at most ISO_CACHE of them (cleared, never replaced)
-
-    def _make(self, q: int) -> tuple[str, str, str, int]:
-        dt = datetime.fromtimestamp(q * 900, self.tz)
-        off = int(dt.utcoffset().total_seconds()) * 1000
-        sign = "+" if off >= 0 else "-"
-        a = abs(off) // 60000
-        p = self._q[q] = (dt.strftime("%Y-%m-%dT%H:"), dt.strftime("%Y-%m-%d %H:"), f"{sign}{a // 60:02d}:{a % 60:02d}", off)
-        return p
-
-    def iso(self, ms: int) -> str:
-        s = self.iso_memo.get(ms)  # a busy second is formatted many times (a run's events are in whole seconds)
-        if s is not None:
-            return s
-        p = self._q.get(ms // 900_000) or self._make(ms // 900_000)
-        frac = ms % 1000
-        if frac:
-            s = f"{p[0]}{self._mmss[((ms + p[3]) // 1000) % 3600]}.{frac:03d}{p[2]}"
-        else:
-            s = p[0] + self._mmss[((ms + p[3]) // 1000) % 3600] + p[2]
-        if len(self.iso_memo) >= ISO_CACHE:
-            self.iso_memo.clear()
-        self.iso_memo[ms] = s
-        return s
-
-    def local(self, ms: int) -> str:
-        p = self._q.get(ms // 900_000) or self._make(ms // 900_000)
-        frac = ms % 1000
-        if frac:
-            return f"{p[1]}{self._mmss[((ms + p[3]) // 1000) % 3600]}.{frac:03d}"
-        return p[1] + self._mmss[((ms + p[3]) // 1000) % 3600]
 
 
 def lognormal_s(rng: random.Random, median: float, sigma: float, lo: float, hi: float) -> int:
