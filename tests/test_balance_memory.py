@@ -11,7 +11,7 @@ import tracemalloc
 import pytest
 
 from shunt.diagnose import balance as bal
-from shunt.diagnose import whatif
+from shunt.engine import cache as decision_cache
 from shunt.generate import generate
 from tests.cli_helpers import shunt, shunt_json
 
@@ -43,8 +43,8 @@ def test_balance_memory_flat_in_the_period(days, monkeypatch):
     free = {n: shunt_json("balance", "--date", "2026-11-11", db=db) for n, db in days.items()}
     monkeypatch.setattr(bal, "MAX_TERMS", 2_000)
     monkeypatch.setattr(bal, "MAX_HELD_TERMS", 4_000)
-    monkeypatch.setattr(whatif, "MAX_ROWS", 4_000)
-    monkeypatch.setattr(whatif, "MAX_FLAG_BYTES", 64_000)
+    monkeypatch.setattr(decision_cache, "MAX_ROWS", 4_000)
+    monkeypatch.setattr(decision_cache, "MAX_FLAG_BYTES", 64_000)
     peaks = {}
     for n, db in days.items():
         peaks[n], doc = _peak(db)

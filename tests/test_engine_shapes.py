@@ -4,7 +4,8 @@ and strategies (config changes included: generate switches configs during the da
   by account, with proxies and accounts at their limit;
 - `FlagWatch` (flags mended account by account from the tracker's changes) = the flags made
   whole from the live maps, at every consult;
-- the decision cache (its keys now hold those flags) = `engine.decide`, 300 agents, every strategy."""
+- the decision cache (its keys now hold those flags) = `engine.decide`, 300 agents, every strategy
+  (more shapes, ties, variants: tests/test_decision_cache.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ import json
 
 import pytest
 
-from shunt.diagnose.flag_watch import FlagWatch, flags_of
-from shunt.diagnose.whatif import DecisionCache, FastTracker
+from shunt.engine.cache import DecisionCache
+from shunt.engine.flags import FlagWatch, flags_of
+from shunt.engine.replay_tracker import ReplayTracker
 from shunt.engine import decide
 from shunt.engine.context import Context
 from shunt.engine.eligibility import eligibility
@@ -38,8 +40,8 @@ def _events(seed: int, agents: int, groups: int, consults: int = 600):
 
 
 def _replay(rows, strategy: str | None):
-    """Feed a FastTracker; yield (tracker, state, consult) before each consult is recorded."""
-    tr = FastTracker()
+    """Feed a ReplayTracker; yield (tracker, state, consult) before each consult is recorded."""
+    tr = ReplayTracker()
     for r in rows:
         t, ms = r["type"], r["_ms"]
         if t == "shop_config":
@@ -82,7 +84,7 @@ def test_eligible_among_and_flag_watch_match_the_definitions(seed, agents, group
         spec = cache.info(cfg).spec
         if watch is None or watch.spec is not spec:
             watch = FlagWatch(spec, tr)
-        assert watch.current(tr) == flags_of(spec, *tr.live_maps())
+        assert watch.current(tr) == flags_of(spec, tr.live_status, tr.live_load)
         n += 1
     assert n > 300
 

@@ -65,6 +65,12 @@ class Tracker:
         self._snap: tuple[dict, dict, dict] | None = None  # status, since, conversion
         self._snap_pick: dict[str, LastPick] | None = None
         self._live: State | None = None  # peek's State over the live maps, while the config is the same
+        # eligibility watch (watch_loads): `flags_gen` moves whenever a status changes or a watched
+        # account's load reaches or leaves one of its watched limits; `resets` when every flag may have
+        self.flags_gen = 0
+        self.resets = 0
+        self._limits: dict[str, set[int]] = {}
+        self._dirty: list[set[str]] = []  # the watchers' sets of accounts whose flag may have changed
 
     # ---- events -------------------------------------------------------------------------
     def set_config(self, cfg: Config) -> None:
@@ -76,6 +82,7 @@ class Tracker:
             self._since[account] = ts
         self._status[account] = status
         self._snap = None
+        self._changed(account)
 
     def stats(self, ts: int, account: str, rate: float) -> None:
         self._conversion[account] = float(rate)
@@ -103,7 +110,9 @@ class Tracker:
             self._open[cid] = (buyer, agent, ts)
             self._buyer_open[buyer] = [cid]
             load = self._load
-            load[agent] = load.get(agent, 0) + 1
+            n = load[agent] = load.get(agent, 0) + 1
+            if agent in self._limits and n in self._limits[agent]:  # it reached a watched limit
+                self._changed(agent)
         else:  # no session, or a zero-length one: later ends for it are ignored
             self._closed.put(cid, ts)
         if agent is not None:
@@ -138,6 +147,8 @@ class Tracker:
         for ts, buyer, account in sorted(recent, key=lambda r: r[0]):
             if account is not None:
                 self._add_recent(ts, buyer, account)
+        self.flags_gen += 1
+        self.resets += 1
 
     # ---- state --------------------------------------------------------------------------
     def state_for(self, consult: Consult, live_load: bool = False) -> State:
@@ -185,9 +196,50 @@ class Tracker:
                 del load[agent]
         return load
 
+    def live_state(self, consult: Consult, recent_ms: int | None = None) -> State:
+        """`state_for` without copies: the State shares the tracker's live maps (read it before the
+        next event is fed). `recent_ms`: the recent-contact window carried (default the config's)."""
+        cfg = self._config
+        recent = self._recent_for(consult, cfg, recent_ms) if consult.buyer in self._recent else ()
+        return State(cfg, self._status, self._since, self.load_for(consult), recent, self._conversion,
+                     self._last_pick)
+
     @property
     def config(self) -> Config | None:
         return self._config
+
+    @property
+    def live_status(self) -> Mapping[str, str]:
+        """account → its status now (the live map: do not keep across events)."""
+        return self._status
+
+    @property
+    def live_load(self) -> Mapping[str, int]:
+        """account → its open sessions now (the live map; accounts with none are absent)."""
+        return self._load
+
+    def open_agents(self, buyer: str) -> list[str]:
+        """The agents of the buyer's open sessions (they end at the buyer's next consult)."""
+        return [self._open[cid][1] for cid in self._buyer_open.get(buyer, ())]
+
+    def keep_recent(self, hours: float) -> None:
+        """Keep recent contacts at least `hours` long (a replay under a config with a longer window)."""
+        self._max_hours = max(self._max_hours, float(hours or 0))
+
+    def watch_loads(self, limits: Mapping[str, int]) -> set[str]:
+        """Also move `flags_gen` when one of these accounts' load reaches or leaves its limit.
+        → the set to which the accounts whose eligibility may have changed are added (the watcher
+        reads and empties it; `resets` moving means: all of them)."""
+        for account, n in limits.items():
+            self._limits.setdefault(account, set()).add(n)
+        self.flags_gen += 1
+        self._dirty.append(set())
+        return self._dirty[-1]
+
+    def _changed(self, account: str) -> None:
+        self.flags_gen += 1
+        for d in self._dirty:
+            d.add(account)
 
     # ---- internals ----------------------------------------------------------------------
     def _recent_for(self, consult: Consult, cfg: Config | None,
@@ -218,6 +270,9 @@ class Tracker:
 
     def _close(self, cid: str, keep_buyer: bool = False) -> None:
         buyer, agent, _start = self._open.pop(cid)
+        limits = self._limits.get(agent)
+        if limits is not None and self._load[agent] in limits:  # from the limit to below it
+            self._changed(agent)
         self._load[agent] -= 1
         if self._load[agent] <= 0:
             del self._load[agent]

@@ -1,0 +1,365 @@
+"""DecisionCache: `decide` memoised on the rules' declared inputs — the engine's fast path for
+replays that ask about many consults of a period (balance, simulate).
+
+Looked up in the engine's rule order (docs/balance.md, Speed): rules 1–5 read only the consult's
+source / by / transfer target, the target's status, the buyer's exclusive agent, rule 4's pick
+and the assistant's status; past them, rules 6–8 read which accounts are eligible (flags, kept up
+to date by the tracker's eligibility watch, `engine/flags.py`) and the groups matched; where rule
+7 chose among several, what its strategy read (`StrategyKey`). A decision made by the cache is
+`decide(state, consult, explain=False, candidates="pool")`: no step texts, and as candidates its
+pool. `match_step` gives the group-matching step that matched. tests/test_decision_cache.py
+compares it with `decide` on generated shops.
+
+Memory is bounded whatever the shop's size: `MAX_FLAG_BYTES` of eligibility flags held as keys,
+`MAX_ROWS` candidate rows and odds held by remembered decisions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from .cache_keys import ConfigKeys, StrategyKey, eligible
+from .context import Context
+from .decide import decide as engine_decide
+from .flags import FlagWatch, flags_of
+from .groups import match_groups
+from .model import Config, Consult, Decision, State
+from .recent import contacts_in_window
+from .tracker import Tracker
+
+MAX_FLAG_BYTES = 16_000_000
+MAX_ROWS = 1_000_000
+_UNSET: Any = object()  # "not given" (None is a value)
+
+_CHOOSING = ("reception_rate", "conversion_rate", "round_robin")
+_EARLY = ("R1", "R2", "R3", "R4", "R5")
+_LATE: Any = object()  # memo: rules 1-5 passed with these inputs (look further)
+
+
+
+
+class DecisionCache:
+    """`decide(state, consult)` memoised; `enabled=False` runs the engine every time (for checking).
+
+    Emptied when it holds `max_entries`: hits come from nearby states, so 10,000 entries miss
+    about as rarely as 100,000 on a 150,000-consult day, at a fraction of the memory."""
+
+    def __init__(self, enabled: bool = True, max_entries: int = 10_000, tracker: Tracker | None = None) -> None:
+        """`tracker`: the tracker whose live states are asked about (optional): it tells when
+        eligibility may have changed, so the flags are not made again for every consult."""
+        self.tracker = tracker
+        self._tracked: dict[int, FlagWatch] = {}  # id(spec) → its flags over the tracker's live maps
+        self.enabled = enabled
+        self._infos: dict[int, ConfigKeys] = {}
+        self._last = ConfigKeys(Config(shop="", ts=0))  # the last one asked for
+        self._memo: dict[tuple, Decision] = {}
+        self._match: dict[tuple, str] = {}
+        # (config, matching fields) → [matched group ids, their members' positions, the last flags,
+        # the number of the key's part for them (`_parts`), the spec of those flags]
+        self._groups: dict[tuple, list] = {}
+        self._parts: dict[tuple, int] = {}  # (eligibility flags,) or (the members' flags, 1) → a number
+        self._specs: dict[tuple, tuple] = {}
+        self._flags: tuple = (None, None, None)  # the last (state, spec, eligibility flags)
+        self._rows = 0  # candidate rows and odds held by the memo's decisions (bounded: MAX_ROWS)
+        self._plans: dict[tuple, tuple] = {}  # decide_many's entries
+        self._flag_ids: dict[tuple, int] = {}  # eligibility flags → a number, for the plans' keys
+        self._last_flags: tuple | None = None
+        self._last_n = -1
+        self.max_entries = max_entries
+        self.calls = self.misses = 0  # decisions asked for; engine runs
+
+    @property
+    def hits(self) -> int:
+        return self.calls - self.misses
+
+    def info(self, cfg: Config) -> ConfigKeys:
+        inf = self._last
+        if inf.cfg is cfg:
+            return inf
+        inf = self._infos.get(id(cfg))
+        if inf is None or inf.cfg is not cfg:
+            inf = self._infos[id(cfg)] = ConfigKeys(cfg)
+            inf.spec = self._specs.setdefault(inf.spec, inf.spec)  # configs with the same accounts share it
+        self._last = inf
+        return inf
+
+    def recent_key(self, state: State, consult: Consult, cfg: Config | None = None) -> tuple[str, ...]:
+        """The accounts of the buyer's recent contacts as rule 4 sees them under `cfg` (default
+        the state's), most recent first, without a State for `cfg`."""
+        return tuple(rc.account for rc in contacts_in_window(state.recent, cfg or state.config, consult.ts))
+
+    def base(self, state: State, consult: Consult, cfg: Config | None = None) -> list | None:
+        """The keys of `consult`'s decision apart from the config itself and rule 4's pick, shared
+        by every variant of `cfg` (same agents in the same order); None: do not cache.
+        [rules 1–5's inputs, rules 6–8's inputs (made when first needed), `cfg`'s lookups]."""
+        cfg = cfg or state.config
+        if cfg is None:
+            return None
+        inf = self.info(cfg)
+        status = state.status
+        c = consult
+        src = c.source
+        by = c.by if src == "qianniu_initiated" else None
+        target = tstat = None
+        if src == "transfer_to_agent" and c.target:
+            target = c.target
+            tstat = status.get(target, "offline") == "online"
+        ex = inf.exclusive.get(c.buyer)
+        exk = None
+        if ex is not None:
+            exk = (ex.agent, ex.mode, ex.mode == "1v1" or eligible(inf, state, ex.agent)[0])
+        asst = status.get(inf.assistant, "offline") == "online" if inf.assistant else None
+        return [(src, by, target, tstat, exk, asst), None, inf]  # [1]: _late's, when first needed
+
+    def _late(self, state: State, consult: Consult, inf: "ConfigKeys") -> tuple:
+        """What rules 6–8 read: which listed accounts that may take consults are online and not
+        full (their eligibility; a proxy's as rule 8 sees it), and the consult's group-matching
+        fields (those that can match a binding of `inf`'s config, or of a variant with fewer
+        bindings)."""
+        tr = self.tracker
+        if tr is not None and state.status is tr.live_status:
+            flags = self._tracked_flags(tr, inf.spec, state, consult)
+        else:
+            last = self._flags
+            if last[0] is state and last[1] is inf.spec:  # simulate: the other config of this consult
+                flags = last[2]
+            else:
+                flags = self._flags_of(inf.spec, state.status, state.load)
+                self._flags = (state, inf.spec, flags)
+        c = consult
+        src = c.source
+        item = c.item if c.item is not None and str(c.item) in inf.items else None
+        intent = c.intent if src == "bot_transfer" and c.intent in inf.intents else None
+        ostate = c.order_state if c.order_state in inf.states else None
+        gtarget = c.target if src == "transfer_to_group" and c.target in inf.groups else None
+        return flags, (src, item, intent, ostate, gtarget)
+
+    def _flags_of(self, spec: tuple, status: Mapping[str, str], load: Mapping[str, int]) -> bytes:
+        """The eligibility flags of `spec`'s accounts (a byte each), made whole."""
+        return flags_of(spec, status, load)
+
+    def _tracked_flags(self, tr: Tracker, spec: tuple, state: State, consult: Consult) -> bytes:
+        """`_flags_of` for a state of `tr`: kept up to date account by account (`FlagWatch`)."""
+        w = self._tracked.get(id(spec))
+        if w is None:
+            w = self._tracked[id(spec)] = FlagWatch(spec, tr)
+        flags = w.current(tr)
+        if state.load is not tr.live_load:
+            # without the buyer's own open sessions (they end at this consult): an account full in
+            # the live loads may not be full here
+            limits, live = w.limits, tr.live_load
+            for agent in tr.open_agents(consult.buyer):
+                n = limits.get(agent)
+                if n is not None and live.get(agent, 0) >= n:
+                    return self._flags_of(spec, state.status, state.load)
+        return flags
+
+    def first_recent(self, state: State, recent: tuple[str, ...], cfg: Config | None = None) -> str | None:
+        """Rule 4's pick among the in-window recent contacts: the first eligible one (nothing else
+        about them matters)."""
+        inf = self.info(cfg or state.config)
+        for r in recent:
+            if eligible(inf, state, r)[0]:
+                return r
+        return None
+
+    def decide(self, state: State, consult: Consult, cfg: Config | None = None, base: list | None = None,
+               recent: tuple[str, ...] | None = None, first: Any = _UNSET) -> Decision:
+        """decide() against `state` with its config replaced by `cfg` (a variant: same agents, same
+        order). `base` (of `cfg` or of the config it is a variant of), `recent` (or rule 4's
+        `first` eligible recent contact) may be passed in when already computed for this consult.
+
+        Looked up in stages, in the engine's rule order: rules 1–5 read only the consult's
+        source / by / transfer target, the target's status, the buyer's exclusive agent, rule 4's
+        pick and the assistant's status, so a decision made there is keyed on those; a decision
+        that went past rule 5 is keyed on what rules 6–8 read; one where rule 7 chose among
+        several candidates also on what its strategy read (`StrategyKey`)."""
+        cfg = cfg or state.config
+        self.calls += 1
+        if cfg is None or not self.enabled:
+            self.misses += 1
+            return engine_decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult)
+        if base is None:
+            base = self.base(state, consult, cfg)
+            if base is None:
+                self.misses += 1
+                return engine_decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult)
+        inf = self.info(cfg)
+        if inf.hours <= 0 or consult.source == "transfer_to_group":
+            first = None
+        elif first is _UNSET:
+            if recent is None:
+                recent = self.recent_key(state, consult, cfg)
+            first = self.first_recent(state, recent, cfg)
+        return self._resolve(self._entry(state, consult, cfg, inf, base, first), state, consult, cfg)
+
+    def decide_many(self, state: State, consult: Consult, cfgs: list[Config], masks: tuple[int, ...],
+                    base: list, first: str | None) -> list[Decision]:
+        """[decide(state, consult, cfgs[m], base, first=first) for m in masks]: `cfgs` are the
+        variants of one config (index 0 itself), `base` that config's. The memo's entries for
+        them are looked up once per combination of `masks`, the consult's keys and the late
+        inputs (they are the same for every state with these keys); only rule 7's choices are
+        then looked up per state."""
+        if not self.enabled:
+            return [self.decide(state, consult, cfgs[m], base, first=first) for m in masks]
+        self.calls += len(masks)
+        late = base[1]
+        if late is None:
+            late = base[1] = self._late(state, consult, base[2])
+        flags = late[0]
+        if flags is not self._last_flags:  # a number for them (they change far less often than consults)
+            n = self._flag_ids.get(flags)
+            if n is None:
+                if len(self._flag_ids) >= min(10 * self.max_entries, MAX_FLAG_BYTES // (len(flags) or 1)):
+                    # (the plans' keys hold these numbers)
+                    self._flag_ids.clear()
+                    self._plans.clear()
+                n = self._flag_ids[flags] = len(self._flag_ids)
+            self._last_flags, self._last_n = flags, n
+        pk = (id(cfgs[0]), masks, base[0], first, self._last_n, late[1])
+        plan = self._plans.get(pk)
+        if plan is None:
+            if len(self._plans) >= self.max_entries:
+                self._plans.clear()
+            plan = []
+            for m in masks:
+                cfg = cfgs[m]
+                inf = self.info(cfg)
+                f = None if inf.hours <= 0 or consult.source == "transfer_to_group" else first
+                plan.append(self._entry(state, consult, cfg, inf, base, f))
+            self._plans[pk] = plan = (cfgs[0], plan)  # holds the config: its id stays unique
+        out = []
+        for m, e in zip(masks, plan[1]):
+            if e.__class__ is StrategyKey:
+                e = self._resolve(e, state, consult, cfgs[m])
+            out.append(e)
+        return out
+
+    def _resolve(self, e: "Decision | StrategyKey", state: State, consult: Consult, cfg: Config) -> Decision:
+        if e.__class__ is not StrategyKey:
+            return e
+        dk = e.key(state)
+        d = e.by.get(dk)
+        if d is None:
+            d = e.by[dk] = self._run(state, consult, cfg)
+            self._rows += len(d.candidates) + len(d.odds)
+        return d
+
+    def _entry(self, state: State, consult: Consult, cfg: Config, inf: "ConfigKeys", base: list,
+               first: str | None) -> "Decision | StrategyKey":
+        """The memo's entry for the decision under `cfg` (made, by the engine, if missing): the
+        decision, or the `StrategyKey` that holds it (the one for `state` is in it)."""
+        memo = self._memo
+        cid = id(cfg)
+        k = (cid, base[0], first)
+        d = memo.get(k)
+        if d is None:  # rules 1–5 not seen with these inputs: the engine decides
+            d = self._run(state, consult, cfg)
+            if len(memo) >= self.max_entries or self._rows > MAX_ROWS:
+                self._forget()
+            if d.rule in _EARLY:
+                memo[k] = d
+                return d
+            memo[k] = _LATE
+            return self._keep(self._late_key(cid, base, state, consult, cfg, inf), d, inf, state)
+        if d is not _LATE:
+            return d
+        k2 = self._late_key(cid, base, state, consult, cfg, inf)
+        d = memo.get(k2)
+        if d is None:
+            d = self._run(state, consult, cfg)
+            return self._keep(k2, d, inf, state)
+        return d
+
+    def _late_key(self, cid: int, base: list, state: State, consult: Consult, cfg: Config, inf: "ConfigKeys") -> tuple:
+        """Rules 6–8's key: the groups matched (6a–f: they depend on the config and the consult's
+        matching fields only), whether the assistant may take it by group robot priority (source
+        not bot_transfer, assistant online) and the eligibility flags — only those of the matched
+        groups' members when one of them is eligible: rule 6 then keeps some of these groups, and
+        rule 7 chooses among their eligible members (nobody else's eligibility is read)."""
+        late = base[1]
+        if late is None:
+            late = base[1] = self._late(state, consult, base[2])
+        mk = (cid, late[1])
+        g = self._groups.get(mk)
+        if g is None:
+            g = self._groups[mk] = [*self._matched(cfg, consult, inf), None, None, None]
+        flags = late[0]
+        if g[2] is not flags or g[4] is not base[2].spec:  # (flags change far less often than consults)
+            part = (flags,)
+            members = g[1]
+            if members and inf.spec is base[2].spec:  # the flags are the accounts of `inf.spec`
+                sub = bytes(map(flags.__getitem__, members))
+                if 1 in sub:
+                    part = (sub, 1)
+            ids = self._parts
+            if len(ids) >= min(20 * self.max_entries, MAX_FLAG_BYTES // (len(flags) or 1)):
+                # (the memo's keys and `_groups` hold these numbers)
+                ids.clear()
+                self._memo.clear()
+                self._groups.clear()
+                g = self._groups[mk] = [g[0], g[1], None, None, None]
+            g[2], g[3], g[4] = flags, ids.setdefault(part, len(ids)), base[2].spec
+        return (cid, g[0], g[3], late[1][0] == "bot_transfer", base[0][5])
+
+    def _matched(self, cfg: Config, consult: Consult, inf: "ConfigKeys") -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """(the groups 6a–f match, the positions in `inf.spec` of their members that rule 7 may
+        choose: not proxies)."""
+        if not cfg.groups:
+            return (), ()
+        found, _basis = match_groups(Context(state=State(config=cfg), consult=consult, explain=False))
+        ids = tuple(g.id for g in found)
+        key = tuple(map(id, found))  # (the config holds its groups: their ids stay unique)
+        members = inf.chooseable.get(key)  # (the same for every consult matching these groups)
+        if members is None:
+            pos = inf.positions()
+            members = inf.chooseable[key] = tuple(sorted({pos[m] for g in found for m in g.members
+                                                          if m in pos and not inf.conf[m].proxy}))
+        return ids, members
+
+    def _forget(self) -> None:
+        """Empty the memo (and the plans that hold its entries)."""
+        self._memo.clear()
+        self._plans.clear()
+        self._rows = 0
+
+    def _keep(self, k2: tuple, d: Decision, inf: "ConfigKeys", state: State) -> "Decision | StrategyKey":
+        """Remember a decision that went past rule 5 under its rules 6–8 key."""
+        memo = self._memo
+        self._rows += len(d.candidates) + len(d.odds)
+        if len(memo) >= self.max_entries or self._rows > MAX_ROWS:
+            self._forget()
+        if d.rule == "R7" and d.reason in _CHOOSING:  # rule 7 chose among several: keyed on what it read
+            sel = memo.get(k2)
+            if sel.__class__ is not StrategyKey:
+                sel = memo[k2] = StrategyKey(inf, d)
+            sel.by[sel.key(state)] = d
+            return sel
+        return memo.setdefault(k2, d)
+
+    def _run(self, state: State, consult: Consult, cfg: Config) -> Decision:
+        self.misses += 1
+        return engine_decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult,
+                             explain=False, candidates="pool")
+
+    def match_step(self, cfg: Config, consult: Consult, d: Decision, base: list | None = None) -> str | None:
+        """The group-matching step (R6a–R6f) that matched, if rule 6 ran for `d` (decided under
+        `cfg`). It depends on the config and the consult's routing fields only: found once per
+        such combination by the engine's own matching (with its step codes). `base`: this
+        consult's under `cfg`, whose matching fields (those that can match a binding of `cfg`)
+        are then the key."""
+        if d.rule not in ("R6", "R7", "R8") or not cfg.groups:
+            return None
+        c = consult
+        if base is not None and base[1] is not None and base[2].cfg is cfg:
+            key = (id(cfg), base[1][1])  # (the info holds cfg: its id stays unique)
+        else:
+            self.info(cfg)  # holds cfg: its id stays unique while the memo has it
+            key = (id(cfg), c.source, c.target, c.intent, c.item, c.order_state)
+        code = self._match.get(key)
+        if code is None:
+            ctx = Context(state=State(config=cfg), consult=c, explain=True)
+            match_groups(ctx)
+            code = self._match[key] = next(s.rule for s in ctx.steps if s.outcome == "match")
+        return code

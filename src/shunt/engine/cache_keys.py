@@ -1,0 +1,98 @@
+"""What the decision cache keys on, per config and per strategy (engine/cache.py).
+
+- `ConfigKeys`: what is derived from one config for the cache's keys — the listed accounts that
+  can ever be eligible with their limits (the eligibility flags' `spec`), the bound items, intents
+  and order states (a consult's matching fields count only if they can match), the exclusive
+  entries, the recent-contact hours, the assistant.
+- `StrategyKey`: where rule 7 chose among several eligible candidates, what its strategy read.
+"""
+
+from __future__ import annotations
+
+from itertools import repeat
+from typing import Any
+
+from .eligibility import listed_eligibility
+from .model import Config, Decision, State
+
+_INF = float("inf")
+_ZEROS = repeat(0)
+
+
+class ConfigKeys:
+    """What the decision cache reads of one config (made once per config)."""
+
+    __slots__ = ("cfg", "agents", "conf", "live_accounts", "caps", "spec", "threshold", "strategy", "items", "intents",
+                 "states", "exclusive", "assistant", "hours", "groups", "round_robin", "_pos",
+                 "chooseable")
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg  # keeps the object alive: ids stay unique
+        self.agents = tuple((a.account, a.max_sessions) for a in cfg.agents)
+        self.conf = {a.account: a for a in reversed(cfg.agents)}  # first listing wins, as Config.agent
+        # the listed accounts that can ever be eligible (routing on, capacity not 0), once each
+        live = [(acc, a.max_sessions) for acc, a in reversed(list(self.conf.items()))
+                if a.routing and (a.max_sessions is None or a.max_sessions > 0)]
+        self.live_accounts = tuple(acc for acc, _mx in live)
+        self.caps = tuple(_INF if mx is None else mx for _acc, mx in live)  # a load below it: not full
+        self.spec = (self.live_accounts, self.caps)  # made shared by DecisionCache.info: same flags
+        s = cfg.settings
+        self.threshold = s.busy_threshold
+        self.strategy = s.strategy
+        self.items = frozenset(i for g in cfg.groups for i in g.bind.items)
+        self.intents = frozenset(i for g in cfg.groups for i in g.bind.intents) if s.intent_routing else frozenset()
+        self.states = frozenset(st for g in cfg.groups for st in g.bind.order_states)
+        self.exclusive = {}
+        for e in reversed(cfg.exclusive):
+            self.exclusive[e.buyer] = e
+        self.assistant = s.assistant
+        self.hours = float(s.recent_contact_hours or 0)
+        self.groups = {g.id for g in cfg.groups}
+        self.round_robin = s.strategy == "round_robin"
+        self._pos: dict[str, int] | None = None
+        self.chooseable: dict[tuple, tuple[int, ...]] = {}  # the matched groups' ids → `_matched`'s positions
+
+    def positions(self) -> dict[str, int]:
+        """A live account → its position in `live_accounts` (in the flags)."""
+        if self._pos is None:
+            self._pos = {a: i for i, a in enumerate(self.live_accounts)}
+        return self._pos
+
+
+class StrategyKey:
+    """A cached decision in which rule 7 chose among several eligible candidates (the `pool`):
+    the outcome then also depends on what the strategy reads, and only on that —
+    reception rate: whether a pool member is busy and, if so, which pool members have the least
+    load; conversion rate: which pool members have the highest rate; round robin: the account of
+    the most recent pick among the remaining groups. `by`: that key → the decision."""
+
+    __slots__ = ("pool", "strategy", "threshold", "remaining", "by")
+
+    def __init__(self, inf: ConfigKeys, d: Decision) -> None:
+        self.pool = tuple(c.account for c in d.candidates if c.eligible)
+        self.strategy = inf.strategy
+        self.threshold = inf.threshold
+        self.remaining = d.remaining_groups
+        self.by: dict[Any, Decision] = {}
+
+    def key(self, state: State) -> Any:
+        if self.strategy == "round_robin":
+            best = None
+            picks = state.last_pick
+            for g in self.remaining:
+                p = picks.get(g)
+                if p is not None and (best is None or (p.ts, p.consult) > (best.ts, best.consult)):
+                    best = p
+            return None if best is None else best.account
+        if self.strategy == "conversion_rate":
+            rates = list(map(float, map(state.conversion.get, self.pool, _ZEROS)))
+            return tuple(map(max(rates).__eq__, rates))  # (floats: == gives a bool)
+        loads = list(map(state.load.get, self.pool, _ZEROS))
+        if max(loads) <= self.threshold:  # nobody busy: by weight
+            return None
+        return tuple(map(min(loads).__eq__, loads))  # (ints)
+
+
+def eligible(inf: ConfigKeys, state: State, account: str) -> tuple[bool, str | None]:
+    """engine.eligibility through the cached per-config lookup."""
+    return listed_eligibility(inf.conf.get(account), state, account)

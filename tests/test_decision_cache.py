@@ -1,0 +1,158 @@
+"""The engine's decision cache (engine/cache.py) against `engine.decide`, consult by consult, on
+generated shops: every strategy, the configs generate switches during the day, ties (a low busy
+threshold makes least-load ties, coarse conversion rates make best-rate ties, equal weights make
+round-robin and weight ties), the counterfactual variants balance asks about (`decide_many`),
+a replay under a transformed config with the recorded one asked about (simulate), and
+the group-matching step (`match_step`) against the step the explained decision records.
+
+A rule change that the cache's keys do not follow (an input the cache does not key on) fails here."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+
+import pytest
+
+from shunt.engine import decide
+from shunt.engine.cache import DecisionCache
+from shunt.engine.model import Config, Consult, Order, Routed
+from shunt.engine.replay_tracker import ReplayTracker
+from shunt.diagnose.whatif import ALL, variant
+from shunt.generate import generate
+from shunt.timeutil import parse_ts, zone
+
+TZ = zone("Asia/Shanghai")
+_ROWS: dict[tuple, list] = {}
+
+
+def _events(seed: int, agents: int, groups: int, consults: int) -> list[dict]:
+    key = (seed, agents, groups, consults)
+    if key not in _ROWS:
+        buf = io.BytesIO()
+        generate(buf, consults=consults, agents=agents, groups=groups, seed=seed)
+        rows = [json.loads(x) for x in buf.getvalue().splitlines()]
+        for r in rows:
+            r["_ms"] = parse_ts(r["ts"], TZ)
+        order = {"shop_config": 0, "agent_status": 1, "agent_stats": 1, "session_end": 1}
+        rows.sort(key=lambda r: (r["_ms"], order.get(r["type"], 2), r.get("id", "")))
+        _ROWS[key] = rows
+    return _ROWS[key]
+
+
+def _replay(rows, tracker: ReplayTracker):
+    """Feed the tracker; yield (state, consult) before each consult is recorded (as recorded)."""
+    for r in rows:
+        t, ms = r["type"], r["_ms"]
+        if t == "shop_config":
+            tracker.set_config(Config.from_body(r["shop"], ms, r))
+        elif t == "agent_status":
+            tracker.status(ms, r["account"], r["status"])
+        elif t == "agent_stats":  # coarse rates: several accounts share the best one
+            tracker.stats(ms, r["account"], round(float(r.get("conversion_rate", 0.0)), 1))
+        elif t == "session_end":
+            tracker.session_end(ms, r["consult"])
+        elif t == "consult":
+            o = r.get("order")
+            c = Consult(id=r["id"], ts=ms, buyer=r["buyer"], source=r.get("source", "unknown"),
+                        item=r.get("item"), intent=r.get("intent"), by=r.get("by"), target=r.get("target"),
+                        order=Order(id=o.get("id"), state=o.get("state", "no_active_order")) if o else None)
+            yield tracker.state_for(c), c
+            rt = r.get("routed") or {}
+            tracker.consult(c, Routed(rt.get("agent"), rt.get("group"), rt.get("reason", "")))
+
+
+def _with(strategy: str, threshold: int, equal_weights: bool):
+    def transform(cfg: Config) -> Config:
+        s = dataclasses.replace(cfg.settings, strategy=strategy, busy_threshold=threshold)
+        agents = tuple(dataclasses.replace(a, weight=1.0) for a in cfg.agents) if equal_weights else cfg.agents
+        return dataclasses.replace(cfg, settings=s, agents=agents)
+    return transform
+
+
+def _outcome(d):
+    return (d.replayable, d.rule, d.reason, d.agents, d.odds, dict(d.groups), d.matched_groups, d.remaining_groups)
+
+
+def _same(got, state, c, cfg, seen):
+    st = state if cfg is state.config else dataclasses.replace(state, config=cfg)
+    want = decide(st, c, explain=False, candidates="eligible")
+    assert _outcome(got) == _outcome(want), (c.id, cfg.settings.strategy)
+    assert [x.account for x in got.candidates] == [x.account for x in want.candidates], c.id
+    seen[got.reason] = seen.get(got.reason, 0) + 1
+
+
+SHOPS = [  # (seed, agents, groups, consults)
+    (11, 12, 3, 500), (12, 60, 6, 400), (13, 30, 0, 300), (14, 150, 20, 300),
+]
+MODES = [("reception_rate", 1, False), ("reception_rate", 4, True), ("conversion_rate", 4, False),
+         ("conversion_rate", 4, True), ("round_robin", 4, False)]
+
+
+@pytest.mark.parametrize("shop", SHOPS, ids=lambda s: f"{s[1]}a{s[2]}g")
+@pytest.mark.parametrize("mode", MODES, ids=lambda m: f"{m[0]}-t{m[1]}{'-eq' if m[2] else ''}")
+def test_cached_decisions_equal_decide(shop, mode):
+    rows = _events(*shop)
+    tracker = ReplayTracker(_with(*mode))
+    cache = DecisionCache(tracker=tracker)
+    seen: dict[str, int] = {}
+    steps = 0
+    for state, c in _replay(rows, tracker):
+        if state.config is None:
+            continue
+        got = cache.decide(state, c)
+        _same(got, state, c, state.config, seen)
+        # simulate asks about the recorded config on the same (transformed) state
+        _same(cache.decide(state, c, tracker.recorded_config), state, c, tracker.recorded_config, seen)
+        code = cache.match_step(state.config, c, got)
+        if got.rule in ("R6", "R7", "R8") and state.config.groups:
+            full = decide(state, c)
+            assert code == next(s.rule for s in full.steps if s.outcome == "match" and s.rule.startswith("R6")), c.id
+            steps += 1
+        else:
+            assert code is None
+    assert cache.hits > 0 and cache.misses > 0
+    # the day reached the choosing rules and their ties (several winners), not only the early rules
+    assert seen.get(mode[0], 0) > 0, seen
+    if shop[2] > 1:
+        assert steps > 0
+
+
+@pytest.mark.parametrize("shop", SHOPS[:2] + SHOPS[3:], ids=lambda s: f"{s[1]}a{s[2]}g")
+def test_variants_decided_at_once_equal_decide(shop):
+    """balance's form: one config's 16 counterfactual variants, decided with `decide_many`."""
+    rows = _events(*shop)
+    tracker = ReplayTracker()
+    cache = DecisionCache(tracker=tracker)
+    variants: dict[int, list] = {}
+    masks = tuple(range(ALL, -1, -1))
+    seen: dict[str, int] = {}
+    for i, (state, c) in enumerate(_replay(rows, tracker)):
+        cfg = state.config
+        if cfg is None:
+            continue
+        vs = variants.get(id(cfg))
+        if vs is None or vs[0] is not cfg:
+            vs = variants[id(cfg)] = [variant(cfg, m) for m in range(16)]
+        recent = cache.recent_key(state, c)
+        first = cache.first_recent(state, recent, cfg)
+        sub = masks if i % 3 == 0 else masks[::5]
+        got = cache.decide_many(state, c, vs, sub, cache.base(state, c, cfg), first)
+        for m, d in zip(sub, got):
+            _same(d, state, c, vs[m], seen)
+    assert cache.hits > 0
+
+
+def test_the_cache_off_runs_the_engine_every_time():
+    rows = _events(*SHOPS[0])
+    tracker = ReplayTracker()
+    cache = DecisionCache(enabled=False, tracker=tracker)
+    n = 0
+    for state, c in _replay(rows, tracker):
+        if state.config is None:
+            continue
+        d = cache.decide(state, c)
+        assert d.steps  # the explained engine run
+        n += 1
+    assert cache.misses == cache.calls == n > 0
