@@ -54,7 +54,6 @@ def test_a_leak_breaks_a_contract_even_inside_a_function(tmp_path, module, leak)
 SQL_OUTSIDE_STORE = {
     "diagnose/balance.py": 4,  # config changes in the period, recorded receptions per agent, the day's median ts
     "diagnose/halves.py": 1,  # PRAGMA database_list: the file a forked child reopens
-    "diagnose/whatif.py": 2,  # status accounts and status timelines
 }
 
 _EXECUTE = re.compile(r"\.(execute|executemany|executescript)\(|sqlite3\.connect\(")

@@ -19,7 +19,7 @@ from shunt.engine import decide
 from shunt.engine.cache import DecisionCache
 from shunt.engine.model import Config, Consult, Order, Routed
 from shunt.engine.replay_tracker import ReplayTracker
-from shunt.diagnose.whatif import ALL, variant
+from shunt.diagnose.variants import ALL, variant
 from shunt.generate import generate
 from shunt.timeutil import parse_ts, zone
 

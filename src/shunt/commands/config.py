@@ -8,7 +8,7 @@ from shunt.errors import NotFound
 
 def run(db, *, at=None, shop=None, as_json=False, mask=False) -> None:
     from shunt import store, timeutil
-    from shunt.diagnose.whatif import to_body
+    from shunt.diagnose.config_body import to_body
     from shunt.render.config import config_human, masked_body
     from shunt.render.jsonout import dump
     from shunt.render.text import plain

@@ -24,10 +24,10 @@ from typing import Any
 from shunt import store, timeutil
 from shunt.diagnose import halves
 from shunt.diagnose.exact_sums import ExactSums
-from shunt.diagnose.whatif import (
-    ALL, BINDING, EXCLUSIVE, FACTORS, HOUR, RECENT, WEIGHTS, DecisionCache, FastTracker, Variants, buckets,
-    eligible, online_ms, timelines,
-)
+from shunt.diagnose.hours import HOUR, buckets, online_ms
+from shunt.diagnose.variants import ALL, BINDING, EXCLUSIVE, FACTORS, RECENT, WEIGHTS, Variants, decision_cache
+from shunt.engine.cache_keys import eligible
+from shunt.engine.replay_tracker import ReplayTracker
 from shunt.engine.accounts import is_shop_account
 from shunt.engine.model import SELECTION_REASONS, Config
 from shunt.diagnose.groupname import group_name, resolve_group
@@ -244,7 +244,7 @@ def _balance(conn, sid: int, start: int, end: int, label: str, group: str | None
         accounts = members
     acc = list(accounts)
     bucket_ms, nb = buckets(start, end)
-    tl = timelines(conn, sid, acc, start, end)
+    tl = store.timelines(conn, sid, acc, start, end)
     online = {a: online_ms(tl[a]) for a in acc}
     rec = {a: recorded.get(a, 0) for a in acc}
 
@@ -437,8 +437,8 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
     R = _Acc(len(acc_), nb)
     hourly, by_reason, terms, cause_n, recent_days, routed_to = (
         R.hourly, R.by_reason, R.terms, R.cause_n, R.recent_days, R.routed_to)
-    tracker = FastTracker()
-    cache = DecisionCache(tracker=tracker)
+    tracker = ReplayTracker()
+    cache = decision_cache(tracker)
     V = Variants()
     n = replayable = held = 0
     weights_unequal: dict[int, bool] = {}
@@ -614,7 +614,7 @@ def _message(conn, sid, tz, cfg, cfgs, code, amt, top, bottom, T, B, online, rec
             from datetime import date as Date
 
             s, e = timeutil.day_bounds(Date.fromisoformat(day), tz)
-            tls = timelines(conn, sid, [top, bottom], s, e)
+            tls = store.timelines(conn, sid, [top, bottom], s, e)
             ht, hb = online_ms(tls[top]), online_ms(tls[bottom])
             facts.update({"day": day, "online_ms": {top: ht, bottom: hb}})
             return (f"recent contacts accumulated on {day[5:]} ({T} online {_hours(ht)} vs {_hours(hb)})", facts)

@@ -62,7 +62,7 @@ def _first(entries: list[dict], key: str) -> dict[Any, dict]:
 
 def changes(before: Config, after: Config) -> list[dict[str, Any]]:
     """The differences, in config order: settings, agents, groups, exclusive."""
-    from shunt.diagnose.whatif import to_body
+    from shunt.diagnose.config_body import to_body
 
     shop = before.shop
     b, a = to_body(before), to_body(after)

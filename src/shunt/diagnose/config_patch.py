@@ -186,7 +186,7 @@ def _merge(entries: list, e: dict, name: str, key: str) -> list:
 def apply_patch(cfg: Config, patch: dict[str, Any], where: str = "the change file") -> tuple[Config, list[str]]:
     """The config in force with the patch applied and checked by the loader's schema.
     → (the new Config, patch paths of entries it does not hold). Raises UsageError naming the field."""
-    from shunt.diagnose.whatif import to_body
+    from shunt.diagnose.config_body import to_body
 
     body, missed = patch_body(to_body(cfg), patch)
     try:

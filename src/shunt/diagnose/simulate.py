@@ -2,7 +2,7 @@
 
 Traffic (who arrives when, with which item, order, intent, source) and agents' statuses are held
 as recorded; every config in force during the period gets the change file applied (config_patch). One pass
-(store.sweep driving a FastTracker): for each consult the engine decides under the new config
+(store.sweep driving the engine's ReplayTracker): for each consult the engine decides under the new config
 (`after`) and under the recorded one (`before`), both on the simulated state. The simulated pick
 keeps the recorded agent whenever the new odds allow it, as a maximal coupling of the two odds
 (kept with probability min(1, p_after / p_before); otherwise drawn from the odds the new config
@@ -20,7 +20,8 @@ from typing import Any
 
 from shunt import store, timeutil
 from shunt.diagnose.config_patch import apply_override
-from shunt.diagnose.whatif import DecisionCache, FastTracker
+from shunt.diagnose.variants import decision_cache
+from shunt.engine.replay_tracker import ReplayTracker
 from shunt.engine.model import Config, Decision, Routed
 from shunt.engine.tracker import MIN_HORIZON_HOURS
 from shunt.gcpause import paused_gc
@@ -133,11 +134,9 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
             e = made[id(cfg)] = (cfg, apply_override(cfg, new))
         return e[1]
 
-    tracker = FastTracker(transform)
     new_hours = (new.get("settings") or {}).get("recent_contact_hours")
-    if isinstance(new_hours, (int, float)):
-        tracker.extra_hours = float(new_hours)
-    cache = DecisionCache(tracker=tracker)
+    tracker = ReplayTracker(transform, float(new_hours) if isinstance(new_hours, (int, float)) else 0.0)
+    cache = decision_cache(tracker)
     rng = random.Random(seed)
     rec_acc: Counter = Counter()
     samp_acc: Counter = Counter()

@@ -18,12 +18,13 @@ from shunt.store.lookups import (  # noqa: E402
 )
 from shunt.store.sessions import open_sessions  # noqa: E402
 from shunt.store.sweep import sweep  # noqa: E402
+from shunt.store.timelines import timelines  # noqa: E402
 
 __all__ += [
     "account_exists", "buyer_exists", "shop_info",
     "lookups", "buyer_days", "config_at", "configs_in", "consult_of_message", "consult_row", "consults_of_buyer",
     "last_event_ts", "logistics_events", "message_at", "nearest_accounts", "nearest_buyers",
-    "nearest_messages", "open_sessions", "shop_id", "shop_tz", "state_at", "sweep",
+    "nearest_messages", "open_sessions", "shop_id", "shop_tz", "state_at", "sweep", "timelines",
 ]
 
 _LAZY = {"load_files", "LoadReport"}
