@@ -13,6 +13,7 @@ from typing import Any
 from shunt import timeutil
 from shunt.diagnose.audit import Audit, Break, Finding
 from shunt.engine.codes import FINDINGS
+from shunt.render.layout import Under, keep_names
 from shunt.render.text import mask_all, mask_nick, safe
 
 CSV_COLUMNS = ("consult", "ts", "buyer", "code", "fact", "recorded_reason", "recorded_agent", "recorded_group",
@@ -106,11 +107,7 @@ def _n(n: int, word: str) -> str:
 
 def _indented(out, text, indent: int) -> None:
     """Print the rich Text `text` wrapped under its own indent (no trailing spaces)."""
-    from rich.text import Text
-
-    for line in text.wrap(out, max(20, out.width - indent)):
-        line.rstrip()
-        out.print(Text(" " * indent) + line, soft_wrap=True)
+    out.print(Under(text, indent, indent))
 
 
 def _short(account: str | None, shop: str) -> str:
@@ -144,12 +141,13 @@ def audit_human(a: Audit, mask: bool = False, out=None) -> None:
     from shunt.render.human import console
 
     out = out or console()
+    keep_names(a)
     tz = timeutil.zone(a.tz)
     scope = "".join(f" · {k} {v}" for k, v in (("group", a.group), ("account", a.account)) if v)
     out.print(safe(f"audit 分流自查 · {a.shop} · {a.label}{scope}", "bold"))
     nr = sum(u.count for u in a.not_replayable)
-    out.print(safe(f"{_n(a.checked, 'node')} checked: {a.matching} {'follows' if a.matching == 1 else 'follow'} the rules, "
-                   f"{a.breaking} {'breaks' if a.breaking == 1 else 'break'} them, {nr} not replayable"))
+    out.print(Under(f"{_n(a.checked, 'node')} checked: {a.matching} {'follows' if a.matching == 1 else 'follow'} the rules, "
+                   f"{a.breaking} {'breaks' if a.breaking == 1 else 'break'} them, {nr} not replayable", 0, 0))
     for u in a.not_replayable:
         out.print(safe(f"– {u.count} not replayable [{u.code}]: {u.message} "
                        f"(from {timeutil.to_iso(u.first, tz)} to {timeutil.to_iso(u.last, tz)})", "yellow"))
@@ -165,5 +163,5 @@ def audit_human(a: Audit, mask: bool = False, out=None) -> None:
 
         b = first[0]
         day = timeutil.local_date(b.consult.ts, tz).isoformat()
-        out.print(safe(f"Open a node: shunt trace {shlex.quote(b.consult.buyer)} --date {day} "
-                       f"--node {shlex.quote(b.consult.id)}", "dim"))
+        out.print(Under(safe(f"Open a node: shunt trace {shlex.quote(b.consult.buyer)} --date {day} "
+                       f"--node {shlex.quote(b.consult.id)}", "dim"), 0, 2))

@@ -12,6 +12,7 @@ from shunt import timeutil
 from shunt.diagnose.balance import CATEGORIES, Balance
 from shunt.diagnose.groupname import group_label
 from shunt.diagnose.simulate import Simulation
+from shunt.render.layout import Col, Fold, Under, keep_names
 from shunt.render.text import plain, safe
 
 CATEGORY_LABELS = {
@@ -20,8 +21,6 @@ CATEGORY_LABELS = {
 }
 SHORT = {"recent_contact": "recent", "bound_group": "bound", "selection": "select", "exclusive": "excl.",
          "transfer": "transfer", "fallback": "fallback", "robot": "robot"}
-BARS = " ▁▂▃▄▅▆▇█"
-STATUS_STYLE = {"online": "green", "suspended": "yellow", "offline": "grey50"}
 
 
 def _hours(ms: int) -> str:
@@ -88,129 +87,115 @@ def simulate_json(s: Simulation) -> dict[str, Any]:
 
 # ---- terminal -----------------------------------------------------------------------------
 
-def _bar(n: int, top: int) -> str:
-    if n <= 0 or top <= 0:
-        return BARS[0] if n <= 0 else BARS[1]
-    return BARS[max(1, min(8, round(8 * n / top)))]
+class Chart:
+    """The hourly chart (render/chart.py) laid out for the width it is printed at."""
+
+    def __init__(self, b: Balance) -> None:
+        self.b = b
+
+    def __rich_console__(self, console, options):
+        from shunt.render.layout import wrap_under
+
+        for line in chart_lines(self.b, options.max_width):
+            if line.cell_len <= options.max_width:
+                yield line
+            else:
+                yield from wrap_under(console, line, options.max_width, 0, 2)
 
 
-def chart(b: Balance):
-    """One line per account: a bar per hour (height: consults received), coloured by status."""
-    from rich.table import Table
-    from rich.text import Text
-
+def hour_labels(b: Balance) -> list[str]:
+    """The axis label of each bucket's start: its hour (`09`), or its date (`11-11`) at midnight when the
+    period spans more than a day."""
     tz = timeutil.zone(b.tz)
+    days = b.end - b.start > 24 * 3_600_000
+    out = []
+    for i in range(b.buckets):
+        clock = timeutil.to_clock(b.start + i * b.bucket_ms, tz)  # MM-DD HH:MM:SS
+        out.append(clock[:5] if days and clock[6:11] == "00:00" else clock[6:8])
+    return out
+
+
+def chart_lines(b: Balance, width: int):
+    from shunt.render import chart
+
+    rows = [chart.Row(a.account, tuple(a.hourly_received), tuple(a.hourly_status)) for a in b.accounts]
     top = max((max(a.hourly_received or (0,)) for a in b.accounts), default=0)
-    t = Table(title=f"load per {b.bucket_ms // 60_000} min", caption=f"bar height: consults (highest bar {top}); "
-                    "colour: green online, yellow suspended, grey offline", title_justify="left",
-              caption_justify="left", box=None)
-    t.add_column("account", no_wrap=True)
-    t.add_column(Text(timeutil.to_clock(b.start, tz)[6:11] + " →"))
-    for a in b.accounts:
-        line = Text()
-        for n, st in zip(a.hourly_received, a.hourly_status):
-            line.append(_bar(n, top), style=STATUS_STYLE.get(st, ""))
-        t.add_row(safe(a.account), line)
-    return t
+    title = f"load per {b.bucket_ms // 60_000} min · hours of the day ({b.tz})"
+    caption = (f"{{merged}}bar height: consults received (highest bar {top}); strip: ━ online, ╍ suspended, "
+               "· offline")
+    return chart.render(rows, hour_labels(b), b.bucket_ms / 3_600_000, width, title, caption)
+
+
+def _accounts_table(b: Balance):
+    cols = [Col("account", "name"), *(Col(c, "num") for c in ("received", "share", "online h", "per online h", "expected"))]
+    rows = [[a.account, f"{a.received:,}", f"{a.share:.1%}", _hours(a.online_ms),
+             "-" if a.per_online_hour is None else f"{a.per_online_hour:.1f}", f"{a.expected:,.1f}"] for a in b.accounts]
+    title = f"balance · {b.shop} · {b.label}" + (f" · group {group_label(b.group, b.group_name)}" if b.group else "")
+    return Fold(title, cols, rows)
 
 
 def balance_human(b: Balance, out=None) -> None:
-    from rich.table import Table
-
     from shunt.render.human import console
 
     out = out or console()
-    title = f"balance · {b.shop} · {b.label}" + (f" · group {group_label(b.group, b.group_name)}" if b.group else "")
-    t = Table(title=safe(title), title_justify="left")
-    t.add_column("account", no_wrap=True)
-    for col in ("received", "share", "online h", "per online h", "expected"):
-        t.add_column(col, justify="right")
-    for a in b.accounts:
-        t.add_row(safe(a.account), f"{a.received:,}", f"{a.share:.1%}", _hours(a.online_ms),
-                  "-" if a.per_online_hour is None else f"{a.per_online_hour:.1f}", f"{a.expected:,.1f}")
-    out.print(t)
-    rt = Table(title="received by reason", title_justify="left")
-    rt.add_column("account", no_wrap=True)
-    for c in CATEGORIES:
-        rt.add_column(SHORT[c], justify="right")
-    for a in b.accounts:
-        rt.add_row(safe(a.account), *[f"{a.by_reason.get(c, 0):,}" for c in CATEGORIES])
-    out.print(rt)
+    keep_names(b)
+    out.print(_accounts_table(b))
+    out.print(Fold("received by reason", [Col("account", "name"), *(Col(SHORT[c], "num") for c in CATEGORIES)],
+                   [[a.account, *(f"{a.by_reason.get(c, 0):,}" for c in CATEGORIES)] for a in b.accounts]))
     r = b.routed
-    out.print(safe(f"{b.consults:,} consults: {r['accounts']:,} to these accounts, {r['assistant']:,} to the assistant, "
-                   f"{r['offline_queue']:,} to the offline queue, {r['others']:,} to other accounts."))
+    out.print(Under(f"{b.consults:,} consults: {r['accounts']:,} to these accounts, {r['assistant']:,} to the assistant, "
+                    f"{r['offline_queue']:,} to the offline queue, {r['others']:,} to other accounts.", 0, 0))
     at = b.attribution
     if at is not None:
         out.print()
-        out.print(safe(at.summary, "bold"))
-        ft = Table(title="why · 原因 (share of the expected difference)", title_justify="left")
-        for col in ("factor", "consults", "share", "what"):
-            ft.add_column(col, justify="right" if col in ("consults", "share") else "left",
-                          no_wrap=col != "what")
-        for f in at.factors:
-            ft.add_row(safe(f.code), f"{f.consults:+,.1f}", "-" if f.share is None else f"{f.share:.0%}", safe(f.message))
-        out.print(ft)
-        eff = Table(title="effect of each factor on each account's expected count (Shapley)", title_justify="left")
-        eff.add_column("account", no_wrap=True)
+        out.print(Under(safe(at.summary, "bold"), 0, 0))
+        out.print(Fold("why · 原因 (share of the expected difference)",
+                       [Col("factor", "name"), Col("consults", "num"), Col("share", "num"), Col("what")],
+                       [[f.code, f"{f.consults:+,.1f}", "-" if f.share is None else f"{f.share:.0%}", f.message]
+                        for f in at.factors]))
         names = list(b.accounts[0].effects) if b.accounts else []
-        for n in names:
-            eff.add_column(n, justify="right")
-        for a in b.accounts:
-            eff.add_row(safe(a.account), *[f"{a.effects[n]:+,.1f}" for n in names])
-        out.print(eff)
+        out.print(Fold("effect of each factor on each account's expected count (Shapley)",
+                       [Col("account", "name"), *(Col(n, "num") for n in names)],
+                       [[a.account, *(f"{a.effects[n]:+,.1f}" for n in names)] for a in b.accounts]))
     for n in b.notes:
-        out.print(safe(n, "yellow"))
-    out.print(chart(b))
-    out.print(safe("Method: " + b.method, "dim"))
+        out.print(Under(safe(n, "yellow"), 0, 0))
+    out.print(Chart(b))
+    out.print(Under(safe("Method: " + b.method, "dim"), 0, 0))
+
+
+def _sim_table(title, rows):
+    cols = [Col("", "name"), *(Col(c, "num") for c in ("recorded", "expected now", "expected new", "change", "sampled new"))]
+    return Fold(title, cols, [[r.name, f"{r.recorded:,}", f"{r.expected_before:,.1f}", f"{r.expected_after:,.1f}",
+                               f"{r.change:+,.1f}", f"{r.sampled:,}"] for r in rows])
 
 
 def simulate_human(s: Simulation, out=None) -> None:
-    from rich.table import Table
-
     from shunt.render.human import console
 
     out = out or console()
-    out.print(safe(f"simulate · {s.shop} · {s.label} · seed {s.seed} · {s.configs} configuration(s) changed", "bold"))
-
-    def table(title, rows):
-        t = Table(title=safe(title), title_justify="left")
-        t.add_column("", no_wrap=True)
-        for col in ("recorded", "expected now", "expected new", "change", "sampled new"):
-            t.add_column(col, justify="right")
-        for r in rows:
-            t.add_row(safe(r.name), f"{r.recorded:,}", f"{r.expected_before:,.1f}", f"{r.expected_after:,.1f}",
-                      f"{r.change:+,.1f}", f"{r.sampled:,}")
-        return t
-
-    out.print(table("per account", s.accounts))
-    out.print(table("per group", s.groups))
-    rt = Table(title="reasons", title_justify="left")
-    for col in ("reason", "recorded", "sampled new"):
-        rt.add_column(col, justify="left" if col == "reason" else "right")
-    for k, v in s.reasons.items():
-        rt.add_row(safe(k), f"{v['recorded']:,.0f}", f"{v['sampled']:,.0f}")
-    out.print(rt)
+    keep_names(s)
+    out.print(Under(safe(f"simulate · {s.shop} · {s.label} · seed {s.seed} · {s.configs} configuration"
+                         f"{'' if s.configs == 1 else 's'} changed", "bold"), 0, 0))
+    out.print(_sim_table("per account", s.accounts))
+    out.print(_sim_table("per group", s.groups))
+    out.print(Fold("reasons", [Col("reason", "name"), Col("recorded", "num"), Col("sampled new", "num")],
+                   [[k, f"{v['recorded']:,.0f}", f"{v['sampled']:,.0f}"] for k, v in s.reasons.items()]))
     m = s.moved
-    out.print(safe(f"{m['consults']:,} consults of {s.consults:,} ({m['buyers']:,} buyers) would have landed elsewhere: "
-                   f"{m['certain']:,} certainly (the recorded agent could not get them), {m['by_chance']:,} by the "
-                   "sampled pick."))
+    out.print(Under(f"{m['consults']:,} consults of {s.consults:,} ({m['buyers']:,} buyers) would have landed elsewhere: "
+                    f"{m['certain']:,} certainly (the recorded agent could not get them), {m['by_chance']:,} by the "
+                    "sampled pick.", 0, 0))
     if m["flows"]:
-        ft = Table(title="moves (from → to, by the rule that moved them)", title_justify="left")
-        for col in ("from", "to", "rule", "consults"):
-            ft.add_column(col, justify="right" if col == "consults" else "left")
-        for f in m["flows"][:10]:
-            ft.add_row(safe(f["from"] or "-"), safe(f["to"] or "-"), safe(f["reason"]), f"{f['consults']:,}")
-        out.print(ft)
+        out.print(Fold("moves (from → to, by the rule that moved them)",
+                       [Col("from", "name"), Col("to", "name"), Col("rule", "name"), Col("consults", "num")],
+                       [[f["from"] or "-", f["to"] or "-", f["reason"], f"{f['consults']:,}"] for f in m["flows"][:10]]))
     if m["examples"]:
-        et = Table(title="examples", title_justify="left")
-        for col in ("time", "buyer", "from", "to", "why"):
-            et.add_column(col)
-        for e in m["examples"][:10]:
-            et.add_row(safe(e["ts"][11:19]), safe(e["buyer"]), safe(e["from"] or "-"), safe(e["to"] or "-"), safe(e["why"]))
-        out.print(et)
+        out.print(Fold("examples", [Col("time", "name"), Col("buyer", "name"), Col("from", "name"), Col("to", "name"),
+                                    Col("why")],
+                       [[e["ts"][11:19], e["buyer"], e["from"] or "-", e["to"] or "-", e["why"]]
+                        for e in m["examples"][:10]], lead=2))
     out.print(safe("What cannot be known:", "yellow"))
     for c in s.caveats:
-        out.print(safe("• " + c, "yellow"))
+        out.print(Under(safe("• " + c, "yellow")))
 
 
 # ---- HTML ---------------------------------------------------------------------------------

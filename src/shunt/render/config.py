@@ -8,15 +8,24 @@ from shunt.render.text import mask_nick, safe
 
 
 def _printer():
-    """→ print(line): one line, literally (untrusted names), not wrapped (a long line stays one line)."""
+    """→ print(line): one line, literally (untrusted names), wrapped at words under its own indent."""
     from shunt.render.human import console
+    from shunt.render.layout import Under
 
     out = console()
-    return lambda line="": out.print(safe(line), soft_wrap=True)
+
+    def _out(line: str = "") -> None:
+        indent = len(line) - len(line.lstrip(" "))
+        out.print(Under(safe(line[indent:]), indent, indent + 2))
+
+    return _out
 
 
 def changes_human(changes: list[dict[str, Any]], configs: int) -> None:
     """The change as applied, first thing in simulate's output."""
+    from shunt.render.layout import keep_names
+
+    keep_names(changes)
     _out = _printer()
     if not configs:
         _out("change: no configuration is in force in this period, so nothing was changed")
@@ -24,7 +33,7 @@ def changes_human(changes: list[dict[str, Any]], configs: int) -> None:
     if not changes:
         _out("change: the change file changes nothing in the configuration in force")
         return
-    _out(f"change applied ({configs} configuration(s) in force in the period):")
+    _out(f"change applied ({configs} configuration{'' if configs == 1 else 's'} in force in the period):")
     for c in changes:
         only = "" if len(c["configs"]) == configs else f"  (in the config from {', '.join(c['configs'])})"
         _out(f"  {c['text']}{only}")
@@ -41,6 +50,9 @@ def _onoff(v: bool) -> str:
 
 
 def config_human(doc: dict[str, Any], at: str) -> None:
+    from shunt.render.layout import keep_names
+
+    keep_names(doc)
     _out = _printer()
     s = doc["settings"]
     lg = s["logistics_cs"]

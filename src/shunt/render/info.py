@@ -7,6 +7,7 @@ from typing import Any
 
 from shunt import timeutil
 from shunt.diagnose.info import Info, ShopInfo
+from shunt.render.layout import Col, Fold, Under, keep_names
 from shunt.render.text import safe
 
 LOADS_SHOWN = 10  # the human view lists the latest loads; JSON has them all
@@ -57,6 +58,7 @@ def human(info: Info, out=None) -> None:
     from shunt.render.human import console
 
     out = out or console()
+    keep_names(info)
     out.print(safe(f"database {info.db} (schema version {info.schema_version})", "bold"))
     if not info.shops:
         out.print(safe("It holds no shop yet: load a routing log with `shunt load FILE`."))
@@ -65,13 +67,8 @@ def human(info: Info, out=None) -> None:
     _loads_human(info, out)
 
 
-def _table(title: str, *cols: str):
-    from rich.table import Table
-
-    t = Table(title=safe(title), title_justify="left")
-    for c in cols:
-        t.add_column(c, overflow="fold")
-    return t
+def _table(title: str, *cols: Col, rows):
+    return Fold(title, cols, rows)
 
 
 def _shop_human(s: ShopInfo, out) -> None:
@@ -81,12 +78,10 @@ def _shop_human(s: ShopInfo, out) -> None:
     out.print(safe(f"shop {s.nick} · time zone {s.timezone} · {events:,} events", "bold"))
     if s.first_event is not None:
         out.print(safe(f"events from {_iso(s.first_event, tz)} to {_iso(s.last_event, tz)}"))
-    out.print(safe("  " + ", ".join(f"{t} {n:,}" for t, n in s.events.items() if n)))
+    out.print(Under(safe(", ".join(f"{t} {n:,}" for t, n in s.events.items() if n)), 2, 2))
     if s.days:
-        days = _table("days with consults 有咨询的日期", "date", "consults")
-        for d, n in s.days:
-            days.add_row(d, f"{n:,}")
-        out.print(days)
+        out.print(_table("days with consults 有咨询的日期", Col("date", "name"), Col("consults", "num"),
+                         rows=[[d, f"{n:,}"] for d, n in s.days]))
     cfg = s.config
     if cfg is None:
         out.print(safe("no shop_config loaded: routing decisions cannot be replayed", "yellow"))
@@ -94,18 +89,16 @@ def _shop_human(s: ShopInfo, out) -> None:
     out.print(safe(f"latest shop_config {cfg.uid} from {_iso(cfg.ts, tz)} ({cfg.count} loaded) · strategy "
                    f"{cfg.strategy or '?'}"))
     names = {g.id: g.name for g in cfg.groups}
-    acc = _table("accounts 账号", "account", "groups", "max_sessions", "weight", "routing", "proxy")
-    for a in cfg.accounts:
-        acc.add_row(safe(a.account), safe(", ".join(f"{names.get(g) or ''} {g}".strip() for g in a.groups) or ("(assistant 服务助手)" if a.role == "assistant" else "-")),
-                    "-" if a.max_sessions is None else str(a.max_sessions), f"{a.weight:g}",
-                    "on" if a.routing else "off", "yes" if a.proxy else "")
-    out.print(acc)
-    grp = _table("groups 分组", "id", "name", "members", "bound to")
-    for g in cfg.groups:
-        bound = ", ".join(g.bound_to) or "unbound"
-        grp.add_row(safe(g.id), safe(g.name), safe(", ".join(g.members) or "-"),
-                    safe(bound + (" · robot priority" if g.robot_priority else "")))
-    out.print(grp)
+    rows = [[a.account, ", ".join(f"{names.get(g) or ''} {g}".strip() for g in a.groups)
+             or ("(assistant 服务助手)" if a.role == "assistant" else "-"),
+             "-" if a.max_sessions is None else str(a.max_sessions), f"{a.weight:g}",
+             "on" if a.routing else "off", "yes" if a.proxy else ""] for a in cfg.accounts]
+    out.print(_table("accounts 账号", Col("account", "name"), Col("groups"), Col("max_sessions", "num"),
+                     Col("weight", "num"), Col("routing", "name"), Col("proxy", "name"), rows=rows))
+    rows = [[g.id, g.name, ", ".join(g.members) or "-",
+             (", ".join(g.bound_to) or "unbound") + (" · robot priority" if g.robot_priority else "")]
+            for g in cfg.groups]
+    out.print(_table("groups 分组", Col("id", "name"), Col("name", "name"), Col("members"), Col("bound to"), rows=rows))
 
 
 def _loads_human(info: Info, out) -> None:
@@ -113,12 +106,13 @@ def _loads_human(info: Info, out) -> None:
         return
     tz = _zone(info)
     shown = info.loads[-LOADS_SHOWN:]
-    tab = _table(f"loads ({len(info.loads)}{', latest ' + str(len(shown)) if len(shown) < len(info.loads) else ''})",
-                 "started", "file", "loaded", "duplicates", "rejected")
+    rows = []
     for x in shown:
         loaded = sum(x.counts.get("loaded", {}).values()) if isinstance(x.counts.get("loaded"), dict) else 0
         dup = sum(x.counts.get("duplicates", {}).values()) if isinstance(x.counts.get("duplicates"), dict) else 0
-        tab.add_row(_iso(x.started, tz)[:19].replace("T", " "), safe(x.file),
-                    f"{loaded:,}" if x.finished is not None else "(did not finish)", f"{dup:,}",
-                    str(x.counts.get("rejected", "")))
-    out.print(tab)
+        rows.append([_iso(x.started, tz)[:19].replace("T", " "), x.file,
+                     f"{loaded:,}" if x.finished is not None else "(did not finish)", f"{dup:,}",
+                     str(x.counts.get("rejected", ""))])
+    out.print(_table(f"loads ({len(info.loads)}{', latest ' + str(len(shown)) if len(shown) < len(info.loads) else ''})",
+                     Col("started", "name"), Col("file"), Col("loaded", "num"), Col("duplicates", "num"),
+                     Col("rejected", "num"), rows=rows))
