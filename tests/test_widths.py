@@ -130,3 +130,24 @@ def test_narrow_stacks_and_pipe_is_wide(shops):
     piped = _run(argv, db, None)
     assert any("┃ time" in line for line in piped.splitlines())  # the table, wider than 80
     assert max(cell_len(line) for line in piped.splitlines()) > 80
+
+
+@pytest.mark.parametrize("columns", ["60", "120"])
+def test_terminal_chart_has_an_hour_axis_and_a_status_strip(shops, columns):
+    db, _ = shops["sample"]
+    lines = _run(["balance", "--date", "2026-11-11"], db, columns).splitlines()
+    axis = [line for line in lines if re.fullmatch(r"\s*(\d\d\s+){3,}\d\d\s*", line)]
+    assert axis and {"00", "12"} <= set(axis[0].split())
+    strips = [line for line in lines if line.strip() and set(line.strip()) <= set("━╍·")]
+    assert len(strips) == 7 and "━" in "".join(strips) and "·" in "".join(strips)  # a strip per account
+    starts = {len(line) - len(line.lstrip()) for line in strips}
+    assert len(starts) == 1 and starts == {len(axis[0]) - len(axis[0].lstrip())}  # rows on the axis's columns
+
+
+def test_why_silent_funnel_as_bars(shops):
+    db, _ = shops["sample"]
+    out = _run(["why-silent", "zhenpin:小丙", "--at", "2026-11-11 21:00"], db, "140")
+    funnel = out[out.index("funnel"):out.index("\nwindow ")].splitlines()[1:]
+    counts = [int(line.split()[0]) for line in funnel]
+    assert counts[0] == 24 and counts[-1] == 0 and counts == sorted(counts, reverse=True)
+    assert "−18 所在分组未匹配" in out and all("█" in line for line, n in zip(funnel, counts) if n)

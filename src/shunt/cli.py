@@ -181,6 +181,7 @@ def why_silent(
     account: str = typer.Argument(..., help=N_("The account, e.g. zhenpin:小王.")),
     at: Optional[str] = typer.Option(None, "--at", help=N_("Moment (default: the last loaded event of the shop's latest day with consults), e.g. '2026-11-11 21:00:00'.")),
     window: str = typer.Option("24h", "--window", "-w", help=N_("Window of consults replayed before --at (24h, 90m, 2d).")),
+    html: Optional[Path] = typer.Option(None, "--html", help=N_("Also write a self-contained HTML report (the funnel, the causes) to this file.")),
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
@@ -190,7 +191,7 @@ def why_silent(
 ) -> None:
     from shunt.commands import silent as cmd
 
-    run(cmd.run, db_path(db), account, at=at, window=window, shop=shop, as_json=json_out, mask=mask)
+    run(cmd.run, db_path(db), account, at=at, window=window, shop=shop, as_json=json_out, mask=mask, html=html)
 
 
 @app.command("why-received", cls=LangCommand, help=N_(
@@ -339,6 +340,7 @@ def simulate(
     end: Optional[str] = typer.Option(None, "--to", help=N_("End moment (exclusive).")),
     seed: int = typer.Option(0, "--seed", help=N_("Random seed of the sampled run: same seed, same answer.")),
     limit: int = typer.Option(50, "--limit", help=N_("Moved consults listed as examples.")),
+    html: Optional[Path] = typer.Option(None, "--html", help=N_("Also write a self-contained HTML report (before/after per account, the moved flows) to this file.")),
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
@@ -353,7 +355,7 @@ def simulate(
     from shunt.commands import simulate as cmd
 
     run(cmd.run, db_path(db), config, date=date, start=start, end=end, seed=seed, limit=limit, shop=shop,
-        as_json=json_out, mask=mask, as_csv=csv_table, output=output)
+        as_json=json_out, mask=mask, as_csv=csv_table, output=output, html=html)
 
 
 @app.command(cls=LangCommand, help=N_(

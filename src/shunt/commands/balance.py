@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from shunt.commands.common import account, csv_wanted, emit, masked, open_shop, writing
+from shunt.commands.common import account, csv_wanted, emit, masked, open_shop, write_html
 from shunt.commands.period import resolve
 
 
@@ -11,7 +8,7 @@ def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None
         as_csv=False, output=None) -> None:
     from shunt.diagnose.balance import balance, check_pair
     from shunt.render import balance as view
-    from shunt.render.text import plain
+    from shunt.render import html as page
 
     as_csv = csv_wanted(as_json, as_csv, output)
     conn, sid, nick, tz = open_shop(db, shop)
@@ -19,9 +16,7 @@ def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None
     result = balance(conn, sid, s, e, label, group=group, pair=_pair(conn, sid, nick, check_pair(pair)))
     result = masked(result, [], mask)  # any buyer the explanation names (none today: accepted for scripts)
     if html is not None:
-        with writing(html):
-            Path(html).write_text(view.balance_html(result), encoding="utf-8")
-        print(f"wrote {plain(html)}", file=sys.stderr)
+        write_html(html, lambda: page.balance_html(result))
     emit(as_csv, as_json, lambda: view.balance_json(result), lambda: view.balance_human(result), "balance",
          output=output)
 

@@ -130,6 +130,17 @@ def writing(target):
         raise storage_error(exc, target) from None
 
 
+def write_html(path, make) -> None:
+    """A report `make()` written to `path` (UTF-8), told on stderr; an OS error exits 4 naming the file."""
+    import sys
+
+    from shunt.render.text import plain
+
+    with writing(path):
+        Path(path).write_text(make(), encoding="utf-8")
+    print(f"wrote {plain(path)}", file=sys.stderr)
+
+
 def leaks(text: str, nicks) -> bool:
     """Whether `text` shows one of `nicks` in any usual spelling: as is, Python-quoted, JSON-escaped,
     with its control characters made visible."""

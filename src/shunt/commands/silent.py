@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from shunt.commands.common import account as as_account, duration, masked, moment, open_shop
+from shunt.commands.common import account as as_account, duration, masked, moment, open_shop, write_html
 
 
-def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, mask=False) -> None:
+def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, mask=False, html=None) -> None:
     from shunt.commands.period import say
     from shunt.diagnose.period import default_moment
     from shunt.diagnose.silent import why_silent
@@ -19,6 +19,10 @@ def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, ma
         say(f"at: {why}; choose another with --at")
     result = why_silent(conn, sid, account, ms, win)
     result = masked(result, [], mask)  # every buyer in it: window examples, open sessions
+    if html is not None:
+        from shunt.render import html as page
+
+        write_html(html, lambda: page.silent_html(result))
     if as_json:
         jsonout.dump(jsonout.silent(result))
     else:

@@ -3,13 +3,13 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from shunt.commands.common import csv_wanted, emit, exclusive_buyers, masked, open_shop
+from shunt.commands.common import csv_wanted, emit, exclusive_buyers, masked, open_shop, write_html
 from shunt.commands.period import resolve
 from shunt.errors import UsageError
 
 
 def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, shop=None, as_json=False, mask=False,
-        as_csv=None, output=None) -> None:
+        as_csv=None, output=None, html=None) -> None:
     from shunt import store
     from shunt.diagnose.config_changes import simulated_changes
     from shunt.diagnose.config_patch import apply_patch, read_patch
@@ -40,6 +40,11 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
 
         nicks = set(exclusive_buyers(patch)) | set(exclusive_buyers(changes)) | buyers_in(result)
         result, changes = masked(result, nicks, True), masked(changes, nicks, True)
+    if html is not None:
+        from shunt.render import html as page
+
+        write_html(html, lambda: page.simulate_html(result, changes))
+
     def human() -> None:
         changes_human(changes, len(pairs))
         view.simulate_human(result)

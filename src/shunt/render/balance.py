@@ -1,11 +1,10 @@
-"""Views of `balance` and `simulate`: rich tables and bars, a self-contained HTML report, JSON.
+"""Views of `balance` and `simulate`: rich tables and the hourly chart, JSON (their HTML: render/html.py).
 
-Every name from the log goes through `safe()` (terminal) or `html.escape` (HTML).
+Every name from the log goes through `safe()`.
 """
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from shunt import timeutil
@@ -13,7 +12,7 @@ from shunt.diagnose.balance import CATEGORIES, Balance
 from shunt.diagnose.groupname import group_label
 from shunt.diagnose.simulate import Simulation
 from shunt.render.layout import Col, Fold, Under, keep_names
-from shunt.render.text import plain, safe
+from shunt.render.text import safe
 
 CATEGORY_LABELS = {
     "recent_contact": "recent 最近联系人", "bound_group": "bound 绑定分组", "selection": "selection 分配",
@@ -196,68 +195,3 @@ def simulate_human(s: Simulation, out=None) -> None:
     out.print(safe("What cannot be known:", "yellow"))
     for c in s.caveats:
         out.print(Under(safe("• " + c, "yellow")))
-
-
-# ---- HTML ---------------------------------------------------------------------------------
-
-def _e(x: object) -> str:
-    return html.escape(plain(x), quote=True)
-
-
-def balance_html(b: Balance) -> str:
-    """A self-contained page (inline CSS and SVG, no scripts, no external assets)."""
-    tz = timeutil.zone(b.tz)
-    rows = []
-    for a in b.accounts:
-        cells = "".join(f"<td>{a.by_reason.get(c, 0):,}</td>" for c in CATEGORIES)
-        rows.append(f"<tr><th>{_e(a.account)}</th><td>{a.received:,}</td><td>{a.share:.1%}</td>"
-                    f"<td>{_hours(a.online_ms)}</td><td>{'-' if a.per_online_hour is None else f'{a.per_online_hour:.1f}'}</td>"
-                    f"<td>{a.expected:,.1f}</td>{cells}</tr>")
-    head = "".join(f"<th>{_e(CATEGORY_LABELS[c])}</th>" for c in CATEGORIES)
-    at = b.attribution
-    why = ""
-    if at is not None:
-        fr = "".join(f"<tr><th>{_e(f.code)}</th><td>{f.consults:+,.1f}</td>"
-                     f"<td>{'-' if f.share is None else f'{f.share:.0%}'}</td><td>{_e(f.message)}</td></tr>"
-                     for f in at.factors)
-        why = (f"<h2>Why</h2><p class=summary>{_e(at.summary)}</p><table><tr><th>factor</th><th>consults</th>"
-               f"<th>share</th><th>what</th></tr>{fr}</table>")
-    top = max((max(a.hourly_received or (0,)) for a in b.accounts), default=0) or 1
-    w, h, gap = 12, 40, 2
-    charts = []
-    colors = {"online": "#3a3", "suspended": "#db3", "offline": "#bbb"}
-    for a in b.accounts:
-        bars = []
-        for i, (n, st, mins) in enumerate(zip(a.hourly_received, a.hourly_status, a.hourly_online_min)):
-            x = i * (w + gap)
-            bh = round(h * n / top)
-            label = _e(f"{timeutil.to_clock(b.start + i * b.bucket_ms, tz)[6:11]}: {n} consults, {st}, "
-                       f"online {mins:g} min")
-            bars.append(f'<rect x="{x}" y="{h + 4}" width="{w}" height="4" fill="{colors.get(st, "#bbb")}"/>'
-                        f'<rect x="{x}" y="{h - bh}" width="{w}" height="{bh}" fill="#36c"><title>{label}</title></rect>')
-        width = max(1, len(a.hourly_received)) * (w + gap)
-        charts.append(f"<tr><th>{_e(a.account)}</th><td><svg width='{width}' height='{h + 10}' "
-                      f"xmlns='http://www.w3.org/2000/svg'>{''.join(bars)}</svg></td></tr>")
-    notes = "".join(f"<p class=note>{_e(n)}</p>" for n in b.notes)
-    title = f"balance · {b.shop} · {b.label}" + (f" · group {group_label(b.group, b.group_name)}" if b.group else "")
-    return f"""<!doctype html>
-<html lang="zh"><head><meta charset="utf-8"><title>{_e(title)}</title>
-<style>
-body{{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}}
-table{{border-collapse:collapse;margin:1em 0}} td,th{{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}}
-th:first-child{{text-align:left}} .summary{{font-weight:bold;max-width:60em}} .note{{color:#a60}}
-.legend span{{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}}
-</style></head><body>
-<h1>{_e(title)}</h1>
-<p>{b.consults:,} consults from {_e(timeutil.to_iso(b.start, tz))} to {_e(timeutil.to_iso(b.end, tz))}.</p>
-<table><tr><th>account</th><th>received</th><th>share</th><th>online h</th><th>per online h</th><th>expected</th>{head}</tr>
-{''.join(rows)}</table>
-{why}
-<h2>Load per {b.bucket_ms // 60_000} min</h2>
-<p class=legend>bars: consults received (max {top}); strip:<span style="background:#3a3"></span>online
-<span style="background:#db3"></span>suspended<span style="background:#bbb"></span>offline</p>
-<table>{''.join(charts)}</table>
-{notes}
-<h2>Method</h2><p>{_e(b.method)}</p>
-</body></html>
-"""

@@ -7,6 +7,8 @@ import os
 from shunt import timeutil
 from shunt.diagnose.results import Node, Received, Replay, Silent, Trace
 from shunt.engine import labels
+from shunt.render.funnel import Bars, funnel
+from shunt.render.funnel import Bars, funnel
 from shunt.render.layout import Col, Fold, Under, keep_names, readable
 from shunt.render.text import safe
 
@@ -169,6 +171,9 @@ def silent(s: Silent, out=None) -> None:
             out.print(Under(safe(f"→ {c.advice}", "cyan"), 2, 4))
         for ex in c.examples[:3]:
             out.print(example(ex, tz))
+    steps = funnel(s)
+    if steps:
+        out.print(Bars(steps, "funnel 漏斗: consults still open to the account after each rule"))
     window_lines(s, out)
 
 
@@ -210,7 +215,7 @@ def window_lines(s: Silent, out) -> None:
                 out.print(example(ex, tz))
     d = s.data
     if d and d.get("first_event"):
-        out.print(safe(f"data: {d['first_event']} – {d['last_event']}", "dim"))
+        out.print(Under(safe(f"data: {d['first_event']} – {d['last_event']}", "dim")))
 
 
 def received(r: Received, out=None) -> None:
