@@ -55,6 +55,20 @@ NoColorOpt = typer.Option(False, "--no-color", callback=_no_color, is_eager=True
 LangOpt = lang_option()
 
 
+def _no_pager(value: bool) -> None:
+    if value:
+        from shunt.render.pager import set_no_pager
+
+        set_no_pager(True)
+
+
+NoPagerOpt = typer.Option(False, "--no-pager", callback=_no_pager, is_eager=True, expose_value=False,
+                          help=N_("Print long output straight to the terminal, without a pager ($SHUNT_PAGER, $PAGER, less)."))
+
+# commands whose human answer goes through the pager on a terminal (render/pager.py)
+PAGED = {f"shunt.commands.{m}" for m in ("trace", "silent", "received", "balance", "simulate", "audit", "info", "config")}
+
+
 def _version(value: bool) -> None:
     if value:
         from importlib.metadata import PackageNotFoundError, version
@@ -73,12 +87,15 @@ def _options(
                                       help=N_("Print shunt's version and exit.")),
     no_color: bool = typer.Option(False, "--no-color", help=N_("No colors nor styles, for every command (as NO_COLOR).")),
     _lang: Optional[str] = LangOpt,
+    no_pager: bool = typer.Option(False, "--no-pager", help=N_("No pager for long output, for every command.")),
 ) -> None:
     """Explain customer-service routing (分流)."""
+    from shunt.render.pager import set_no_pager
     from shunt.render.text import set_no_color, tolerant_output
 
     tolerant_output()
     set_no_color(no_color)  # a command's own --no-color (parsed after this) may still turn it on
+    set_no_pager(no_pager)
 
 
 def _exists(path: Path) -> bool:
@@ -105,9 +122,21 @@ def fail(exc: ShuntError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
+def _paging(fn, kwargs):
+    """The pager for a reading command's human answer (not its --json, --csv or -o); else nothing."""
+    from contextlib import nullcontext
+
+    if fn.__module__ not in PAGED or kwargs.get("as_json") or kwargs.get("as_csv") or kwargs.get("output"):
+        return nullcontext()
+    from shunt.render.pager import paged
+
+    return paged()
+
+
 def run(fn, *args, **kwargs):
     try:
-        return fn(*args, **kwargs)
+        with _paging(fn, kwargs):
+            return fn(*args, **kwargs)
     except ShuntError as exc:
         fail(exc)
     except Exception as exc:  # a full disk, an I/O error, a lock held too long: a clear message, exit 4
@@ -165,6 +194,7 @@ def trace(
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
     _lang: Optional[str] = LangOpt,
+    _no_pager: bool = NoPagerOpt,
 ) -> None:
     from shunt.commands import trace as cmd
 
@@ -188,6 +218,7 @@ def why_silent(
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
     _lang: Optional[str] = LangOpt,
+    _no_pager: bool = NoPagerOpt,
 ) -> None:
     from shunt.commands import silent as cmd
 
@@ -209,6 +240,7 @@ def why_received(
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
     _lang: Optional[str] = LangOpt,
+    _no_pager: bool = NoPagerOpt,
 ) -> None:
     from shunt.commands import received as cmd
 
@@ -268,6 +300,7 @@ def info(
     output: Optional[Path] = OutputOpt,
     _no_color: bool = NoColorOpt,
     _lang: Optional[str] = LangOpt,
+    _no_pager: bool = NoPagerOpt,
 ) -> None:
     from shunt.commands import info as cmd
 
@@ -314,6 +347,7 @@ def balance(
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
     _lang: Optional[str] = LangOpt,
+    _no_pager: bool = NoPagerOpt,
 ) -> None:
     from shunt.commands import balance as cmd
 
@@ -351,6 +385,7 @@ def simulate(
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
     _lang: Optional[str] = LangOpt,
+    _no_pager: bool = NoPagerOpt,
 ) -> None:
     from shunt.commands import simulate as cmd
 
@@ -380,6 +415,7 @@ def audit(
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
     _lang: Optional[str] = LangOpt,
+    _no_pager: bool = NoPagerOpt,
 ) -> None:
     from shunt.commands import audit as cmd
 
@@ -422,6 +458,7 @@ def config_show(
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
     _lang: Optional[str] = LangOpt,
+    _no_pager: bool = NoPagerOpt,
 ) -> None:
     from shunt.commands import config as cmd
 

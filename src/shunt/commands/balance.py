@@ -9,11 +9,13 @@ def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None
     from shunt.diagnose.balance import balance, check_pair
     from shunt.render import balance as view
     from shunt.render import html as page
+    from shunt.render.progress import working
 
     as_csv = csv_wanted(as_json, as_csv, output)
     conn, sid, nick, tz = open_shop(db, shop)
     s, e, label = resolve(conn, sid, tz, date, start, end)
-    result = balance(conn, sid, s, e, label, group=group, pair=_pair(conn, sid, nick, check_pair(pair)))
+    with working(f"balance: replaying {label}"):
+        result = balance(conn, sid, s, e, label, group=group, pair=_pair(conn, sid, nick, check_pair(pair)))
     result = masked(result, [], mask)  # any buyer the explanation names (none today: accepted for scripts)
     if html is not None:
         write_html(html, lambda: page.balance_html(result))

@@ -8,6 +8,7 @@ def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, ma
     from shunt.diagnose.period import default_moment
     from shunt.diagnose.silent import why_silent
     from shunt.render import human, jsonout
+    from shunt.render.progress import working
 
     conn, sid, nick, tz = open_shop(db, shop)
     account = as_account(conn, sid, nick, account)
@@ -17,7 +18,8 @@ def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, ma
     else:
         ms, why = default_moment(conn, sid, tz)
         say(f"at: {why}; choose another with --at")
-    result = why_silent(conn, sid, account, ms, win)
+    with working(f"why-silent: replaying the {window} window"):
+        result = why_silent(conn, sid, account, ms, win)
     result = masked(result, [], mask)  # every buyer in it: window examples, open sessions
     if html is not None:
         from shunt.render import html as page

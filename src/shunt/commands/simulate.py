@@ -16,6 +16,7 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
     from shunt.diagnose.simulate import simulate
     from shunt.render import balance as view
     from shunt.render.config import changes_human
+    from shunt.render.progress import working
     from shunt.render.text import plain
 
     if as_csv not in (None, "accounts", "moved"):
@@ -34,7 +35,8 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
         pairs.append((cfg, new))
         missed.update(miss)
     changes = simulated_changes(pairs, tz, missed, where)
-    result = simulate(conn, sid, s, e, label, patch, seed=seed, limit=limit)
+    with working(f"simulate: replaying {label} with the change"):
+        result = simulate(conn, sid, s, e, label, patch, seed=seed, limit=limit)
     if mask:  # moved consults' buyers, and the exclusive buyers the change names
         from shunt.render.text import buyers_in
 
