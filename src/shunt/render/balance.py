@@ -11,6 +11,7 @@ from shunt import timeutil
 from shunt.diagnose.balance import CATEGORIES, Balance
 from shunt.diagnose.groupname import group_label
 from shunt.diagnose.simulate import Simulation
+from shunt.i18n import _
 from shunt.render.layout import Col, Fold, Under, keep_names
 from shunt.render.text import safe
 
@@ -119,9 +120,9 @@ def chart_lines(b: Balance, width: int):
 
     rows = [chart.Row(a.account, tuple(a.hourly_received), tuple(a.hourly_status)) for a in b.accounts]
     top = max((max(a.hourly_received or (0,)) for a in b.accounts), default=0)
-    title = f"load per {b.bucket_ms // 60_000} min · hours of the day ({b.tz})"
-    caption = (f"{{merged}}bar height: consults received (highest bar {top}); strip: ━ online, ╍ suspended, "
-               "· offline")
+    title = _("load per {minutes} min · hours of the day ({tz})").format(minutes=b.bucket_ms // 60_000, tz=b.tz)
+    caption = _("bar height: consults received (highest bar {top}); strip: ━ online, ╍ suspended, · offline").format(
+        top=top)
     return chart.render(rows, hour_labels(b), b.bucket_ms / 3_600_000, width, title, caption)
 
 

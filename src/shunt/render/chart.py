@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
+from shunt.i18n import _
+
 BARS = " ▁▂▃▄▅▆▇█"
 STRIP = {"online": ("━", "green"), "suspended": ("╍", "yellow"), "offline": ("·", "grey50")}
 RANK = {"online": 2, "suspended": 1, "offline": 0}
@@ -53,8 +55,8 @@ def label_step(bucket_h: float, cell: int) -> int:
 
 
 def render(rows: list[Row], labels: list[str], bucket_h: float, width: int, title: str, caption: str):
-    """→ rich Text lines. `labels[i]`: the clock label of bucket i's start (`00`, `11-11`); `{merged}` in the
-    caption says how many buckets a column holds when they had to be merged."""
+    """→ rich Text lines. `labels[i]`: the clock label of bucket i's start (`00`, `11-11`); the caption says
+    how many buckets a column holds when they had to be merged."""
     from rich.text import Text
 
     from shunt.render.text import safe
@@ -97,5 +99,7 @@ def render(rows: list[Row], labels: list[str], bucket_h: float, width: int, titl
             out.append(safe(r.name, "bold"))
             out.append(Text(" " * indent) + bars)
             out.append(Text(" " * indent) + strip)
-    out.append(Text(caption.format(merged=f"{k} buckets merged per column; " if k > 1 else ""), style="dim"))
+    merged = _("{k} hours merged per column; ").format(k=k) if k > 1 and bucket_h == 1 else (
+        _("{k} buckets merged per column; ").format(k=k) if k > 1 else "")
+    out.append(Text(merged + caption, style="dim"))
     return out

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 
 from shunt.engine import labels
+from shunt.i18n import _, ngettext
 
 # the routing order: direct consults (R1/R2), exclusive (R3), recent contact (R4), robot priority (R5/R6),
 # group matching (R6), then the selection's eligibility and draw
@@ -30,20 +31,22 @@ def funnel(s) -> list[Step]:
     total = w.get("consults") or 0
     if not total:
         return []
-    stages: list[tuple[str, int]] = [("direct (qianniu-initiated or transferred to a named agent)", w.get("direct", 0))]
+    stages: list[tuple[str, int]] = [(_("direct (qianniu-initiated or transferred to a named agent)"), w.get("direct", 0))]
     passed = dict(w.get("passed_by") or {})
     for code in [*ORDER, *sorted(set(passed) - set(ORDER))]:
         if passed.get(code):
             stages.append((f"{labels.label(labels.CAUSES, code)} [{code}]", passed[code]))
-    stages += [("lost the draw (one of several tied winners)", w.get("lost_draw", 0)),
-               ("the rules give it to this account, the log to another", w.get("rules_give_it", 0))]
-    out = [Step(f"{total:,} consults in the window", 0, total)]
+    stages += [(_("lost the draw (one of several tied winners)"), w.get("lost_draw", 0)),
+               (_("the rules give it to this account, the log to another"), w.get("rules_give_it", 0))]
+    out = [Step(ngettext("{n} consult in the window", "{n} consults in the window", total).format(n=f"{total:,}"),
+                0, total)]
     left = total
     for label, n in stages:
         if n:
             left -= n
             out.append(Step(label, n, left))
-    out.append(Step(f"received {w.get('received', 0):,} (as the log recorded)", 0, w.get("received", 0)))
+    out.append(Step(_("received {n} (as the log recorded)").format(n=f"{w.get('received', 0):,}"), 0,
+                    w.get("received", 0)))
     return out
 
 

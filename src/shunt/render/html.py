@@ -11,6 +11,7 @@ import html
 from typing import Any, Iterable
 
 from shunt import timeutil
+from shunt.i18n import _, ngettext
 from shunt.render.text import plain
 
 COLORS = {"online": "#3a3", "suspended": "#e0a800", "offline": "#c8c8c8"}
@@ -79,6 +80,11 @@ def ticks_every(labels: list[str], most: int = 8) -> list[tuple[float, str]]:
     return [(i / n, labels[i]) for i in range(0, n, step) if i / n <= 0.92]
 
 
+def _span(consults: int, start: int, end: int, tz) -> str:
+    return ngettext("{n} consult from {start} to {end}.", "{n} consults from {start} to {end}.", consults).format(
+        n=f"{consults:,}", start=timeutil.to_iso(start, tz), end=timeutil.to_iso(end, tz))
+
+
 # ---- balance ------------------------------------------------------------------------------
 
 def hourly(b) -> str:
@@ -103,9 +109,12 @@ def hourly(b) -> str:
                     f'<svg class=row viewBox="0 0 {n} 30" preserveAspectRatio="none" role="img" '
                     f'aria-label="{_e(a.account)}">{"".join(parts)}</svg></div>')
     ticks = ticks_every(labels)
-    legend = (f'<p class="legend muted">bars: consults received (highest bar {top}); strip:'
-              + "".join(f'<span class=k style="background:{c}"></span>{k}' for k, c in COLORS.items()) + "</p>")
-    return (f"<h2>Load per {b.bucket_ms // 60_000} min · hours of the day ({_e(b.tz)})</h2>{legend}"
+    names = {"online": _("online"), "suspended": _("suspended"), "offline": _("offline")}
+    legend = (f'<p class="legend muted">{_e(_("bars: consults received (highest bar {top}); strip:").format(top=top))}'
+              + "".join(f'<span class=k style="background:{c}"></span>{_e(names[k])}' for k, c in COLORS.items())
+              + "</p>")
+    head = _("load per {minutes} min · hours of the day ({tz})").format(minutes=b.bucket_ms // 60_000, tz=b.tz)
+    return (f"<h2>{_e(head)}</h2>{legend}"
             f'<div class=chart>{axis(ticks)}{"".join(rows)}{axis(ticks)}</div>')
 
 
@@ -120,16 +129,16 @@ def balance_html(b) -> str:
     rows = [[a.account, f"{a.received:,}", f"{a.share:.1%}", f"{a.online_ms / 3_600_000:.1f}",
              "-" if a.per_online_hour is None else f"{a.per_online_hour:.1f}", f"{a.expected:,.1f}",
              *(f"{a.by_reason.get(c, 0):,}" for c in CATEGORIES)] for a in b.accounts]
-    parts = [f"<p>{b.consults:,} consults from {_e(timeutil.to_iso(b.start, tz))} to {_e(timeutil.to_iso(b.end, tz))}.</p>",
-             hourly(b), "<h2>Accounts</h2>", table(head, rows)]
+    parts = [f"<p>{_e(_span(b.consults, b.start, b.end, tz))}</p>", hourly(b), f"<h2>{_e(_('Accounts'))}</h2>",
+             table(head, rows)]
     at = b.attribution
     if at is not None:
-        parts += [f"<h2>Why</h2><p class=summary>{_e(at.summary)}</p>",
+        parts += [f"<h2>{_e(_('Why'))}</h2><p class=summary>{_e(at.summary)}</p>",
                   table(["factor", "consults", "share", "what"],
                         [[f.code, f"{f.consults:+,.1f}", "-" if f.share is None else f"{f.share:.0%}", f.message]
                          for f in at.factors], wide=[3])]
     parts += [f"<p class=note>{_e(n)}</p>" for n in b.notes]
-    parts.append(f"<h2>Method</h2><p class=muted>{_e(b.method)}</p>")
+    parts.append(f"<h2>{_e(_('Method'))}</h2><p class=muted>{_e(b.method)}</p>")
     return page(title, "\n".join(parts))
 
 
@@ -160,15 +169,15 @@ def before_after(rows, title: str) -> str:
                    f'<svg class=hbar viewBox="0 0 100 22" preserveAspectRatio="none" role="img" aria-label="{tip}">'
                    f'<rect x="0" y="1" width="{w0:.3f}" height="9" fill="#999"><title>{tip}</title></rect>'
                    f'<rect x="0" y="12" width="{w1:.3f}" height="9" fill="{BAR}"><title>{tip}</title></rect></svg></div>')
-    legend = (f'<p class="legend muted">expected consults:<span class=k style="background:#999"></span>now'
-              f'<span class=k style="background:{BAR}"></span>with the change</p>')
+    legend = (f'<p class="legend muted">{_e(_("expected consults:"))}<span class=k style="background:#999"></span>'
+              f'{_e(_("now"))}<span class=k style="background:{BAR}"></span>{_e(_("with the change"))}</p>')
     return f"<h2>{_e(title)}</h2>{legend}<div class=chart>{axis(ticks)}{''.join(out)}{axis(ticks)}</div>"
 
 
 def flows(moved: dict) -> str:
     fl = moved.get("flows") or []
     if not fl:
-        return "<p>No consult would have moved.</p>"
+        return f"<p>{_e(_('No consult would have moved.'))}</p>"
     top = max(f["consults"] for f in fl) or 1
     out = []
     for f in fl[:20]:
@@ -184,23 +193,28 @@ def simulate_html(s, changes: list[dict] | None = None) -> str:
     tz = timeutil.zone(s.tz)
     m = s.moved
     title = f"simulate · {s.shop} · {s.label}"
-    parts = [f"<p>{s.consults:,} consults from {_e(timeutil.to_iso(s.start, tz))} to {_e(timeutil.to_iso(s.end, tz))}; "
-             f"seed {s.seed}; {s.configs} configuration{'' if s.configs == 1 else 's'} changed.</p>"]
+    configs = ngettext("{n} configuration changed", "{n} configurations changed", s.configs).format(n=s.configs)
+    parts = [f"<p>{_e(_span(s.consults, s.start, s.end, tz))} {_e(_('Seed {seed}.').format(seed=s.seed))} "
+             f"{_e(configs)}.</p>"]
     if changes:
-        parts.append("<h2>The change</h2><ul>" + "".join(f"<li>{_e(c['text'])}</li>" for c in changes) + "</ul>")
-    parts += [before_after(s.accounts, "Per account: now and with the change"),
-              before_after(s.groups, "Per group"),
-              f"<h2>Moved consults</h2><p>{m['consults']:,} consults of {s.consults:,} ({m['buyers']:,} buyers) would "
-              f"have landed elsewhere: {m['certain']:,} certainly, {m['by_chance']:,} by the sampled pick.</p>",
+        parts.append(f"<h2>{_e(_('The change'))}</h2><ul>" + "".join(f"<li>{_e(c['text'])}</li>" for c in changes)
+                     + "</ul>")
+    moved = _("{moved} consults of {total} ({buyers} buyers) would have landed elsewhere: {certain} certainly, "
+              "{chance} by the sampled pick.").format(moved=f"{m['consults']:,}", total=f"{s.consults:,}",
+                                                      buyers=f"{m['buyers']:,}", certain=f"{m['certain']:,}",
+                                                      chance=f"{m['by_chance']:,}")
+    parts += [before_after(s.accounts, _("Per account: now and with the change")),
+              before_after(s.groups, _("Per group")),
+              f"<h2>{_e(_('Moved consults'))}</h2><p>{_e(moved)}</p>",
               flows(m),
               table(["account", "recorded", "expected now", "expected new", "change", "sampled new"],
                     [[r.name, f"{r.recorded:,}", f"{r.expected_before:,.1f}", f"{r.expected_after:,.1f}",
                       f"{r.change:+,.1f}", f"{r.sampled:,}"] for r in s.accounts])]
     if m.get("examples"):
-        parts.append("<h2>Examples</h2>" + table(["time", "buyer", "from", "to", "why"],
+        parts.append(f"<h2>{_e(_('Examples'))}</h2>" + table(["time", "buyer", "from", "to", "why"],
                                                  [[e["ts"][11:19], e["buyer"], e["from"] or "-", e["to"] or "-", e["why"]]
                                                   for e in m["examples"][:20]], wide=[4]))
-    parts.append("<h2>What cannot be known</h2><ul>" + "".join(f"<li class=muted>{_e(c)}</li>" for c in s.caveats) + "</ul>")
+    parts.append(f"<h2>{_e(_('What cannot be known'))}</h2><ul>" + "".join(f"<li class=muted>{_e(c)}</li>" for c in s.caveats) + "</ul>")
     return page(title, "\n".join(parts))
 
 
@@ -211,7 +225,7 @@ def silent_html(s) -> str:
     from shunt.render.funnel import funnel
 
     tz = timeutil.zone(s.tz)
-    head = "receiving 可接待" if s.receiving else "not receiving 收不到消息"
+    head = _("receiving") if s.receiving else _("not receiving")
     title = f"why-silent · {s.account}"
     parts = [f"<p class=summary>{_e(s.account)} at {_e(timeutil.to_iso(s.at, tz))}: {_e(head)}</p>"]
     steps = funnel(s)
@@ -223,10 +237,11 @@ def silent_html(s) -> str:
                        f'<svg class=hbar viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
                        f'aria-label="{_e(st.label)}: {st.left}"><rect x="0" y="1" width="{100 * st.left / end:.3f}" '
                        f'height="8" fill="{BAR}"/></svg></div>' for st in steps)
-        parts.append(f"<h2>Funnel 漏斗: consults still open to the account after each rule</h2>"
+        parts.append(f"<h2>{_e(_('funnel: consults still open to the account after each rule'))}</h2>"
                      f"<div class=chart>{axis(ticks)}{rows}</div>")
     for c in s.causes:
-        count = f" — {c.count:,} consult{'' if c.count == 1 else 's'}" if c.count is not None else ""
+        count = (" — " + ngettext("{n} consult", "{n} consults", c.count).format(n=f"{c.count:,}")
+                 if c.count is not None else "")
         parts.append(f"<h2>{_e(labels.label(labels.CAUSES, c.code))}{_e(count)}</h2><p>{_e(c.message)}</p>"
                      + (f"<p class=note>→ {_e(c.advice)}</p>" if c.advice else ""))
     parts += [f"<p class=note>{_e(n)}</p>" for n in s.notes]

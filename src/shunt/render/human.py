@@ -7,6 +7,7 @@ import os
 from shunt import timeutil
 from shunt.diagnose.results import Node, Received, Replay, Silent, Trace
 from shunt.engine import labels
+from shunt.i18n import _
 from shunt.render.funnel import Bars, funnel
 from shunt.render.funnel import Bars, funnel
 from shunt.render.layout import Col, Fold, Under, keep_names, readable
@@ -173,7 +174,7 @@ def silent(s: Silent, out=None) -> None:
             out.print(example(ex, tz))
     steps = funnel(s)
     if steps:
-        out.print(Bars(steps, "funnel 漏斗: consults still open to the account after each rule"))
+        out.print(Bars(steps, _("funnel: consults still open to the account after each rule")))
     window_lines(s, out)
 
 
@@ -184,7 +185,7 @@ def example(ex: dict, tz) -> Under:
                     if x)
     to = ex.pop("went_to", None)
     why = ex.pop("why", None)
-    text = "e.g. " + head + (f" → {readable(to)}" if to else "") + (f": {why}" if why else "")
+    text = _("e.g.") + " " + head + (f" → {readable(to)}" if to else "") + (f": {why}" if why else "")
     rest = " · ".join(f"{k} {readable(v)}" for k, v in ex.items() if v not in (None, "", [], {}))
     return Under(safe(text + (f" ({rest})" if rest else ""), "dim"), 4, 6)
 
