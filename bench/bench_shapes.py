@@ -11,23 +11,28 @@ loads it, then, each as a whole process, rounds of (median of --runs):
   column, fetchall) — what any replay must at least do;
 - why-silent over a 24 h window, for an account that CAN receive (listed, routing on, not a
   proxy, in a group, online at --at: bench/shape_pick.py), --at a busy moment of the day;
-- balance over the day; simulate over the day with the strategy changed to round_robin.
-Each line: wall seconds (median), peak RSS (the child's ru_maxrss, or the sampled sum over it
-and its forked half for balance), and the ratio to the floor of the same shape. At the end, each
-command's ratio at the most agents to the 40-agent figure of the same groups/size (goal <= 1.5x).
+- balance over the day; simulate over the day with the strategy changed to round_robin;
+- trace of the day's busiest buyer, beside the import floor (`python -c "import typer, rich,
+  sqlite_utils, dateutil"`, bench_all's) — a point question is judged against start-up.
+Each line: wall seconds (median), CPU seconds (user + sys of the child and its forks, median: the
+steadier figure on a shared machine), peak RSS (the child's ru_maxrss, or the sampled sum over it
+and its forked half for balance), and the ratio to the floor of the same shape (by CPU). At the
+end, each command's CPU at the most agents over the 40-agent figure of the same groups/size (goal
+<= 1.5x). `--commands` picks the commands; `--keep DIR` reuses a{A}g{G}c{N}.db found there.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_all import SHUNT as _SHUNT, run
-from shape_pick import busiest_day, receiving_account
+from bench_all import FLOOR as IMPORT_FLOOR, SHUNT as _SHUNT, run
+from shape_pick import busiest_day, busy_buyer, receiving_account
 
 FLOOR_CODE = """
 import sqlite3, sys
@@ -38,15 +43,28 @@ c.execute("SELECT * FROM statuses WHERE ts < ? ORDER BY ts, uid", (hi,)).fetchal
 """
 # the installed script, else this Python's `-m shunt` (a dev tree: set PYTHONPATH=src)
 SHUNT = [_SHUNT] if Path(_SHUNT).exists() else [sys.executable, "-m", "shunt"]
-GOALS = {"why-silent": 3.0, "balance": 5.0, "simulate": 5.0}
+GOALS = {"why-silent": 3.0, "balance": 5.0, "simulate": 5.0, "trace": None}
+COMMANDS = tuple(GOALS)
 
 
-def median_run(cmd: list[str], runs: int, tree: bool = False) -> tuple[float, float]:
-    got = [run(cmd, tree=tree) for _ in range(runs)]
-    return statistics.median(t for t, _ in got), max(r for _, r in got)
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
-def shape(work: Path, agents: int, groups: int, consults: int, runs: int) -> dict[str, tuple[float, float, float]]:
+def median_run(cmd: list[str], runs: int, tree: bool = False) -> tuple[float, float, float]:
+    """→ (median wall s, peak RSS MB, median CPU s of the child and its reaped forks)."""
+    got = []
+    for _ in range(runs):
+        c0 = _cpu()
+        t, rss = run(cmd, tree=tree)
+        got.append((t, rss, _cpu() - c0))
+    return (statistics.median(t for t, _, _ in got), max(r for _, r, _ in got),
+            statistics.median(c for _, _, c in got))
+
+
+def shape(work: Path, agents: int, groups: int, consults: int, runs: int,
+          commands: tuple[str, ...] = COMMANDS) -> dict[str, tuple[float, float, float, float]]:
     log, db = work / f"a{agents}g{groups}c{consults}.jsonl", work / f"a{agents}g{groups}c{consults}.db"
     if not db.exists():
         run([*SHUNT, "generate", "--consults", str(consults), "--agents", str(agents), "--groups", str(groups),
@@ -55,6 +73,7 @@ def shape(work: Path, agents: int, groups: int, consults: int, runs: int) -> dic
         log.unlink()
     account, at = receiving_account(db)
     day = busiest_day(db)
+    buyer, bday = busy_buyer(db)
     new = work / "round_robin.json"
     new.write_text('{"settings": {"strategy": "round_robin"}}', encoding="utf-8")
     cmds = {
@@ -62,14 +81,19 @@ def shape(work: Path, agents: int, groups: int, consults: int, runs: int) -> dic
         "why-silent": [*SHUNT, "why-silent", account, "--at", at, "--window", "24h", "--db", str(db)],
         "balance": [*SHUNT, "balance", "--date", day, "--db", str(db)],
         "simulate": [*SHUNT, "simulate", "--config", str(new), "--date", day, "--db", str(db)],
+        "import floor": IMPORT_FLOOR,
+        "trace": [*SHUNT, "trace", buyer, "--date", bday, "--db", str(db)],
     }
+    cmds = {k: v for k, v in cmds.items() if k in ("floor", "import floor") + commands}
     run(cmds["floor"])  # warm the page cache
-    out = {}
+    out: dict[str, tuple[float, float, float, float]] = {}
     for name, cmd in cmds.items():
-        t, rss = median_run(cmd, runs, tree=name == "balance")
-        out[name] = (t, rss, t / out["floor"][0] if name != "floor" else 1.0)
-        print(f"  {agents:>5} agents {groups:>3} groups {consults:>7,} consults | {name:<10} | {t:6.2f} s | "
-              f"{rss:6.0f} MB | {out[name][2]:5.1f}x floor", file=sys.stderr, flush=True)
+        t, rss, cpu = median_run(cmd, max(runs, 3) if name in ("import floor", "trace") else runs,
+                                 tree=name == "balance")
+        base = out["import floor" if name == "trace" else "floor"][2] if name not in ("floor", "import floor") else cpu
+        out[name] = (t, rss, cpu, cpu / base if base else 0.0)
+        print(f"  {agents:>5} agents {groups:>3} groups {consults:>7,} consults | {name:<12} | {t:6.2f} s wall | "
+              f"{cpu:6.2f} s CPU | {rss:6.0f} MB | {out[name][3]:5.1f}x floor (CPU)", file=sys.stderr, flush=True)
     return out
 
 
@@ -79,7 +103,9 @@ def main() -> None:
     ap.add_argument("--consults", default="100000")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--keep", type=Path)
+    ap.add_argument("--commands", default=",".join(COMMANDS), help=f"a comma list of {', '.join(COMMANDS)}")
     args = ap.parse_args()
+    commands = tuple(c for c in args.commands.split(",") if c)
     work = args.keep or Path(tempfile.mkdtemp(prefix="shunt-shapes-"))
     work.mkdir(parents=True, exist_ok=True)
     results = {}
@@ -87,24 +113,31 @@ def main() -> None:
         for n in (int(x) for x in args.consults.split(",")):
             for s in args.shapes.split(","):
                 agents, groups = (int(x) for x in s.split("x"))
-                results[agents, groups, n] = shape(work, agents, groups, n, args.runs)
+                results[agents, groups, n] = shape(work, agents, groups, n, args.runs, commands)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    print("| agents | groups | consults | floor | why-silent | balance | simulate |")
-    print("|---|---|---|---|---|---|---|")
+    names = [c for c in COMMANDS if c in commands]
+    print("| agents | groups | consults | floor (CPU) | " + " | ".join(names) + " |")
+    print("|---|---|---|---|" + "---|" * len(names))
     for (a, g, n), r in results.items():
-        cells = [f"{r['floor'][0]:.2f} s"]
-        for name, goal in GOALS.items():
-            t, rss, ratio = r[name]
+        cells = [f"{r['floor'][0]:.2f} s ({r['floor'][2]:.2f} s)"]
+        for name in names:
+            t, rss, cpu, ratio = r[name]
+            if name == "trace":
+                cells.append(f"{t * 1000:.0f} ms, CPU {cpu * 1000:.0f} ms = {ratio:.2f}x import floor "
+                             f"({r['import floor'][2] * 1000:.0f} ms)")
+                continue
+            goal = GOALS[name]
             mark = "" if t <= goal and ratio <= 10 and (name == "why-silent" or rss <= 300) else " **"
-            cells.append(f"{t:.2f} s, {rss:.0f} MB, {ratio:.1f}x{mark}")
+            cells.append(f"{t:.2f} s, CPU {cpu:.2f} s, {rss:.0f} MB, {ratio:.1f}x{mark}")
         print(f"| {a} | {g} | {n:,} | " + " | ".join(cells) + " |")
     for (a, g, n), r in results.items():
-        base = results.get((40, g, n))
-        if a != 40 and base is not None:
-            print(f"{a} agents / 40, {g} groups, {n:,}: " + ", ".join(
-                f"{name} {r[name][0] / base[name][0]:.2f}x" for name in GOALS))
+        base = min((k for k in results if k[2] == n and k[0] < a), default=None)
+        if base is not None:
+            b = results[base]
+            print(f"{a} agents x {g} groups / {base[0]} x {base[1]}, {n:,} consults (CPU): " + ", ".join(
+                f"{name} {r[name][2] / b[name][2]:.2f}x" for name in names))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@ generated shops: every strategy, the configs generate switches during the day, t
 threshold makes least-load ties, coarse conversion rates make best-rate ties, equal weights make
 round-robin and weight ties), the counterfactual variants balance asks about (`decide_many`),
 a replay under a transformed config with the recorded one asked about (simulate), and
-the group-matching step (`match_step`) against the step the explained decision records.
+the group-matching step (`match_step`) against the step the explained decision records. The
+cache's engine runs use the tracker's per-group eligible pools (engine/pools.py); the decisions
+compared with are made without them.
 
 A rule change that the cache's keys do not follow (an input the cache does not key on) fails here."""
 
@@ -76,7 +78,7 @@ def _outcome(d):
 
 
 def _same(got, state, c, cfg, seen):
-    st = state if cfg is state.config else dataclasses.replace(state, config=cfg)
+    st = dataclasses.replace(state, config=cfg, pools=None)  # the engine alone, eligibility member by member
     want = decide(st, c, explain=False, candidates="eligible")
     assert _outcome(got) == _outcome(want), (c.id, cfg.settings.strategy)
     assert [x.account for x in got.candidates] == [x.account for x in want.candidates], c.id

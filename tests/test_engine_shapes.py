@@ -4,6 +4,9 @@ and strategies (config changes included: generate switches configs during the da
   by account, with proxies and accounts at their limit;
 - `FlagWatch` (flags mended account by account from the tracker's changes) = the flags made
   whole from the live maps, at every consult;
+- the per-group eligible pools (engine/pools.py, mended from the same changes, patched for the
+  buyer's own open sessions) = `eligible_among` of each group's members, and a decision made with
+  them = one made without them (explain off, as the sweeps decide);
 - the decision cache (its keys now hold those flags) = `engine.decide`, 300 agents, every strategy
   (more shapes, ties, variants: tests/test_decision_cache.py)."""
 
@@ -85,6 +88,14 @@ def test_eligible_among_and_flag_watch_match_the_definitions(seed, agents, group
         if watch is None or watch.spec is not spec:
             watch = FlagWatch(spec, tr)
         assert watch.current(tr) == flags_of(spec, tr.live_status, tr.live_load)
+        live = tr.live_state(c)
+        pools = live.pools.current(ctx.lookup, live.status, live.load, c.buyer)
+        lctx = Context(live, c, explain=False)
+        assert pools == [tuple(lctx.eligible_among(g.members)) for g in cfg.groups], c.id
+        for how in (False, "pool"):
+            got = decide(live, c, explain=False, candidates=how)
+            want = decide(dataclasses.replace(live, pools=None), c, explain=False, candidates=how)
+            assert got == want, c.id
         n += 1
     assert n > 300
 

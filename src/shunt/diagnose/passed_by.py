@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shunt.engine import eligibility
+from shunt.engine.lookup import lookup
 from shunt.engine.model import Config, Consult, Decision, State
 
 # eligibility's why_not → why-silent cause code (cli.md's list)
@@ -44,9 +45,11 @@ def passed_by(state: State, consult: Consult, decision: Decision, account: str) 
         return "recent_contact_elsewhere", f"the buyer's recent contact {winners} took it"
     if decision.reason in ("robot_priority_shop", "robot_priority_group"):
         return "robot_priority", f"robot priority sent it to the assistant {winners}"
-    if cfg is not None and cfg.groups and not cfg.groups_of(account):
+    holding = lookup(cfg).holding.get(account, ()) if cfg is not None else ()  # its groups' ids
+    if cfg is not None and cfg.groups and not holding:
         return "not_in_group", "it is in no group, so group matching never reaches it"
-    if decision.remaining_groups and account not in {m for g in cfg.groups if g.id in decision.remaining_groups for m in g.members}:
+    remaining = decision.remaining_groups
+    if remaining and not any(gid in remaining for gid in holding):  # in none of the remaining groups
         return "group_unmatched", (
             f"its groups were not matched: the consult went to group(s) {', '.join(decision.remaining_groups)}"
         )

@@ -125,7 +125,6 @@ def simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, An
 def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, Any], seed: int,
               limit: int) -> Simulation:
     nick, tzname = store.shop_info(conn, sid)
-    tz = timeutil.zone(tzname)
     made: dict[int, tuple[Config, Config]] = {}
 
     def transform(cfg: Config) -> Config:
@@ -137,57 +136,82 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
     new_hours = (new.get("settings") or {}).get("recent_contact_hours")
     tracker = ReplayTracker(transform, float(new_hours) if isinstance(new_hours, (int, float)) else 0.0)
     cache = decision_cache(tracker)
-    rng = random.Random(seed)
-    rec_acc: Counter = Counter()
-    samp_acc: Counter = Counter()
-    exp_b: dict = defaultdict(float)
-    exp_a: dict = defaultdict(float)
-    rec_grp: Counter = Counter()
-    samp_grp: Counter = Counter()
-    gexp_b: dict = defaultdict(float)
-    gexp_a: dict = defaultdict(float)
-    reasons: dict[str, dict[str, float]] = defaultdict(lambda: {"recorded": 0, "expected_before": 0, "expected_after": 0,
-                                                                "sampled": 0})
-    moved_n = certain = broken = 0
-    buyers: set[str] = set()
-    by_rule: Counter = Counter()
-    flows: Counter = Counter()
-    examples: list[dict] = []
-    n = replayable = 0
-    odds_of: dict[int, tuple] = {}  # id(decision) → _odds_entry (cached decisions recur)
+    sums = _Sums(random.Random(seed), timeutil.zone(tzname), limit)
     for c, routed, state, _uid in store.sweep(conn, sid, start, end, tracker=tracker):
-        n += 1
-        a = routed.agent
-        rec_acc[a] += 1
-        rec_grp[routed.group] += 1
-        reasons[routed.reason]["recorded"] += 1
         cfg_after, cfg_before = state.config, tracker.recorded_config
         if cfg_after is None or cfg_before is None:
-            samp_acc[a] += 1
-            samp_grp[routed.group] += 1
-            reasons[routed.reason]["sampled"] += 1
-            continue  # not replayable: the recorded decision is kept
-        replayable += 1
-        d_after = cache.decide(state, c, cfg_after)
-        d_before = cache.decide(state, c, cfg_before)
-        ob = odds_of.get(id(d_before))
-        if ob is None or ob[0] is not d_before:
-            ob = _odds_entry(odds_of, d_before)
-        oa = odds_of.get(id(d_after))
-        if oa is None or oa[0] is not d_after:
-            oa = _odds_entry(odds_of, d_after)
+            sums.kept(routed)  # not replayable: the recorded decision is kept
+            continue
+        override = sums.replayed(c, routed, cache.decide(state, c, cfg_after), cache.decide(state, c, cfg_before))
+        if override is not None:
+            tracker.override = override  # else the tracker records `routed`
+    return Simulation(shop=nick, tz=tzname, start=start, end=end, label=label, seed=seed, changed=dict(new),
+                      configs=len(made), **sums.result(new_hours),
+                      stats={"decisions": cache.hits + cache.misses, "engine_runs": cache.misses})
+
+
+class _Sums:
+    """What simulate adds up over the period: recorded, expected (before / after) and sampled
+    counts per account, group and reason, and the consults the sampled run moved."""
+
+    def __init__(self, rng: random.Random, tz, limit: int) -> None:
+        self.rng, self.tz, self.limit = rng, tz, limit
+        self.rec_acc: Counter = Counter()
+        self.samp_acc: Counter = Counter()
+        self.exp_b: dict = defaultdict(float)
+        self.exp_a: dict = defaultdict(float)
+        self.rec_grp: Counter = Counter()
+        self.samp_grp: Counter = Counter()
+        self.gexp_b: dict = defaultdict(float)
+        self.gexp_a: dict = defaultdict(float)
+        self.reasons: dict[str, dict[str, float]] = defaultdict(
+            lambda: {"recorded": 0, "expected_before": 0, "expected_after": 0, "sampled": 0})
+        self.moved_n = self.certain = self.broken = self.n = self.replayable = 0
+        self.buyers: set[str] = set()
+        self.by_rule: Counter = Counter()
+        self.flows: Counter = Counter()
+        self.examples: list[dict] = []
+        self.odds_of: dict[int, tuple] = {}  # id(decision) → _odds_entry (cached decisions recur)
+
+    def _recorded(self, routed: Routed) -> None:
+        self.n += 1
+        self.rec_acc[routed.agent] += 1
+        self.rec_grp[routed.group] += 1
+        self.reasons[routed.reason]["recorded"] += 1
+
+    def kept(self, routed: Routed) -> None:
+        """A consult with no configuration in force: kept as recorded."""
+        self._recorded(routed)
+        self.samp_acc[routed.agent] += 1
+        self.samp_grp[routed.group] += 1
+        self.reasons[routed.reason]["sampled"] += 1
+
+    def _entry(self, d: Decision) -> tuple:
+        e = self.odds_of.get(id(d))
+        if e is None or e[0] is not d:
+            e = _odds_entry(self.odds_of, d)
+        return e
+
+    def replayed(self, c, routed: Routed, d_after: Decision, d_before: Decision) -> Routed | None:
+        """A replayed consult: its expected counts and the sampled pick. → the node to record in
+        place of the logged one (None: the logged one)."""
+        self._recorded(routed)
+        self.replayable += 1
+        a = routed.agent
+        ob, oa = self._entry(d_before), self._entry(d_after)
         before, after = ob[1], oa[1]
         if a not in before:
-            broken += 1
-        pick = _coupled(rng, a, before, after)
+            self.broken += 1
+        pick = _coupled(self.rng, a, before, after)
+        exp_b, gexp_b, exp_a, gexp_a = self.exp_b, self.gexp_b, self.exp_a, self.gexp_a
         for x, p, g in ob[2]:
             exp_b[x] += p
             gexp_b[g] += p
         for x, p, g in oa[2]:
             exp_a[x] += p
             gexp_a[g] += p
-        reasons[d_before.reason or "?"]["expected_before"] += 1
-        reasons[d_after.reason or "?"]["expected_after"] += 1
+        self.reasons[d_before.reason or "?"]["expected_before"] += 1
+        self.reasons[d_after.reason or "?"]["expected_after"] += 1
         if pick == a and a in before:
             # kept: the recorded node as it is (its recorded group and reason)
             grp, reason = routed.group, routed.reason
@@ -196,55 +220,68 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
                 grp = d_after.groups.get(a) if a else None
         else:
             grp, reason = (d_after.groups.get(pick) if pick else None), (d_after.reason or routed.reason)
-        samp_acc[pick] += 1
-        samp_grp[grp] += 1
-        reasons[reason]["sampled"] += 1
-        if pick != a or grp != routed.group or reason != routed.reason:
-            tracker.override = Routed(agent=pick, group=grp, reason=reason)  # else the tracker records `routed`
+        self.samp_acc[pick] += 1
+        self.samp_grp[grp] += 1
+        self.reasons[reason]["sampled"] += 1
         if pick != a:
-            moved_n += 1
-            sure = a not in after
-            certain += sure
-            buyers.add(c.buyer)
-            by_rule[reason] += 1
-            flows[(a, pick, reason)] += 1
-            if len(examples) < limit:
-                examples.append({
-                    "consult": c.id, "ts": timeutil.to_iso(c.ts, tz), "buyer": c.buyer, "source": c.source,
-                    "from": a, "recorded_reason": routed.reason, "to": pick, "reason": reason, "rule": d_after.rule,
-                    "certain": sure, "odds_recorded_agent": round(after.get(a, 0.0), 4),
-                    "why": _why(routed, d_after, a, pick, reason, sure),
-                })
-    names = sorted({x for x in rec_acc} | {x for x in samp_acc} | set(exp_b) | set(exp_a), key=lambda x: (x is None, x or ""))
-    accounts = tuple(sorted(
-        (Row(name=x if x is not None else "(offline queue)", recorded=rec_acc.get(x, 0),
-             expected_before=round(exp_b.get(x, 0.0), 3), expected_after=round(exp_a.get(x, 0.0), 3),
-             sampled=samp_acc.get(x, 0)) for x in names),
-        key=lambda r: (r.name.startswith("("), -r.recorded, r.name)))
-    gnames = sorted(set(rec_grp) | set(samp_grp) | set(gexp_b) | set(gexp_a), key=lambda x: (x is None, x or ""))
-    groups = tuple(Row(name=g if g is not None else "(no group)", recorded=rec_grp.get(g, 0),
-                       expected_before=round(gexp_b.get(g, 0.0), 3), expected_after=round(gexp_a.get(g, 0.0), 3),
-                       sampled=samp_grp.get(g, 0)) for g in gnames)
-    caveats = list(CAVEATS)
-    if broken:
-        caveats.append(f"{broken:,} recorded decisions do not follow the rules under the recorded configuration "
-                       "(on the simulated state); for those the new pick was drawn afresh from the new odds.")
-    if isinstance(new_hours, (int, float)) and new_hours > MIN_HORIZON_HOURS:
-        caveats.append(f"Recent contacts are known from {MIN_HORIZON_HOURS:g} h (or the recorded configs' hours) "
-                       f"before the period; with {new_hours:g} h, older contacts are missing at its start.")
-    if n and replayable < n:
-        caveats.append(f"{n - replayable:,} consults had no configuration in force: kept as recorded.")
-    moved = {
-        "consults": moved_n, "buyers": len(buyers), "certain": certain, "by_chance": moved_n - certain,
-        "by_rule": dict(by_rule.most_common()),
-        "flows": [{"from": f, "to": t, "reason": r, "consults": k} for (f, t, r), k in flows.most_common(20)],
-        "examples": examples,
-    }
-    return Simulation(shop=nick, tz=tzname, start=start, end=end, label=label, seed=seed, changed=dict(new),
-                      configs=len(made), consults=n, replayable=replayable, accounts=accounts, groups=groups,
-                      reasons={k: {kk: round(vv, 3) for kk, vv in v.items()} for k, v in sorted(reasons.items())},
-                      moved=moved, caveats=tuple(caveats),
-                      stats={"decisions": cache.hits + cache.misses, "engine_runs": cache.misses})
+            self._moved(c, routed, d_after, after, pick, reason)
+        if pick != a or grp != routed.group or reason != routed.reason:
+            return Routed(agent=pick, group=grp, reason=reason)
+        return None
+
+    def _moved(self, c, routed: Routed, d_after: Decision, after: dict, pick, reason: str) -> None:
+        a = routed.agent
+        self.moved_n += 1
+        sure = a not in after
+        self.certain += sure
+        self.buyers.add(c.buyer)
+        self.by_rule[reason] += 1
+        self.flows[(a, pick, reason)] += 1
+        if len(self.examples) < self.limit:
+            self.examples.append({
+                "consult": c.id, "ts": timeutil.to_iso(c.ts, self.tz), "buyer": c.buyer, "source": c.source,
+                "from": a, "recorded_reason": routed.reason, "to": pick, "reason": reason, "rule": d_after.rule,
+                "certain": sure, "odds_recorded_agent": round(after.get(a, 0.0), 4),
+                "why": _why(routed, d_after, a, pick, reason, sure),
+            })
+
+    def result(self, new_hours: Any) -> dict[str, Any]:
+        """Simulation's fields made of the sums."""
+        rec_acc, samp_acc, exp_b, exp_a = self.rec_acc, self.samp_acc, self.exp_b, self.exp_a
+        names = sorted({x for x in rec_acc} | {x for x in samp_acc} | set(exp_b) | set(exp_a),
+                       key=lambda x: (x is None, x or ""))
+        accounts = tuple(sorted(
+            (Row(name=x if x is not None else "(offline queue)", recorded=rec_acc.get(x, 0),
+                 expected_before=round(exp_b.get(x, 0.0), 3), expected_after=round(exp_a.get(x, 0.0), 3),
+                 sampled=samp_acc.get(x, 0)) for x in names),
+            key=lambda r: (r.name.startswith("("), -r.recorded, r.name)))
+        rec_grp, samp_grp, gexp_b, gexp_a = self.rec_grp, self.samp_grp, self.gexp_b, self.gexp_a
+        gnames = sorted(set(rec_grp) | set(samp_grp) | set(gexp_b) | set(gexp_a), key=lambda x: (x is None, x or ""))
+        groups = tuple(Row(name=g if g is not None else "(no group)", recorded=rec_grp.get(g, 0),
+                           expected_before=round(gexp_b.get(g, 0.0), 3), expected_after=round(gexp_a.get(g, 0.0), 3),
+                           sampled=samp_grp.get(g, 0)) for g in gnames)
+        moved = {
+            "consults": self.moved_n, "buyers": len(self.buyers), "certain": self.certain,
+            "by_chance": self.moved_n - self.certain, "by_rule": dict(self.by_rule.most_common()),
+            "flows": [{"from": f, "to": t, "reason": r, "consults": k} for (f, t, r), k in self.flows.most_common(20)],
+            "examples": self.examples,
+        }
+        return {"consults": self.n, "replayable": self.replayable, "accounts": accounts, "groups": groups,
+                "reasons": {k: {kk: round(vv, 3) for kk, vv in v.items()} for k, v in sorted(self.reasons.items())},
+                "moved": moved, "caveats": tuple(self._caveats(new_hours))}
+
+    def _caveats(self, new_hours: Any) -> list[str]:
+        caveats = list(CAVEATS)
+        if self.broken:
+            caveats.append(f"{self.broken:,} recorded decisions do not follow the rules under the recorded "
+                           "configuration (on the simulated state); for those the new pick was drawn afresh from "
+                           "the new odds.")
+        if isinstance(new_hours, (int, float)) and new_hours > MIN_HORIZON_HOURS:
+            caveats.append(f"Recent contacts are known from {MIN_HORIZON_HOURS:g} h (or the recorded configs' hours) "
+                           f"before the period; with {new_hours:g} h, older contacts are missing at its start.")
+        if self.n and self.replayable < self.n:
+            caveats.append(f"{self.n - self.replayable:,} consults had no configuration in force: kept as recorded.")
+        return caveats
 
 
 def _why(routed: Routed, d: Decision, a, pick, reason, sure: bool) -> str:

@@ -60,11 +60,11 @@ def tally(conn, shop_id: int, account: str, start: int, end: int, tz, quick: boo
         if routed.agent == account:
             _received(t, tracker, consult, routed, account, tz)
             continue
-        peek = tracker.peek(consult)
+        peek = tracker.peek(consult, account)  # (only `account`'s load is read)
         code = known_without_decision(peek, consult, account) if quick else None
         d = None
         if code is None or len(t.examples[code]) < EXAMPLES:  # the rules run: for the cause, or its sentence
-            state = tracker.state_for(consult)
+            state = tracker.live_state(consult)  # read before the sweep feeds the next event
             d = engine.decide(state, consult, explain=False, candidates=False)  # passed_by reads no step, no table
             code, why = passed_by(state, consult, d, account)
         if code == RECEIVED:
@@ -91,7 +91,7 @@ def tally(conn, shop_id: int, account: str, start: int, end: int, tz, quick: boo
 def _received(t: Tally, tracker: Tracker, consult, routed, account: str, tz) -> None:
     """A consult the log gave to `account`: received; the rules run to tell whether they agree."""
     t.received += 1
-    state = tracker.state_for(consult)
+    state = tracker.live_state(consult)  # read before the sweep feeds the next event
     d = engine.decide(state, consult, explain=False, candidates=False)  # (no table: only the winners are read)
     if d.replayable and account not in d.agents:
         t.received_against_rules += 1

@@ -23,6 +23,15 @@ class Result:
     odds: Mapping[str, float]
 
 
+def eligible_in(accounts: tuple[str, ...], status: Mapping[str, str], load: Mapping[str, int],
+                caps: Mapping[str, float]) -> tuple[str, ...]:
+    """The eligible ones of `accounts`, in order, against these maps and a config's gate (`caps`:
+    Lookup.caps), at C speed: the statuses, then the limits against the loads, are mapped, not
+    looped over."""
+    online = tuple(compress(accounts, map(eq, map(status.get, accounts), repeat("online"))))
+    return tuple(compress(online, map(gt, map(caps.get, online, repeat(-1)), map(load.get, online, repeat(0)))))
+
+
 class Context:
     """Everything the rules of one consult share. Made fresh by `decide`; never global.
 
@@ -79,12 +88,8 @@ class Context:
         return elig
 
     def eligible_among(self, accounts: Iterable[str]) -> list[str]:
-        """The eligible ones of `accounts`, in order: `eligible` for each, at C speed (the
-        statuses, then the gate's limits against the loads, are mapped, not looped over)."""
-        accounts = tuple(accounts)
-        online = list(compress(accounts, map(eq, map(self.state.status.get, accounts), repeat("online"))))
-        return list(compress(online, map(gt, map(self.lookup.caps.get, online, repeat(-1)),
-                                         map(self.state.load.get, online, repeat(0)))))
+        """The eligible ones of `accounts`, in order: `eligible` for each, at C speed."""
+        return list(eligible_in(tuple(accounts), self.state.status, self.state.load, self.lookup.caps))
 
     def why_not(self, account: str) -> str | None:
         return self.eligibility(account)[1]

@@ -11,7 +11,7 @@ def r8_fallback(ctx: Context) -> Result:
     """R8 always decides: eligible proxies → offline_to_assistant → main_account_fallback → offline_queue."""
     cfg, state = ctx.config, ctx.state
     s = cfg.settings
-    proxies = [a for a in cfg.agents if a.proxy]
+    proxies = ctx.lookup.proxies  # every proxy listing, in order
     rows = {a.account: eligibility(state, a.account, allow_proxy=True)[1] for a in proxies}
     ok = [a for a in proxies if rows[a.account] is None]
     facts = {"proxies": rows, "offline_to_assistant": s.offline_to_assistant, "assistant": s.assistant,

@@ -3,10 +3,12 @@ and the node's group of a winner."""
 
 from __future__ import annotations
 
+from itertools import chain
+
 from .context import Context, Result
 from .accounts import is_shop_account
 from .eligibility import candidate_facts
-from .lookup import lookup
+from .lookup import NodeGroups, lookup
 from .model import Config, GroupConf
 from .robot import group_robot
 
@@ -52,7 +54,7 @@ def match_groups(ctx: Context) -> tuple[tuple[GroupConf, ...], str]:
 
     # c. bot_transfer + intent + intent_routing → groups bound to the intent
     if c.source == "bot_transfer" and c.intent and s.intent_routing:
-        hit = tuple(g for g in groups if c.intent in g.bind.intents)
+        hit = ctx.lookup.by_intent.get(c.intent, ())
         basis = f"intent {c.intent}"
         if hit:
             if ctx.explain:
@@ -70,7 +72,7 @@ def match_groups(ctx: Context) -> tuple[tuple[GroupConf, ...], str]:
 
     # d. item → groups bound to it
     if c.item is not None:
-        hit = tuple(g for g in groups if str(c.item) in g.bind.items)
+        hit = ctx.lookup.by_item.get(str(c.item), ())
         basis = f"item {c.item}"
         if hit:
             if ctx.explain:
@@ -85,7 +87,7 @@ def match_groups(ctx: Context) -> tuple[tuple[GroupConf, ...], str]:
 
     # e. order state → groups bound to it
     state = c.order_state
-    hit = tuple(g for g in groups if state in g.bind.order_states)
+    hit = ctx.lookup.by_state.get(state, ())
     basis = f"order state {state}"
     if hit:
         if ctx.explain:
@@ -137,7 +139,12 @@ def r6_group_matching(ctx: Context) -> Result | None:
 
     matched, basis = matched_groups(ctx)
     ctx.matched, ctx.basis = tuple(_ids(matched)), basis
-    elig = set(ctx.eligible_among(ctx.lookup.members(matched)[1]))
+    if ctx.state.pools is not None and not ctx.table:
+        st = ctx.state
+        pools = st.pools.current(ctx.lookup, st.status, st.load, ctx.consult.buyer)
+        if pools is not None:
+            return _pooled(ctx, matched, pools)
+    elig = set(ctx.eligible_among(ctx.lookup.rotation(matched)[0]))
 
     kept = []
     for g in matched:
@@ -149,7 +156,7 @@ def r6_group_matching(ctx: Context) -> Result | None:
             ctx.step("R6", "drop", "drop", f"Group {g.id} is dropped: no eligible member ({why}).",
                      group=g.id, members={r.account: r.why_not for r in rows})
     if not kept:
-        elig = set(ctx.eligible_among(ctx.lookup.members(cfg.groups)[1]))
+        elig = set(ctx.eligible_among(ctx.lookup.rotation(cfg.groups)[0]))
         kept = [g for g in cfg.groups if not elig.isdisjoint(g.members)]
         if ctx.explain:
             if kept:
@@ -160,13 +167,29 @@ def r6_group_matching(ctx: Context) -> Result | None:
                 ctx.step("R6", "overflow", "info", "No group has an eligible member.", groups=[])
     ctx.remaining = tuple(_ids(kept))
 
-    _table, ctx.rotation, ctx.node = ctx.lookup.members(tuple(kept))
+    ctx.rotation, ctx.node = ctx.lookup.rotation(tuple(kept))
     ctx.pool = tuple(filter(elig.__contains__, ctx.rotation))
     if ctx.table is True:
         ctx.candidates = tuple(ctx.cand(m, ids) for m, ids in ctx.lookup.members(tuple(kept or matched))[0])
     elif ctx.table:  # "eligible": the table's eligible rows only
         ctx.candidates = tuple(ctx.cand(m, ids) for m, ids in ctx.lookup.members(tuple(kept or matched))[0]
                                if m in elig)
+    return group_robot(ctx, matched[0] if matched else None)
+
+
+def _pooled(ctx: Context, matched: tuple[GroupConf, ...], pools: list[tuple[str, ...]]) -> Result | None:
+    """Rule 6 (no steps, no table) from the groups' eligible pools (engine/pools.py): the same
+    outcome, at the cost of the matched groups and their eligible members."""
+    at = ctx.lookup.position
+    kept = tuple(g for g in matched if pools[at[id(g)]])
+    if not kept:  # overflow
+        kept = tuple(g for g in ctx.config.groups if pools[at[id(g)]])
+    ctx.remaining = ids = tuple(_ids(kept))
+    if ctx.config.settings.strategy == "round_robin":  # (only round robin reads the rotation)
+        ctx.rotation, ctx.node = ctx.lookup.rotation(kept)
+    else:
+        ctx.node = NodeGroups(ctx.lookup, frozenset(ids))
+    ctx.pool = tuple(dict.fromkeys(chain.from_iterable(pools[at[id(g)]] for g in kept)))
     return group_robot(ctx, matched[0] if matched else None)
 
 

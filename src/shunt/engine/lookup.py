@@ -8,6 +8,7 @@ for a consult's routing fields.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 from .accounts import is_shop_account
@@ -19,7 +20,8 @@ _CACHE: dict[int, "Lookup"] = {}  # id(config) → its Lookup (which holds the c
 class Lookup:
     """What rules read of one config, precomputed. Do not mutate."""
 
-    __slots__ = ("config", "agents", "gate", "weight", "holding", "proxies", "matches", "_members", "_held", "caps")
+    __slots__ = ("config", "agents", "gate", "weight", "holding", "proxies", "matches", "_members", "_held", "caps",
+                 "_rotations", "position", "by_intent", "by_item", "by_state")
 
     def __init__(self, cfg: Any) -> None:
         self.config = cfg
@@ -49,6 +51,12 @@ class Lookup:
         self.proxies = tuple(a for a in cfg.agents if a.proxy)  # every proxy listing, in order
         self.matches: dict[tuple, tuple] = {}  # a consult's routing fields → (matched groups, basis)
         self._members: dict[tuple, tuple] = {}
+        self._rotations: dict[tuple, tuple] = {}
+        self.position = {id(g): i for i, g in enumerate(cfg.groups)}  # a group of the config → its index
+        # a bound intent / item / order state → the groups bound to it, in config order (rule 6c-e)
+        self.by_intent = _bound(cfg.groups, "intents")
+        self.by_item = _bound(cfg.groups, "items")
+        self.by_state = _bound(cfg.groups, "order_states")
 
     def members(self, groups: tuple) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...], dict]:
         """For `groups` (some of the config's groups, the remaining ones): (their members,
@@ -72,6 +80,55 @@ class Lookup:
                 self._members.clear()
             hit = self._members[key] = (tuple(seen.items()), tuple(seen), node)
         return hit
+
+
+    def rotation(self, groups: tuple) -> tuple[tuple[str, ...], "NodeGroups"]:
+        """`members(groups)[1:]` without the table: (their members, deduplicated in order; member →
+        its node group as a winner of rule 7, found when asked). Made at C speed: a decision that
+        needs no table costs the size of these groups once, not a table row per member."""
+        key = tuple(map(id, groups))
+        hit = self._rotations.get(key)
+        if hit is None:
+            if len(self._rotations) >= MAX_MEMBER_TABLES:
+                self._rotations.clear()
+            rotation = tuple(dict.fromkeys(chain.from_iterable(g.members for g in groups)))
+            hit = self._rotations[key] = (rotation, NodeGroups(self, frozenset(g.id for g in groups)))
+        return hit
+
+
+def _bound(groups, field: str) -> dict[Any, tuple]:
+    out: dict[Any, list] = {}
+    for g in groups:
+        seen: set = set()
+        for v in getattr(g.bind, field):
+            if v.__hash__ is None or v in seen:  # (an unhashable value equals no consult's field)
+                continue
+            seen.add(v)
+            out.setdefault(v, []).append(g)
+    return {v: tuple(gs) for v, gs in out.items()}
+
+
+class NodeGroups:
+    """member → its node group as a winner of rule 7 among some groups (`ids`): the first of the
+    configured groups holding it whose id is among them; None for the assistant and non-shop
+    accounts. `members(...)[2]` for the members of those groups, found per winner when asked."""
+
+    __slots__ = ("_lk", "_ids")
+
+    def __init__(self, lk: Lookup, ids: frozenset) -> None:
+        self._lk, self._ids = lk, ids
+
+    def get(self, account: str, default: Any = None) -> Any:
+        cfg = self._lk.config
+        held = self._lk._held.get(account)
+        if held is None:
+            return default
+        if account == cfg.settings.assistant or not is_shop_account(cfg.shop, account):
+            return None
+        for gid in held:
+            if gid in self._ids:
+                return gid
+        return default
 
 
 def lookup(cfg: Any) -> Lookup:

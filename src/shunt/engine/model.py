@@ -242,6 +242,9 @@ class State:
     recent: tuple[RecentContact, ...] = ()  # this buyer's, in the window, most recent first, one per account
     conversion: Mapping[str, float] = field(default_factory=dict)  # missing → 0
     last_pick: Mapping[str, LastPick] = field(default_factory=dict)  # group id → last rule-7 pick
+    # the tracker's per-group eligible pools for exactly these maps (engine/pools.py), or None:
+    # a shortcut of rule 6 (same outcome); only a tracker's live States carry them
+    pools: Any = None
 
     def status_of(self, account: str) -> str:
         return self.status.get(account, "offline")

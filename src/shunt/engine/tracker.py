@@ -13,6 +13,7 @@ from typing import Iterable, Mapping
 
 from .model import SELECTION_REASONS, Config, Consult, LastPick, RecentContact, Routed, State
 from .accounts import is_shop_account
+from .pools import PoolIndex
 
 HOUR_MS = 3_600_000
 MIN_HORIZON_HOURS = 72.0  # history is kept at least this long, even if every config says less
@@ -71,6 +72,7 @@ class Tracker:
         self.resets = 0
         self._limits: dict[str, set[int]] = {}
         self._dirty: list[set[str]] = []  # the watchers' sets of accounts whose flag may have changed
+        self._pools: PoolIndex | None = None  # per-group eligible pools, made on first use (live_state)
 
     # ---- events -------------------------------------------------------------------------
     def set_config(self, cfg: Config) -> None:
@@ -168,10 +170,15 @@ class Tracker:
             picks = self._snap_pick = dict(self._last_pick)
         return State(cfg, snap[0], snap[1], load, self._recent_for(consult, cfg), snap[2], picks)
 
-    def peek(self, consult: Consult) -> State:
+    def peek(self, consult: Consult, account: str | None = None) -> State:
         """A partial state just before `consult`, for a quick look: no recent contacts (rule 4
-        cannot run on it), and the tracker's live maps, valid only until the next event is fed."""
-        load = self.load_for(consult)
+        cannot run on it), and the tracker's live maps, valid only until the next event is fed.
+        `account`: only its load is read — the live map then serves unless the buyer's own open
+        session (it ends at this consult) is with it (no copy of the loads)."""
+        own = self._buyer_open.get(consult.buyer)
+        if own and account is not None and all(self._open[cid][1] != account for cid in own):
+            own = None
+        load = self.load_for(consult) if own else self._load
         live = self._live
         if load is not self._load:
             return State(self._config, self._status, self._since, load, (), self._conversion, self._last_pick)
@@ -201,8 +208,11 @@ class Tracker:
         next event is fed). `recent_ms`: the recent-contact window carried (default the config's)."""
         cfg = self._config
         recent = self._recent_for(consult, cfg, recent_ms) if consult.buyer in self._recent else ()
+        pools = self._pools
+        if pools is None:
+            pools = self._pools = PoolIndex(self)
         return State(cfg, self._status, self._since, self.load_for(consult), recent, self._conversion,
-                     self._last_pick)
+                     self._last_pick, pools)
 
     @property
     def config(self) -> Config | None:
