@@ -15,12 +15,22 @@ open sessions (`Tracker.live_state`): those accounts' pools are patched for the 
 from __future__ import annotations
 
 from itertools import compress
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping, Protocol
 
 from .lookup import Lookup
 
-if TYPE_CHECKING:  # (the tracker imports this module)
-    from .tracker import Tracker
+
+class Tracker(Protocol):
+    """What the pools read of engine/tracker.py's Tracker (which imports this module)."""
+
+    flags_gen: int
+    resets: int
+    live_status: Mapping[str, str]
+    live_load: Mapping[str, int]
+
+    def watch_loads(self, limits: Mapping[str, int]) -> set[str]: ...
+
+    def open_agents(self, buyer: str) -> list[str]: ...
 
 _INF = float("inf")
 MAX_SPECS = 64  # pools kept per tracker: distinct (groups, limits) of the configs asked about
@@ -32,7 +42,7 @@ class GroupPools:
 
     __slots__ = ("spec", "members", "caps", "at", "flags", "dirty", "gen", "reset", "pools")
 
-    def __init__(self, lk: Lookup, spec: tuple, tracker: "Tracker") -> None:
+    def __init__(self, lk: Lookup, spec: tuple, tracker: Tracker) -> None:
         groups = lk.config.groups
         self.spec = spec
         self.members = [g.members for g in groups]
@@ -51,7 +61,7 @@ class GroupPools:
     def _eligible(self, account: str, status: Mapping[str, str], load: Mapping[str, int]) -> bool:
         return status.get(account) == "online" and self.caps.get(account, -1) > load.get(account, 0)
 
-    def current(self, tracker: "Tracker") -> list[tuple[str, ...]]:
+    def current(self, tracker: Tracker) -> list[tuple[str, ...]]:
         """Group position → its eligible members now (the same list object until one changes)."""
         if self.gen == tracker.flags_gen:
             return self.pools
@@ -108,7 +118,7 @@ class PoolIndex:
 
     __slots__ = ("tracker", "_by_lookup", "_by_spec")
 
-    def __init__(self, tracker: "Tracker") -> None:
+    def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
         self._by_lookup: dict[int, tuple[Lookup, GroupPools]] = {}
         self._by_spec: dict[tuple, GroupPools] = {}
