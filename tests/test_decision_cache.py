@@ -86,7 +86,7 @@ def _same(got, state, c, cfg, seen):
 
 
 SHOPS = [  # (seed, agents, groups, consults)
-    (11, 12, 3, 500), (12, 60, 6, 400), (13, 30, 0, 300), (14, 150, 20, 300),
+    (11, 12, 3, 300), (12, 60, 6, 300), (13, 30, 0, 200), (14, 150, 20, 200),
 ]
 MODES = [("reception_rate", 1, False), ("reception_rate", 4, True), ("conversion_rate", 4, False),
          ("conversion_rate", 4, True), ("round_robin", 4, False)]

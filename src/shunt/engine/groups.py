@@ -3,7 +3,7 @@ and the node's group of a winner."""
 
 from __future__ import annotations
 
-from itertools import chain
+from itertools import chain, compress
 
 from .context import Context, Result
 from .accounts import is_shop_account
@@ -180,16 +180,17 @@ def r6_group_matching(ctx: Context) -> Result | None:
 def _pooled(ctx: Context, matched: tuple[GroupConf, ...], pools: list[tuple[str, ...]]) -> Result | None:
     """Rule 6 (no steps, no table) from the groups' eligible pools (engine/pools.py): the same
     outcome, at the cost of the matched groups and their eligible members."""
-    at = ctx.lookup.position
-    kept = tuple(g for g in matched if pools[at[id(g)]])
+    got = list(map(pools.__getitem__, ctx.lookup.positions(matched)))  # the matched groups' pools
+    kept = tuple(compress(matched, got))  # (an empty pool is false)
     if not kept:  # overflow
-        kept = tuple(g for g in ctx.config.groups if pools[at[id(g)]])
+        got = pools
+        kept = tuple(compress(ctx.config.groups, got))
     ctx.remaining = ids = tuple(_ids(kept))
     if ctx.config.settings.strategy == "round_robin":  # (only round robin reads the rotation)
         ctx.rotation, ctx.node = ctx.lookup.rotation(kept)
     else:
         ctx.node = NodeGroups(ctx.lookup, frozenset(ids))
-    ctx.pool = tuple(dict.fromkeys(chain.from_iterable(pools[at[id(g)]] for g in kept)))
+    ctx.pool = tuple(dict.fromkeys(chain.from_iterable(compress(got, got))))  # the kept groups' pools
     return group_robot(ctx, matched[0] if matched else None)
 
 

@@ -21,7 +21,7 @@ class Lookup:
     """What rules read of one config, precomputed. Do not mutate."""
 
     __slots__ = ("config", "agents", "gate", "weight", "holding", "proxies", "matches", "_members", "_held", "caps",
-                 "_rotations", "position", "by_intent", "by_item", "by_state")
+                 "_rotations", "position", "by_intent", "by_item", "by_state", "_positions")
 
     def __init__(self, cfg: Any) -> None:
         self.config = cfg
@@ -53,6 +53,7 @@ class Lookup:
         self._members: dict[tuple, tuple] = {}
         self._rotations: dict[tuple, tuple] = {}
         self.position = {id(g): i for i, g in enumerate(cfg.groups)}  # a group of the config → its index
+        self._positions: dict[int, tuple] = {}
         # a bound intent / item / order state → the groups bound to it, in config order (rule 6c-e)
         self.by_intent = _bound(cfg.groups, "intents")
         self.by_item = _bound(cfg.groups, "items")
@@ -81,6 +82,16 @@ class Lookup:
             hit = self._members[key] = (tuple(seen.items()), tuple(seen), node)
         return hit
 
+
+    def positions(self, groups: tuple) -> tuple[int, ...]:
+        """The indexes in the config of `groups` (a tuple of its groups), remembered per tuple."""
+        e = self._positions.get(id(groups))
+        if e is None or e[0] is not groups:
+            if len(self._positions) >= MAX_MEMBER_TABLES:
+                self._positions.clear()
+            at = self.position
+            e = self._positions[id(groups)] = (groups, tuple(at[id(g)] for g in groups))  # (holds it: the id stays)
+        return e[1]
 
     def rotation(self, groups: tuple) -> tuple[tuple[str, ...], "NodeGroups"]:
         """`members(groups)[1:]` without the table: (their members, deduplicated in order; member →
