@@ -14,6 +14,7 @@ from typing import Any
 
 from .eligibility import listed_eligibility
 from .model import Config, Decision, State
+from .select import latest_pick
 
 _INF = float("inf")
 _ZEROS = repeat(0)
@@ -77,12 +78,7 @@ class StrategyKey:
 
     def key(self, state: State) -> Any:
         if self.strategy == "round_robin":
-            best = None
-            picks = state.last_pick
-            for g in self.remaining:
-                p = picks.get(g)
-                if p is not None and (best is None or (p.ts, p.consult) > (best.ts, best.consult)):
-                    best = p
+            best = latest_pick(state.last_pick, self.remaining)
             return None if best is None else best.account
         if self.strategy == "conversion_rate":
             rates = list(map(float, map(state.conversion.get, self.pool, _ZEROS)))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+from typing import Mapping
+
 from .context import Context, Result
 from .eligibility import candidate_facts
 from .model import LastPick
@@ -75,12 +78,21 @@ def _conversion_rate(ctx: Context, pool, table) -> Result:
     return Result("conversion_rate", agents, odds)
 
 
+_RECENCY = attrgetter("ts", "consult")
+
+
+def latest_pick(last_pick: Mapping[str, LastPick], groups: tuple[str, ...]) -> LastPick | None:
+    """The most recent last pick among these groups (the first of equals, in their order), at C speed."""
+    return max(filter(None, map(last_pick.get, groups)), key=_RECENCY, default=None)
+
+
 def pointer(ctx: Context) -> tuple[str, LastPick] | None:
     """Round robin's pointer: the most recent last pick among the remaining groups."""
-    picks = [(g, ctx.state.last_pick[g]) for g in ctx.remaining if g in ctx.state.last_pick]
-    if not picks:
+    picks = ctx.state.last_pick
+    best = latest_pick(picks, ctx.remaining)
+    if best is None:
         return None
-    return max(picks, key=lambda p: (p[1].ts, p[1].consult))
+    return next(g for g in ctx.remaining if picks.get(g) is best), best
 
 
 def _round_robin(ctx: Context, pool, table) -> Result:
