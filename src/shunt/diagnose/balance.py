@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from math import factorial
 from typing import Any
 
 from shunt import store, timeutil
 from shunt.diagnose import halves
+from shunt.diagnose.balance_tally import EFFECT, EXPECTED, SUBMASKS, Tally
 from shunt.diagnose.exact_sums import ExactSums
 from shunt.diagnose.hours import HOUR, buckets, online_ms
 from shunt.diagnose.variants import ALL, BINDING, EXCLUSIVE, FACTORS, RECENT, WEIGHTS, Variants, decision_cache
@@ -133,52 +133,9 @@ def short(account: str) -> str:
     return account.split(":", 1)[1] if ":" in account else account
 
 
-def _submasks(m: int) -> list[int]:
-    out, s = [], m
-    while True:
-        out.append(s)
-        if s == 0:
-            return out
-        s = (s - 1) & m
-
-
-_W = {k: {s: factorial(s) * factorial(k - s - 1) / factorial(k) for s in range(k)} for k in range(1, 5)}
-SUBMASKS = tuple(tuple(_submasks(m)) for m in range(16))
-
-
-def _adds(decs: dict, act: int) -> list[tuple[int, str, float]]:
-    """(sum, account, amount) for one consult's decisions `decs` (by submask of `act`): their odds
-    into the expected counts (sum M: with the factors of M removed), their Shapley terms into the
-    effects (sum EFFECT + f)."""
-    out = []
-    for M in EXPECTED:
-        for x, p in decs[M & act].odds.items():
-            out.append((M, x, p))
-    k = bin(act).count("1")
-    if k:
-        w = _W[k]
-        for f, _name in FACTORS:
-            if not act & f:
-                continue
-            for S in SUBMASKS[act & ~f]:
-                dS, dF = decs[S], decs[S | f]
-                if dS is dF:
-                    continue
-                wt = w[bin(S).count("1")]
-                oS, oF = dS.odds, dF.odds
-                for x in set(oS) | set(oF):
-                    out.append((EFFECT + f, x, wt * (oS.get(x, 0.0) - oF.get(x, 0.0))))
-    return out
-
-
-EXPECTED = (0, RECENT, BINDING, WEIGHTS, EXCLUSIVE, ALL)  # the removed sets whose expected counts are shown
-EFFECT = 16  # sums EFFECT + f: factor f's Shapley effects
-
-
-# memory bounds of a pass (flat in the period's length and the shop's size): terms counted before
-# they are folded into exact totals, and terms + candidate rows held by the remembered decisions
-MAX_TERMS = 200_000
-MAX_HELD_TERMS = 400_000
+# memory bound of a pass: the pair's terms (chance, broken rules, causes) counted before they are
+# folded into the exact totals (the expected counts and effects: balance_tally's bounds)
+MAX_TERMS = 50_000
 
 
 def _configs(conn, sid: int, nick: str, start: int, end: int) -> list[Config]:
@@ -339,10 +296,10 @@ class _Acc:
     def __init__(self, accounts: int, nb: int) -> None:
         self.hourly = [[0] * nb for _ in range(accounts)]
         self.by_reason: dict[str, Counter] = defaultdict(Counter)
-        # (sum, key, amount) → how many times it is added: expected counts, effects, and the
-        # pair's causes / chance / broken rules
+        # (sum, key, amount) → how many times it is added: the pair's causes / chance / broken rules
         self.terms: Counter = Counter()
         self.exact = ExactSums()  # the terms folded (`fold`): exact totals, flat in the period's length
+        self.tally = Tally(self.exact)  # the expected counts and effects, folded into `exact` as it fills
         self.cause_n: Counter = Counter()
         self.recent_days: dict[str, Counter] = defaultdict(Counter)
         self.routed_to: Counter = Counter()
@@ -369,7 +326,10 @@ class _Acc:
         self.spans += o.spans
 
     def fold(self, above: int = 0) -> None:
-        """Fold the counted terms into the exact totals when there are more than `above` of them."""
+        """Fold the counted terms into the exact totals when there are more than `above` of them
+        (and, with `above` 0, the tally)."""
+        if not above:
+            self.tally.fold()
         if len(self.terms) > above:
             self.exact.fold(self.terms.items())
             self.terms.clear()
@@ -394,17 +354,6 @@ class _Acc:
             else:
                 exp[slot][x] = v
         return exp, eff, causes, chance, broken
-
-
-def _tally(adds: dict, terms: Counter) -> None:
-    """Count what the consults seen so far add (`adds`, emptied)."""
-    acc: dict = {}  # (a plain dict: faster than a Counter's +=; counts are exact, order is free)
-    get = acc.get
-    for _decs, out, k in adds.values():
-        for t in out:
-            acc[t] = get(t, 0) + k
-    terms.update(acc)
-    adds.clear()
 
 
 def _passes(conn, sid: int, start: int, end: int, P: _Shared) -> _Acc:
@@ -440,10 +389,9 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
     tracker = ReplayTracker()
     cache = decision_cache(tracker)
     V = Variants()
-    n = replayable = held = 0
+    n = replayable = 0
     weights_unequal: dict[int, bool] = {}
     variants: dict[int, list[Config]] = {}  # config → its 16 variants
-    adds: dict[tuple, list] = {}  # (act, decisions) → [them, what they add to the sums, consults with them]
     for c, routed, state, _uid in store.sweep(conn, sid, lo, hi, tracker=tracker):
         n += 1
         a = routed.agent
@@ -496,23 +444,11 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
         d0 = got[-1]  # subs run from act down to 0
         if a in idx:
             by_reason[a][category(routed.reason, cache.match_step(cfg, c, d0, base))] += 1
-        # what these decisions add to the sums: the same for every consult with the same decisions
-        if cache.enabled:
-            ck = (act, *map(id, got))
-            e = adds.get(ck)
-            if e is None:
-                if len(adds) >= 50_000 or held > MAX_HELD_TERMS:  # they hold decisions: bounded by size
-                    _tally(adds, terms)
-                    R.fold(MAX_TERMS)
-                    held = 0
-                e = adds[ck] = [got, _adds(dict(zip(subs, got)), act), 0]  # holds them: their ids stay unique
-                held += len(e[1]) + sum(len(d.odds) + len(d.candidates) for d in got)
-            e[2] += 1
-        else:
-            terms.update(_adds(dict(zip(subs, got)), act))
-            R.fold(MAX_TERMS)
+        R.tally.add(act, got)  # what these decisions add to the expected counts and effects
         if top is None:
             continue
+        if len(terms) > MAX_TERMS:
+            R.fold(MAX_TERMS)
         # the pair: chance, broken rules, recent-contact days, and the rest by exposure
         p0 = d0.odds.get(top, 0.0) - d0.odds.get(bottom, 0.0)
         r = (a == top) - (a == bottom)
@@ -552,7 +488,7 @@ def _pass(conn, sid: int, lo: int, hi: int, P: "_Shared") -> "_Acc":
         terms["cause", cause, diff] += 1
         cause_n[cause] += 1
 
-    _tally(adds, terms)
+    R.fold()
     R.n, R.replayable = n, replayable
     R.decisions, R.engine_runs = cache.hits + cache.misses, cache.misses
     return R

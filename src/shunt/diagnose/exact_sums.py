@@ -9,7 +9,7 @@ number whatever the order or the batches, rounded once to a float at the end —
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Iterable
+from typing import Any, Iterable
 
 
 class ExactSums:
@@ -36,6 +36,24 @@ class ExactSums:
                 t[1] = e
             else:
                 t[0] = tn + ((n * cnt) << (te - e))
+
+    def add(self, slot: Any, pairs: Iterable[tuple[Any, float]], count: int) -> None:
+        """Add `count` times each (key, amount) of `pairs` to the sums (slot, key)."""
+        totals = self.totals
+        for x, v in pairs:
+            n, d = float(v).as_integer_ratio()
+            n *= count
+            e = d.bit_length() - 1
+            t = totals.get((slot, x))
+            if t is None:
+                totals[(slot, x)] = [n, e]
+                continue
+            te = t[1]
+            if e > te:
+                t[0] = (t[0] << (e - te)) + n
+                t[1] = e
+            else:
+                t[0] += n << (te - e)
 
     def merge(self, other: "ExactSums") -> None:
         totals = self.totals

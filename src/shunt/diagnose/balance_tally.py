@@ -1,0 +1,105 @@
+"""balance's tally: what the consults' decisions add to the expected counts and to the factors'
+Shapley effects, kept in memory bounded by size, not by the period's length nor by consults x
+accounts.
+
+A consult adds, for each shown removed set M, the odds of its decision with M's factors removed,
+and for each factor f it was subject to and each subset S of its other factors, the weighted
+difference of the decisions without S and without S + f (docs/balance.md). Two consults with the
+same decisions add the same amounts, and a decision adds its odds whatever consult it came from:
+so a consult is counted per combination of decisions (`add`), and a fold counts each
+(sum, decision) and each (factor, weight, pair of decisions) once, then adds its amounts to the
+exact sums (`ExactSums`: Σ count x amount, exact, whatever the grouping). Nothing is held per
+consult: the decisions are held (their ids stay unique) until the next fold, which comes when
+they hold `max_rows` rows (odds and candidates) or `max_combos` combinations.
+"""
+
+from __future__ import annotations
+
+from math import factorial
+from typing import Sequence
+
+from shunt.diagnose.exact_sums import ExactSums
+from shunt.diagnose.variants import ALL, BINDING, EXCLUSIVE, FACTORS, RECENT, WEIGHTS
+
+EXPECTED = (0, RECENT, BINDING, WEIGHTS, EXCLUSIVE, ALL)  # the removed sets whose expected counts are shown
+EFFECT = 16  # sums EFFECT + f: factor f's Shapley effects
+
+# memory bounds (flat in the period's length and the shop's size): rows of the decisions held
+# (odds + candidates), and combinations of decisions counted, between two folds
+MAX_ROWS = 150_000
+MAX_COMBOS = 20_000
+
+
+def _submasks(m: int) -> list[int]:
+    out, s = [], m
+    while True:
+        out.append(s)
+        if s == 0:
+            return out
+        s = (s - 1) & m
+
+
+# Shapley weights: _W[k][s] for a player among k, a coalition of s others
+_W = {k: {s: factorial(s) * factorial(k - s - 1) / factorial(k) for s in range(k)} for k in range(1, 5)}
+SUBMASKS = tuple(tuple(_submasks(m)) for m in range(16))
+
+
+class Tally:
+    """Consults counted per combination of decisions, folded into `exact` (see the module)."""
+
+    __slots__ = ("exact", "combos", "held", "rows", "max_rows", "max_combos")
+
+    def __init__(self, exact: ExactSums, max_rows: int | None = None, max_combos: int | None = None) -> None:
+        self.exact = exact
+        self.combos: dict[tuple, list] = {}  # (act, ids of the decisions) → [decisions, consults]
+        self.held: dict[int, object] = {}  # id → a decision held by the combinations
+        self.rows = 0
+        self.max_rows = MAX_ROWS if max_rows is None else max_rows
+        self.max_combos = MAX_COMBOS if max_combos is None else max_combos
+
+    def add(self, act: int, got: Sequence) -> None:
+        """One consult subject to the factors `act`, decided `got` with the factors of each submask
+        of `act` removed (SUBMASKS[act]'s order)."""
+        ck = (act, *map(id, got))
+        e = self.combos.get(ck)
+        if e is None:
+            if len(self.combos) >= self.max_combos or self.rows > self.max_rows:
+                self.fold()
+            held = self.held
+            for d in got:
+                if id(d) not in held:
+                    held[id(d)] = d
+                    self.rows += len(d.odds) + len(d.candidates)
+            e = self.combos[ck] = [got, 0]
+        e[1] += 1
+
+    def fold(self) -> None:
+        """Add the counted consults to the exact sums; forget them and their decisions."""
+        expected: dict[tuple[int, int], int] = {}  # (M, id of a decision) → consults
+        effects: dict[tuple, int] = {}  # (f, weight, id without S, id without S + f) → consults
+        for (act, *_ids), (got, k) in self.combos.items():
+            decs = dict(zip(SUBMASKS[act], got))
+            for M in EXPECTED:
+                key = (M, id(decs[M & act]))
+                expected[key] = expected.get(key, 0) + k
+            n = bin(act).count("1")
+            if not n:
+                continue
+            w = _W[n]
+            for f, _name in FACTORS:
+                if not act & f:
+                    continue
+                for S in SUBMASKS[act & ~f]:
+                    dS, dF = decs[S], decs[S | f]
+                    if dS is not dF:
+                        key = (f, w[bin(S).count("1")], id(dS), id(dF))
+                        effects[key] = effects.get(key, 0) + k
+        held, add = self.held, self.exact.add
+        for (M, i), k in expected.items():
+            add(M, held[i].odds.items(), k)
+        for (f, wt, i, j), k in effects.items():
+            oS, oF = held[i].odds, held[j].odds
+            add(EFFECT + f, [(x, wt * (oS.get(x, 0.0) - oF.get(x, 0.0))) for x in set(oS) | set(oF)], k)
+        self.combos.clear()
+        self.held.clear()
+        self.rows = 0
