@@ -11,7 +11,7 @@ import tracemalloc
 import pytest
 
 from shunt.diagnose import balance as bal
-from shunt.diagnose import balance_tally as tally
+from shunt.diagnose.balance import shapley, sums
 from shunt.engine import cache as decision_cache
 from shunt.generate import generate
 from tests.cli_helpers import shunt, shunt_json
@@ -42,9 +42,9 @@ def _peak(db) -> tuple[int, dict]:
 def test_balance_memory_flat_in_the_period(days, monkeypatch):
     monkeypatch.setenv("SHUNT_WORKERS", "1")
     free = {n: shunt_json("balance", "--date", "2026-11-11", db=db) for n, db in days.items()}
-    monkeypatch.setattr(bal, "MAX_TERMS", 200)
-    monkeypatch.setattr(tally, "MAX_ROWS", 2_000)
-    monkeypatch.setattr(tally, "MAX_COMBOS", 200)
+    monkeypatch.setattr(sums, "MAX_TERMS", 200)
+    monkeypatch.setattr(shapley, "MAX_ROWS", 2_000)
+    monkeypatch.setattr(shapley, "MAX_COMBOS", 200)
     monkeypatch.setattr(decision_cache, "MAX_ROWS", 4_000)
     monkeypatch.setattr(decision_cache, "MAX_FLAG_BYTES", 64_000)
     peaks = {}

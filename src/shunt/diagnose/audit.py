@@ -170,13 +170,10 @@ def audit(conn, sid: int, start: int, end: int, label: str, *, group: str | None
         raise NotFound(f"no account {account!r} in shop {nick}", store.nearest_accounts(conn, sid, account))
     P = _Pass(gid, account, max(0, examples), tz, on_break)
     mid = periods.split_ts(conn, sid, start, end, n) if on_break is None and n >= SPLIT_AT and workers() > 1 else None
-    if mid is None:
-        tally = P.run(conn, sid, start, end)
-    else:  # two halves, the second in a forked process: the same answer (the sweep seeds at any point)
-        second = halves.in_child(conn, lambda c2: P.run(c2, sid, mid, end))
-        tally = P.run(conn, sid, start, mid)
-        other = second() if second is not None else None
-        tally.merge(other if other is not None else P.run(conn, sid, mid, end))
+    # two halves, the second in a forked process: the same answer (the sweep seeds at any point)
+    tally, other = halves.in_halves(conn, start, end, mid, lambda c, lo, hi: P.run(c, sid, lo, hi), parallel=True)
+    if other is not None:
+        tally.merge(other)
     findings = tally.findings()
     return Audit(shop=nick, tz=tzname, start=start, end=end, label=label, group=gid, account=account,
                  checked=tally.checked, matching=tally.matching, breaking=sum(f.count for f in findings),

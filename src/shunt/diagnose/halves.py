@@ -1,15 +1,28 @@
-"""A span of a sweep computed in a forked process (the second half of a long period), on its own
-connection to the same database file, under the same snapshot. Its result comes back pickled.
-
-(balance's two halves do the same with their own copy; this is the generic form audit uses.)
-"""
+"""The one place diagnose forks: a span of a sweep computed in a forked process (the second half
+of a long period), on its own connection to the same database file, under the same snapshot. Its
+result comes back pickled. `in_halves` is the pattern balance and audit share: the first half
+here, the second in the child (or here after the first when the child gives no result)."""
 
 from __future__ import annotations
 
 import os
 from typing import Any, Callable
 
-from shunt.store.periods import fingerprint
+from shunt.store.periods import db_file, fingerprint
+
+
+def in_halves(conn, start: int, end: int, mid: int | None, run: Callable[[Any, int, int], Any], *,
+              parallel: bool) -> tuple[Any, Any]:
+    """`run(connection, lo, hi)` over [start, end) when `mid` is None → (its result, None); else over
+    [start, mid) here and [mid, end) in a forked child when `parallel` → (first, second)."""
+    if mid is None:
+        return run(conn, start, end), None
+    second = in_child(conn, lambda c2: run(c2, mid, end)) if parallel else None
+    first = run(conn, start, mid)
+    other = second() if second is not None else None
+    if other is None:
+        other = run(conn, mid, end)
+    return first, other
 
 
 def in_child(conn, work: Callable[[Any], Any]) -> Callable[[], Any] | None:
@@ -18,8 +31,7 @@ def in_child(conn, work: Callable[[Any], Any]) -> Callable[[], Any] | None:
     an error in the child, or a load that committed since this answer's snapshot was taken."""
     import pickle
 
-    row = conn.execute("PRAGMA database_list").fetchone()
-    path = row[2] if row else ""
+    path = db_file(conn)
     if not path:
         return None
     mark = fingerprint(conn)

@@ -34,6 +34,12 @@ def count_consults(conn: sqlite3.Connection, sid: int, start: int, end: int) -> 
                         (sid, start, end)).fetchone()[0]
 
 
+def received_by_agent(conn: sqlite3.Connection, sid: int, start: int, end: int) -> dict[str, int]:
+    """Consults recorded as routed to each agent in [start, end) (by agent, as SQLite groups them)."""
+    return dict(conn.execute("SELECT agent, count(*) FROM consults WHERE shop_id = ? AND ts >= ? AND ts < ? "
+                             "AND agent IS NOT NULL GROUP BY agent", (sid, start, end)).fetchall())
+
+
 def last_event_before(conn: sqlite3.Connection, sid: int, end: int) -> int | None:
     """The time of the shop's last event (of any kind) before `end`."""
     best = None
@@ -79,6 +85,12 @@ def fingerprint(conn: sqlite3.Connection) -> tuple:
     return tuple(conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
                  for table in ("configs", "statuses", "stats", "consults", "session_ends")) + (
         conn.execute("SELECT count(*) FROM meta WHERE key LIKE 'dirty:%'").fetchone()[0],)
+
+
+def db_file(conn: sqlite3.Connection) -> str:
+    """The file of the connection's main database ("" for an in-memory one): what a forked child reopens."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return row[2] if row else ""
 
 
 def open_reader(path: str) -> sqlite3.Connection:

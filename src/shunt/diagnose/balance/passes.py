@@ -1,0 +1,178 @@
+"""balance's passes: the period swept once, or in two halves (`sweep_period`), each half a
+`SpanPass` — every consult decided under the recorded configuration and under its variants with
+the factors it was subject to removed, and what those decisions add to the sums (`SpanSums`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shunt import store, timeutil
+from shunt.diagnose import halves
+from shunt.diagnose.balance.results import category
+from shunt.diagnose.balance.shapley import SUBMASKS
+from shunt.diagnose.balance.sums import SpanSums
+from shunt.diagnose.variants import BINDING, EXCLUSIVE, RECENT, WEIGHTS, Variants, decision_cache
+from shunt.engine.cache_keys import eligible
+from shunt.engine.replay_tracker import ReplayTracker
+from shunt.engine.model import Config
+from shunt.store import periods
+from shunt.workers import workers
+
+# why one of the pair was not eligible → the cause of the difference
+_NOT_ELIGIBLE = {"offline": "online_time", "suspended": "online_time", "at_capacity": "capacity",
+                 "no_capacity": "capacity", "not_listed": "routing_disabled", "routing_disabled": "routing_disabled",
+                 "proxy": "proxy"}
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every span's pass reads (made before the pass)."""
+
+    acc: list[str]
+    idx: dict[str, int]
+    assistants: set[str]
+    start: int
+    nb: int
+    bucket_ms: int
+    top: str | None
+    bottom: str | None
+    tz: Any
+
+
+def sweep_period(conn, sid: int, start: int, end: int, P: Shared, split_at: int) -> SpanSums:
+    """The period's sums: one pass, or — from `split_at` consults — two halves split at the median
+    consult's ts, each swept from the store's state at its start, their sums added. The halves
+    are the same whether they run one after the other (SHUNT_WORKERS=1) or in two processes."""
+    n = periods.count_consults(conn, sid, start, end)
+    mid = periods.split_ts(conn, sid, start, end, n) if n >= split_at else None
+    first, second = halves.in_halves(conn, start, end, mid, lambda c, lo, hi: SpanPass(P).run(c, sid, lo, hi),
+                                     parallel=workers() > 1)
+    if second is not None:
+        first.merge(second)
+    return first
+
+
+class SpanPass:
+    """The sweep over one span [lo, hi): every consult's decisions and what they add to the sums."""
+
+    def __init__(self, P: Shared) -> None:
+        self.P = P
+        self.V = Variants()
+        self.weights_unequal: dict[int, bool] = {}
+        self.variants: dict[int, list[Config]] = {}  # config → its 16 variants
+        self.R = SpanSums(len(P.acc), P.nb)
+
+    def run(self, conn, sid: int, lo: int, hi: int) -> SpanSums:
+        P, R = self.P, self.R
+        tracker = ReplayTracker()
+        cache = decision_cache(tracker)
+        idx, by_reason, top = P.idx, R.by_reason, P.top
+        n = replayable = 0
+        for c, routed, state, _uid in store.sweep(conn, sid, lo, hi, tracker=tracker):
+            n += 1
+            a = routed.agent
+            self._routed(c, a)
+            cfg = state.config
+            if cfg is None:
+                if a in idx:
+                    by_reason[a][category(routed.reason, None)] += 1
+                continue
+            replayable += 1
+            inf = cache.info(cfg)
+            recent = cache.recent_key(state, c) if inf.hours > 0 and c.source != "transfer_to_group" else ()
+            first = cache.first_recent(state, recent, cfg) if recent else None  # rule 4's pick
+            act = self._factors(state, c, cfg, inf, first)
+            subs = SUBMASKS[act]
+            base = cache.base(state, c, cfg)
+            got = cache.decide_many(state, c, self._variants(cfg), subs, base, first)  # subs: act down to 0
+            if a in idx:
+                by_reason[a][category(routed.reason, cache.match_step(cfg, c, got[-1], base))] += 1
+            R.tally.add(act, got)  # what these decisions add to the expected counts and effects
+            if top is not None:
+                self._pair(state, c, a, cfg, inf, got)
+        R.fold()
+        R.n, R.replayable = n, replayable
+        R.decisions, R.engine_runs = cache.hits + cache.misses, cache.misses
+        return R
+
+    def _routed(self, c, a: str | None) -> None:
+        """Where the consult was routed, and the account's hourly count."""
+        P, R = self.P, self.R
+        if a is None:
+            R.routed_to["offline_queue"] += 1
+        elif a in P.idx:
+            R.routed_to["accounts"] += 1
+            R.hourly[P.idx[a]][min(P.nb - 1, (c.ts - P.start) // P.bucket_ms)] += 1
+        elif a in P.assistants:
+            R.routed_to["assistant"] += 1
+        else:
+            R.routed_to["others"] += 1
+
+    def _factors(self, state, c, cfg: Config, inf, first: str | None) -> int:
+        """The factors (bits) that can change this consult's decision: the others are null players."""
+        src = c.source
+        if src == "qianniu_initiated" or (
+                src == "transfer_to_agent" and c.target is not None and state.status.get(c.target) == "online"):
+            return 0
+        act = 0
+        if first is not None:
+            act |= RECENT
+        if c.buyer in inf.exclusive:
+            act |= EXCLUSIVE
+        if len(cfg.groups) > 1 and not (src == "transfer_to_group" and c.target in inf.groups) and (
+                (c.item is not None and str(c.item) in inf.items) or c.order_state in inf.states
+                or (src == "bot_transfer" and c.intent in inf.intents)):
+            act |= BINDING
+        wu = self.weights_unequal.get(id(cfg))
+        if wu is None:
+            # weights only set odds among several winners: rule 7 (not round robin) and rule 8's proxies
+            wu = self.weights_unequal[id(cfg)] = (
+                (cfg.settings.strategy != "round_robin" and len({x.weight for x in cfg.agents if not x.proxy}) > 1)
+                or len({x.weight for x in cfg.agents if x.proxy}) > 1)
+        return act | WEIGHTS if wu else act
+
+    def _variants(self, cfg: Config) -> list[Config]:
+        vs = self.variants.get(id(cfg))
+        if vs is None or vs[0] is not cfg:
+            vs = self.variants[id(cfg)] = [self.V.get(cfg, m) for m in range(16)]
+        return vs
+
+    def _pair(self, state, c, a: str | None, cfg: Config, inf, got: list) -> None:
+        """The compared pair: chance, broken rules, recent-contact days, and the rest by cause."""
+        P, R = self.P, self.R
+        top, bottom = P.top, P.bottom
+        d0 = got[-1]  # the recorded configuration's decision
+        p0 = d0.odds.get(top, 0.0) - d0.odds.get(bottom, 0.0)
+        r = (a == top) - (a == bottom)
+        if r or p0:
+            R.term(("chance" if a in d0.agents or (a is None and not d0.agents) else "broken", None, r - p0))
+        if d0.rule == "R4" and d0.agents and d0.agents[0] in (top, bottom):
+            for rc in state.recent:
+                if rc.account == d0.agents[0]:
+                    R.recent_days[rc.account][timeutil.local_date(rc.ts, P.tz).isoformat()] += 1
+                    break
+        dF = got[0]  # with every factor it was subject to removed
+        diff = dF.odds.get(top, 0.0) - dF.odds.get(bottom, 0.0)
+        if diff:
+            cause = _cause(inf, state, cfg, dF, top, bottom)
+            R.term(("cause", cause, diff))
+            R.cause_n[cause] += 1
+
+
+def _cause(inf, state, cfg: Config, dF, top: str, bottom: str) -> str:
+    """Why the decision without the replayable factors treats the pair differently."""
+    rule = dF.rule
+    if rule in ("R1", "R2"):
+        return "transfer"
+    if rule == "R8":
+        return "fallback"
+    ok_t, why_t = eligible(inf, state, top)
+    ok_b, why_b = eligible(inf, state, bottom)
+    if ok_t and ok_b:
+        cands = {x.account for x in dF.candidates if x.eligible}
+        if top in cands and bottom in cands:
+            return "busyness" if cfg.settings.strategy not in ("conversion_rate", "round_robin") else "strategy"
+        return "group_membership"
+    why = why_b if ok_t else why_t if ok_b else None
+    return _NOT_ELIGIBLE.get(why or "", "other")
