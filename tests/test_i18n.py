@@ -78,3 +78,58 @@ def test_every_command_and_option_has_chinese_help():
             text = re.sub(r"^\s*(-\w, )?--?[\w-]+( <\w+>| [\w|]+)?\s+", "", text)  # the option names
             text = re.sub(r"\[[^\]]*\]|`[^`]*`|'[^']*'|\"[^\"]*\"|\$\w+|[\w./:-]*[./:_][\w./:-]*", "", text)
             assert not re.search(r"[A-Za-z]{3,} [A-Za-z]{3,} [A-Za-z]{3,}", text), (cmd, line)
+
+
+# ---- messages made below render (errors, causes, steps) and the JSON -------------------------------------
+
+from tests.cli_helpers import SAMPLE  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("i18n_sample") / "shunt.db"
+    assert run("load", str(SAMPLE / "zhenpin.jsonl"), "--db", str(db)).exit_code == 0
+    return db
+
+
+def test_an_error_and_its_nearest_names_in_chinese(sample_db):
+    # would catch: fail() printing the English error, or the "nearest" hint left in English
+    zh = run("why-silent", "zhenpin:小x", "--db", str(sample_db), "--lang", "zh")
+    assert zh.exit_code == 1
+    assert "店铺 zhenpin 中没有账号 'zhenpin:小x'" in zh.stderr and "最接近的：" in zh.stderr
+    assert "nearest" not in zh.stderr and "no account" not in zh.stderr
+    en = run("why-silent", "zhenpin:小x", "--db", str(sample_db), "--lang", "en")
+    assert "no account 'zhenpin:小x' in shop zhenpin" in en.stderr and "nearest: " in en.stderr
+
+
+def test_a_sentence_made_by_an_fstring_is_found_by_its_template():
+    # would catch: a template whose placeholders do not match its English, values left untranslated
+    from shunt import i18n
+
+    i18n.set_lang("zh")
+    text = "zhenpin:小丙 is offline since 2026-11-11T22:00:12+08:00."
+    assert i18n.tr(text) == "zhenpin:小丙 离线，自 2026-11-11T22:00:12+08:00 起。"
+    assert i18n.tr("the shop has no consults yet; nothing else") == "the shop has no consults yet; nothing else"
+    i18n.set_lang("en")
+    assert i18n.tr(text) == text
+
+
+QUESTIONS = [
+    ("trace", "tb_buyer05", "--date", "2026-11-11"),
+    ("trace", "tb_buyer36", "--date", "2026-11-10", "--node", "c-0040"),
+    ("why-silent", "小丙", "--at", "2026-11-11 21:00"),
+    ("why-received", "tb_buyer20", "--at", "2026-11-11 10:25:07", "--expected", "zhenpin:小王"),
+    ("balance", "--date", "2026-11-11"),
+    ("audit", "--date", "2026-11-10"),
+    ("simulate", "--config", str(SAMPLE / "change-raise-limit.json"), "--date", "2026-11-11"),
+    ("info",),
+    ("config", "show", "--at", "2026-11-11 10:00"),
+]
+
+
+@pytest.mark.parametrize("argv", QUESTIONS, ids=lambda a: a[0] if isinstance(a, tuple) else str(a))
+def test_json_is_the_same_in_both_languages(sample_db, argv):
+    # would catch: a translated word leaking into --json (JSON keeps codes and its English text)
+    docs = [run(*argv, "--json", "--db", str(sample_db), "--lang", lang) for lang in ("zh", "en")]
+    assert docs[0].exit_code == docs[1].exit_code == 0, docs[0].stderr
+    assert docs[0].stdout == docs[1].stdout

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import io
 import sys
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,6 +46,14 @@ def extract():
     for filename, lineno, message, comments, context in extract_from_dir(
             str(PKG), method_map=method_map, keywords=KEYWORDS, comment_tags=("i18n:",), strip_comment_tags=True):
         cat.add(message, None, [(f"src/shunt/{filename}", lineno)], auto_comments=comments, context=context)
+    from sentences import sentences  # tools/sentences.py: f-string sentences below render, matched by i18n.tr
+
+    for template, where in sentences(PKG).items():
+        path, line = where.rsplit(":", 1)
+        if template in cat:
+            continue
+        cat.add(template, None, [(path, int(line))],
+                auto_comments=["made by an f-string: shunt.i18n.tr finds it by this template"])
     return cat
 
 
@@ -78,7 +88,7 @@ def update() -> None:
         path = po_path(lang)
         if path.exists():
             cat = read_po(path, lang)
-            cat.update(template, update_header_comment=False)
+            cat.update(template, update_header_comment=False, no_fuzzy_matching=True)
         else:
             from babel.messages.catalog import Catalog
 

@@ -111,13 +111,14 @@ def db_path(db: Optional[Path]) -> Path:
 
 def fail(exc: ShuntError) -> None:
     """Print a domain error on stderr and exit with its code (cli.md)."""
+    from shunt.i18n import tr
     from shunt.render.text import plain
 
-    msg = f"shunt: {plain(str(exc))}"
+    msg = f"shunt: {plain(tr(str(exc)))}"
     nearest = getattr(exc, "nearest", None)
     if nearest:
-        msg += "\n  nearest: " + ", ".join(plain(n) for n in nearest)
-        msg += "\n  (see `shunt info` for the shops, days, accounts and groups the database holds)"
+        msg += "\n  " + _("nearest: {names}").format(names=", ".join(plain(n) for n in nearest))
+        msg += "\n  " + _("(see `shunt info` for the shops, days, accounts and groups the database holds)")
     print(msg, file=sys.stderr)
     raise typer.Exit(exc.exit_code)
 
@@ -146,7 +147,7 @@ def run(fn, *args, **kwargs):
             raise
         db = args[0] if args and isinstance(args[0], Path) and fn.__module__ != "shunt.commands.generate" else None
         if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
-            db = "the standard output"  # SQLite's errors are sqlite3's, a file's carry its name: a write to stdout
+            db = _("the standard output")  # SQLite's errors are sqlite3's, a file's carry its name: a write to stdout
         fail(storage_error(exc, db))
 
 
@@ -171,7 +172,7 @@ def load(
     if missing:  # a bad path is a usage error (exit 2), as a missing --config file
         from shunt.render.text import plain
 
-        fail(UsageError("no such file: " + ", ".join(plain(f) for f in missing)))
+        fail(UsageError(_("no such file: {files}").format(files=", ".join(plain(f) for f in missing))))
     code = run(cmd.run, db_path(db), files, encoding=encoding, strict=strict, tz=tz, as_json=json_out)
     raise typer.Exit(code or 0)
 
@@ -469,7 +470,7 @@ def main() -> None:
     try:
         app()
     except UsageError as exc:  # pragma: no cover - typer handles its own
-        print(f"shunt: {exc}", file=sys.stderr)
+        print(f"shunt: {exc}", file=sys.stderr)  # i18n: not reached (typer handles its own)
         sys.exit(2)
 
 

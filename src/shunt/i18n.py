@@ -115,3 +115,72 @@ def N_(message: str) -> str:
 def pick(zh: str, en: str) -> str:
     """One of a pair of labels already written in both languages (engine/labels.py's tables)."""
     return zh if current_lang() == "zh" else en
+
+
+# --- text made elsewhere in English (engine steps, diagnose causes, errors): translated by its template ---
+
+_patterns: list | None = None
+_FIELD = None
+
+
+def _compile_patterns() -> list:
+    """(prefix, regex, msgid) for every msgid with `{placeholders}` in the zh catalogue, longest literal first:
+    an English text made by `template.format(...)` or an f-string matches its template's regex."""
+    import re
+
+    global _FIELD
+    _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:![rsa])?(?::[^{}]*)?\}")
+    out = []
+    for key in getattr(catalogue("zh"), "_catalog", {}):
+        if not isinstance(key, str) or "{" not in key or not _FIELD.search(key):
+            continue
+        parts, names, pos = [], [], 0
+        for m in _FIELD.finditer(key):
+            parts.append(re.escape(key[pos:m.start()].replace("{{", "{").replace("}}", "}")))
+            name = m.group(1)
+            parts.append(f"(?P={name})" if name in names else f"(?P<{name}>.*?)")
+            names.append(name)
+            pos = m.end()
+        parts.append(re.escape(key[pos:].replace("{{", "{").replace("}}", "}")))
+        literal = len(_FIELD.sub("", key))
+        prefix = key[:_FIELD.search(key).start()]
+        out.append((literal, prefix, re.compile("".join(parts) + r"\Z", re.S), key))
+    out.sort(key=lambda p: -p[0])
+    return [(prefix, rx, key) for _, prefix, rx, key in out]
+
+
+def tr(text, depth: int = 0):
+    """`text` (English, made by a marked template or an exact msgid) in the current language; unchanged when
+    the language is English or no template made it. A template's values are translated in turn (a value may
+    be a phrase of its own, `{since}` -> " since 10:00")."""
+    global _patterns
+    if not isinstance(text, str) or not text or current_lang() == "en":
+        return text
+    cat = catalogue("zh")
+    exact = cat.gettext(text)
+    if exact != text or depth > 3:
+        return exact
+    if "; " in text:  # sentences joined: each on its own, when each is known
+        parts = text.split("; ")
+        done = [tr(p, depth + 1) for p in parts]
+        if all(d != p for d, p in zip(done, parts)):
+            return "；".join(done)
+    if _patterns is None:
+        _patterns = _compile_patterns()
+    for prefix, rx, key in _patterns:
+        if not text.startswith(prefix):
+            continue
+        m = rx.match(text)
+        if m is None:
+            continue
+        values = {k: tr(v, depth + 1) for k, v in m.groupdict().items()}
+        try:
+            return _FIELD.sub(lambda f: "{" + f.group(1) + "}", cat.gettext(key)).format(**values)
+        except (KeyError, IndexError, ValueError):
+            return text
+    stripped = text.strip()
+    if stripped != text and stripped:  # a phrase with the spaces that joined it: " (no status event ...)"
+        lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        inner = tr(stripped, depth + 1)
+        return lead + inner + trail if inner != stripped else text
+    return text

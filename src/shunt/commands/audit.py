@@ -7,6 +7,7 @@ from pathlib import Path
 from shunt.commands.common import account as as_account, csv_wanted, open_shop, writing
 from shunt.commands.period import resolve
 from shunt.errors import UsageError
+from shunt.i18n import _, ngettext  # noqa: F401
 
 MISMATCH_EXIT = 5  # --fail-on-mismatch, and a node breaks the rules
 
@@ -19,7 +20,7 @@ def run(db, *, date=None, start=None, end=None, group=None, account=None, shop=N
 
     as_csv = csv_wanted(as_json, as_csv, output)
     if examples < 0:
-        raise UsageError("--examples must be 0 or more")
+        raise UsageError(_("--examples must be 0 or more"))
     conn, sid, nick, tz = open_shop(db, shop)
     account = as_account(conn, sid, nick, account)
     s, e, label = resolve(conn, sid, tz, date, start, end)
@@ -35,7 +36,7 @@ def run(db, *, date=None, start=None, end=None, group=None, account=None, shop=N
         rows.close()
         with writing(output):
             Path(output).write_bytes(b"\xef\xbb\xbf" + buf.getvalue())
-        print(f"wrote {plain(output)}", file=sys.stderr)
+        print(_("wrote {file}").format(file=plain(output)), file=sys.stderr)
         return MISMATCH_EXIT if fail_on_mismatch and result.breaking else 0
     rows = view.CsvRows(tz, mask) if as_csv else None
     result = audit(conn, sid, s, e, label, group=group, account=account, examples=examples, on_break=rows)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from shunt import timeutil
 from shunt.errors import NotFound, ShuntError, StorageError, UsageError  # noqa: F401 - StorageError: re-exported
+from shunt.i18n import N_, _
 
 
 def open_shop(db: Path, shop: str | None):
@@ -158,10 +159,10 @@ def leaks(text: str, nicks) -> bool:
     return False
 
 
-RERUN = ("the batches committed before the error are kept whole; make room and run the same `shunt load` "
-         "again to complete it (it adds nothing twice)")
-RERUN_FIXED = ("the batches committed before the error are kept whole; once that is fixed, run the same "
-               "`shunt load` again to complete it (it adds nothing twice)")
+RERUN = (N_("the batches committed before the error are kept whole") + "; "
+         + N_("make room and run the same `shunt load` again to complete it (it adds nothing twice)"))
+RERUN_FIXED = (N_("the batches committed before the error are kept whole") + "; "
+               + N_("once that is fixed, run the same `shunt load` again to complete it (it adds nothing twice)"))
 
 
 def is_storage_error(exc: BaseException) -> bool:
@@ -243,4 +244,4 @@ def emit_csv(doc, command: str, table=None, output=None) -> None:
         return
     with writing(output):
         csvout.to_file(body, output)
-    print(f"wrote {plain(output)}", file=sys.stderr)
+    print(_("wrote {file}").format(file=plain(output)), file=sys.stderr)

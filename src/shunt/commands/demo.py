@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from shunt.errors import NotFound, ShuntError
+from shunt.i18n import N_, _, tr
 
 SHOP = "zhenpin"
 SAMPLE_FILES = ("zhenpin.jsonl",)
@@ -32,10 +33,10 @@ QUESTIONS = [
 
 # What to try next: (arguments after `shunt`, a comment). Each runs as printed on the demo database.
 TRY = [
-    (["trace", "tb_buyer36", "--date", "2026-11-10", "--detail"], "a recorded decision that breaks the rules"),
-    (["why-silent", "zhenpin:小李", "--at", "2026-11-11 09:45:00", "--json"], "an account at its reception limit, as JSON"),
-    (["balance", "--date", "2026-11-11"], "how evenly 双11's consults were spread, and why"),
-    (["info"], "what the database holds: days, accounts, groups, loads"),
+    (["trace", "tb_buyer36", "--date", "2026-11-10", "--detail"], N_("a recorded decision that breaks the rules")),
+    (["why-silent", "zhenpin:小李", "--at", "2026-11-11 09:45:00", "--json"], N_("an account at its reception limit, as JSON")),
+    (["balance", "--date", "2026-11-11"], N_("how evenly 双11's consults were spread, and why")),
+    (["info"], N_("what the database holds: days, accounts, groups, loads")),
 ]
 
 
@@ -118,12 +119,12 @@ def run() -> None:
 
     db = demo_db_path()
     remove_database(db)  # ours: rebuilt on every run so the answers are the sample's
-    print(f"demo database: {db} (the demo's own, rebuilt on every run; your --db and $SHUNT_DB are not used)",
-          file=sys.stderr)
+    print(_("demo database: {db} (the demo's own, rebuilt on every run; your --db and $SHUNT_DB are not used)")
+          .format(db=db), file=sys.stderr)
     with sample_files() as files:
         report = store.load_files(db, files)
-    print(f"loaded {report.total_loaded:,} events of the sample shop {SHOP} "
-          f"({', '.join(f.name for f in files)})", file=sys.stderr)
+    print(_("loaded {events} events of the sample shop {shop} ({files})").format(
+        events=f"{report.total_loaded:,}", shop=SHOP, files=", ".join(f.name for f in files)), file=sys.stderr)
     out = console()
     prog = shunt_prog()
     failed: list[tuple[str, ShuntError]] = []
@@ -133,17 +134,18 @@ def run() -> None:
         try:
             _command(module)(db, arg, shop=SHOP, **kwargs)
         except ShuntError as exc:
-            print(f"shunt: {plain(str(exc))}", file=sys.stderr)
+            print(f"shunt: {plain(tr(str(exc)))}", file=sys.stderr)
             failed.append((name, exc))
         sys.stdout.flush()
-    out.rule("next")
-    lines = ["Try (each line runs as shown):"]
-    lines += [f"  {command_line(prog, args, db)}    # {note}" for args, note in TRY]
-    lines.append(f"The story behind the sample shop: {story_path()}")
+    out.rule(_("next"))
+    lines = [_("Try (each line runs as shown):")]
+    lines += [f"  {command_line(prog, args, db)}    # {_(note)}" for args, note in TRY]
+    lines.append(_("The story behind the sample shop: {path}").format(path=story_path()))
     print("\n".join(lines), flush=True)  # plain print: a command is never folded across lines
     if failed:
-        raise DemoFailed(f"{len(failed)} of {len(QUESTIONS)} demo answers failed: "
-                         + ", ".join(name for name, _ in failed), failed[0][1].exit_code)
+        raise DemoFailed(_("{failed} of {asked} demo answers failed: {names}").format(
+            failed=len(failed), asked=len(QUESTIONS), names=", ".join(name for name, _exc in failed)),
+            failed[0][1].exit_code)
 
 
 def _command(module: str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from shunt.errors import UsageError
+from shunt.i18n import _, ngettext  # noqa: F401
 
 DERIVED = {"load_steps"}  # rows computed from the events, not events themselves
 
@@ -31,18 +32,19 @@ def run(db, shop: str, *, yes: bool = False, as_json: bool = False) -> None:
         events = sum(n for t, n in shop_rows(conn, sid).items() if t not in DERIVED)
         if not yes:
             if not interactive():
-                raise UsageError(f"forget removes shop {plain(shop)} ({events:,} events) for good: "
-                                 "add --yes to confirm (there is no terminal to ask on)")
-            if not confirm(f"Remove shop {plain(shop)} and its {events:,} events from {plain(db)}? "
-                           "This cannot be undone."):
-                print("nothing removed", file=sys.stderr)
+                raise UsageError(_("forget removes shop {shop} ({events} events) for good: add --yes to confirm "
+                                   "(there is no terminal to ask on)").format(shop=plain(shop), events=f"{events:,}"))
+            if not confirm(_("Remove shop {shop} and its {events} events from {db}? This cannot be undone.").format(
+                    shop=plain(shop), events=f"{events:,}", db=plain(db))):
+                print(_("nothing removed"), file=sys.stderr)
                 return
         removed = {t: n for t, n in sorted(forget_shop(conn, sid).items()) if t not in DERIVED}
     finally:
         conn.close()
     events = sum(removed.values())
-    print(f"removed shop {plain(shop)}: {events:,} events "
-          f"({', '.join(f'{t} {n:,}' for t, n in removed.items()) or 'none'})",
+    print(_("removed shop {shop}: {events} events ({tables})").format(
+          shop=plain(shop), events=f"{events:,}",
+          tables=", ".join(f"{t} {n:,}" for t, n in removed.items()) or _("none")),
           file=sys.stderr)
     if as_json:
         from shunt.render.jsonout import dump

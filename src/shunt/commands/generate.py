@@ -5,6 +5,7 @@ from pathlib import Path
 
 from shunt.commands.common import writing
 from shunt.errors import UsageError
+from shunt.i18n import _, ngettext  # noqa: F401
 
 
 def run(out: Path | None, escape_json: bool = False, encoding: str = "utf-8", **opts) -> None:
@@ -15,7 +16,8 @@ def run(out: Path | None, escape_json: bool = False, encoding: str = "utf-8", **
     if encoding.lower().replace("_", "-") not in FORMS_ENCODINGS:
         from shunt.render.text import plain
 
-        raise UsageError(f"--encoding must be one of {', '.join(FORMS_ENCODINGS)}, not {plain(repr(encoding))}")
+        raise UsageError(_("--encoding must be one of {names}, not {value}").format(
+            names=", ".join(FORMS_ENCODINGS), value=plain(repr(encoding))))
     check(opts)
     opts["form"] = (escape_json, encoding.lower().replace("_", "-"))
 
@@ -26,14 +28,14 @@ def run(out: Path | None, escape_json: bool = False, encoding: str = "utf-8", **
         from shunt.render.human import console
 
         bar = Progress(console=console(stderr=True), transient=True)
-        task = bar.add_task("generating", total=opts["consults"])
+        task = bar.add_task(_("generating"), total=opts["consults"])
 
         def progress(done: int) -> None:
             bar.update(task, completed=done)
 
         bar.start()
     try:
-        with writing(out if out is not None else "the standard output"):
+        with writing(out if out is not None else _("the standard output")):
             report = _write(out, generate, progress, opts)
     except ValueError as exc:  # the generator's own argument checks
         raise UsageError(str(exc)) from None
@@ -41,9 +43,11 @@ def run(out: Path | None, escape_json: bool = False, encoding: str = "utf-8", **
         if bar is not None:
             bar.stop()
     faults = report.faults or ()
-    print(f"generated {report.total:,} events ({report.consults:,} consults"
-          + (f", {len(faults):,} faulted decisions" if faults else "") + ")"
-          + (f" to {out}" if out else ""), file=sys.stderr)
+    counts = ngettext("{n} consult", "{n} consults", report.consults).format(n=f"{report.consults:,}")
+    if faults:
+        counts += _(", {n} faulted decisions").format(n=f"{len(faults):,}")
+    said = _("generated {events} events ({counts})").format(events=f"{report.total:,}", counts=counts)
+    print(said + (_(" to {file}").format(file=out) if out else ""), file=sys.stderr)
 
 
 def _write(out: Path | None, generate, progress, opts):

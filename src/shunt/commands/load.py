@@ -5,6 +5,7 @@ from pathlib import Path
 
 from shunt.commands.common import is_storage_error, storage_error
 from shunt.errors import Interrupted
+from shunt.i18n import tr
 
 INTERRUPTED = ("interrupted (Ctrl-C): the batches committed before are kept whole; run the same `shunt load` "
                "again to finish it (it adds nothing twice)")
@@ -49,8 +50,8 @@ def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as
         bar.start()
     try:
         report = store.load_files(db, files, encoding=encoding, strict=strict, tz=tz, progress=progress,
-                                  on_wait=lambda: print(f"shunt: another shunt is writing {plain(db)}; waiting for it "
-                                                        "to finish (Ctrl-C to stop)", file=sys.stderr))
+                                  on_wait=lambda: print(tr(f"shunt: another shunt is writing {plain(db)}; waiting for it "
+                                                        "to finish (Ctrl-C to stop)"), file=sys.stderr))
     except KeyboardInterrupt:
         raise Interrupted(INTERRUPTED) from None
     except Interrupted:  # (its own message: e.g. stopped while waiting for another load)
@@ -65,20 +66,20 @@ def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as
         if bar is not None:
             bar.stop()
     for file, line, why in report.rejected:
-        print(f"{plain(file)}:{line}: {plain(why)}", file=sys.stderr)
+        print(f"{plain(file)}:{line}: {plain(tr(why))}", file=sys.stderr)
     for file in report.skipped_files:
-        print(f"{plain(file)}: skipped whole (--strict: it has a bad line); nothing of it was loaded", file=sys.stderr)
+        print(tr(f"{plain(file)}: skipped whole (--strict: it has a bad line); nothing of it was loaded"), file=sys.stderr)
     for c in report.conflicts:
-        print(f"{plain(c.file)}:{c.line}: {plain(c.message())}", file=sys.stderr)
+        print(f"{plain(c.file)}:{c.line}: {plain(tr(c.message()))}", file=sys.stderr)
     for warning in report.warnings:
-        print(plain(warning), file=sys.stderr)
+        print(plain(tr(warning)), file=sys.stderr)
     loaded = sum(report.loaded.values())
     by_type = ", ".join(f"{k} {v:,}" for k, v in sorted(report.loaded.items()) if v)
-    print(
+    print(tr(
         f"loaded {loaded:,} events ({by_type or 'none'}); {report.duplicates:,} duplicates skipped; "
         f"{len(report.rejected):,} lines rejected" + (f"; {report.unknown:,} of unknown type kept" if report.unknown else "")
         + (f"; {len(report.skipped_files):,} files skipped (--strict)" if report.skipped_files else "")
-        + (f"; {len(report.conflicts):,} conflicting duplicates (the first copy kept)" if report.conflicts else ""),
+        + (f"; {len(report.conflicts):,} conflicting duplicates (the first copy kept)" if report.conflicts else "")),
         file=sys.stderr,
     )
     if as_json:

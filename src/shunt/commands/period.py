@@ -6,9 +6,10 @@ import sys
 
 
 def say(line: str) -> None:
+    from shunt.i18n import tr
     from shunt.render.text import plain
 
-    print(f"shunt: {plain(line)}", file=sys.stderr)
+    print(f"shunt: {plain(tr(line))}", file=sys.stderr)
 
 
 def resolve(conn, sid: int, tz, date, start, end) -> tuple[int, int, str]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from shunt.commands.common import account as as_account, duration, masked, moment, open_shop, write_html
+from shunt.i18n import _, tr
 
 
 def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, mask=False, html=None) -> None:
@@ -17,8 +18,8 @@ def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, ma
         ms = moment(at, tz, conn, sid)
     else:
         ms, why = default_moment(conn, sid, tz)
-        say(f"at: {why}; choose another with --at")
-    with working(f"why-silent: replaying the {window} window"):
+        say(_("at: {why}; choose another with --at").format(why=tr(why)))
+    with working(_("why-silent: replaying the {window} window").format(window=window)):
         result = why_silent(conn, sid, account, ms, win)
     result = masked(result, [], mask)  # every buyer in it: window examples, open sessions
     if html is not None:

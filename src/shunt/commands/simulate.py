@@ -6,6 +6,7 @@ from pathlib import Path
 from shunt.commands.common import csv_wanted, emit, exclusive_buyers, masked, open_shop, write_html
 from shunt.commands.period import resolve
 from shunt.errors import UsageError
+from shunt.i18n import _, tr
 
 
 def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, shop=None, as_json=False, mask=False,
@@ -20,14 +21,15 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
     from shunt.render.text import plain
 
     if as_csv not in (None, "accounts", "moved"):
-        raise UsageError(f"--csv takes accounts or moved (the table to print), not {plain(as_csv)}")
+        raise UsageError(_("--csv takes accounts or moved (the table to print), not {value}").format(value=plain(as_csv)))
     table = as_csv or "accounts"
     as_csv = csv_wanted(as_json, as_csv, output)
     where = plain(config)
     patch = read_patch(Path(config), where)
     conn, sid, nick, tz = open_shop(db, shop)
     if patch.get("shop") not in (None, nick):
-        raise UsageError(f"{where} is a change for shop {plain(patch['shop'])}, not {plain(nick)}")
+        raise UsageError(_("{file} is a change for shop {shop}, not {nick}").format(
+            file=where, shop=plain(patch["shop"]), nick=plain(nick)))
     s, e, label = resolve(conn, sid, tz, date, start, end)
     pairs, missed = [], Counter()
     for cfg in store.configs_in(conn, sid, s, e):  # every config in force must take the change
@@ -35,7 +37,7 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
         pairs.append((cfg, new))
         missed.update(miss)
     changes = simulated_changes(pairs, tz, missed, where)
-    with working(f"simulate: replaying {label} with the change"):
+    with working(_("simulate: replaying {period} with the change").format(period=tr(label))):
         result = simulate(conn, sid, s, e, label, patch, seed=seed, limit=limit)
     if mask:  # moved consults' buyers, and the exclusive buyers the change names
         from shunt.render.text import buyers_in

@@ -3,6 +3,7 @@ from __future__ import annotations
 import sys
 
 from shunt.commands.common import csv_wanted, day, emit, masked, masked_errors, open_shop
+from shunt.i18n import _, tr
 
 
 def _day_of(conn, sid, tz, buyer: str, date, node):
@@ -18,7 +19,7 @@ def _day_of(conn, sid, tz, buyer: str, date, node):
         if found is not None and found[0].buyer == buyer:
             return timeutil.local_date(found[0].ts, tz)
     choice = default_day(conn, sid, tz)
-    say(f"date: {choice.why}; choose another with --date")
+    say(_("date: {why}; choose another with --date").format(why=tr(choice.why)))
     return choice.day
 
 
@@ -34,9 +35,9 @@ def run(db, buyer: str, date, *, shop=None, node=None, detail=False, as_json=Fal
         result = trace(conn, sid, buyer, _day_of(conn, sid, tz, buyer, date, node), node_id=node)
     result = masked(result, [buyer], mask)
     if not result.nodes:
-        msg = f"shunt: {plain(result.buyer)} has no routing nodes on {result.date}"
+        msg = "shunt: " + _("{buyer} has no routing nodes on {date}").format(buyer=plain(result.buyer), date=result.date)
         if result.dates:
-            msg += "; dates with nodes: " + ", ".join(result.dates[-15:])
+            msg += _("; dates with nodes: {dates}").format(dates=", ".join(result.dates[-15:]))
         print(msg, file=sys.stderr)
     emit(as_csv, as_json, lambda: jsonout.trace(result), lambda: human.trace(result, detail=detail or node is not None),
          "trace", output=output)
