@@ -133,3 +133,15 @@ def test_json_is_the_same_in_both_languages(sample_db, argv):
     docs = [run(*argv, "--json", "--db", str(sample_db), "--lang", lang) for lang in ("zh", "en")]
     assert docs[0].exit_code == docs[1].exit_code == 0, docs[0].stderr
     assert docs[0].stdout == docs[1].stdout
+
+
+def test_click_usage_errors_in_chinese():
+    # would catch: click's own "Missing option" / "No such option" / "Usage:" left in English under --lang zh
+    res = run("why-received", "tb_buyer05", "--lang", "zh")
+    assert res.exit_code == 2
+    assert "缺少选项 '--at'" in res.stderr and "用法：" in res.stderr and "错误：" in res.stderr
+    assert "Missing" not in res.stderr and "Usage" not in res.stderr
+    res = run("trace", "x", "--bogus", "--lang", "zh")
+    assert res.exit_code == 2 and "没有这个选项：--bogus" in res.stderr
+    en = run("trace", "x", "--bogus", "--lang", "en")
+    assert en.exit_code == 2 and "Error: No such option: --bogus" in en.stderr and "Usage:" in en.stderr

@@ -21,6 +21,10 @@ import sys
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+Abort = typer.Abort
+# click's error classes, whichever click typer uses (it vendors one since 0.26): BadParameter's bases
+ClickUsageError, ClickException = typer.BadParameter.__mro__[1:3]
+
 from shunt import i18n
 from shunt.i18n import N_
 
@@ -145,7 +149,18 @@ class LangGroup(TyperGroup):
         i18n.set_lang(wanted)  # None: the environment's (each invocation starts afresh)
         _localise_click()
         _translate_tree(self)
-        return super().main(args, *a, **kw)
+        if kw.get("standalone_mode", True) is False or (len(a) >= 3 and a[2] is False):
+            return super().main(args, *a, **kw)
+        kw["standalone_mode"] = False
+        try:
+            rv = super().main(args, *a, **kw)
+        except ClickException as exc:  # a usage error: shown as typer shows it, in the chosen language
+            show_error(exc)
+            sys.exit(exc.exit_code)
+        except Abort:
+            print(i18n._("Aborted!"), file=sys.stderr)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     format_usage = _usage
     get_help_option = _help_option(TyperGroup.get_help_option)
@@ -170,3 +185,34 @@ def lang_option(**kw):
     """`--lang zh|en`, eager, not passed to the command function."""
     return typer.Option(None, "--lang", callback=check_lang, is_eager=True,
                         expose_value=False, show_default=False, help=LANG_HELP, metavar="zh|en", **kw)
+
+
+# click's own messages (typer vendors click without gettext), recognised by i18n.tr like shunt's sentences
+CLICK_WORDS = (N_("Missing argument {name}."), N_("Missing option {name}."), N_("Missing parameter {name}."),
+               N_("No such option: {name}"), N_("(Possible options: {options})"),
+               N_("Invalid value for {name}: {message}"), N_("Got unexpected extra argument(s) ({args})"),
+               N_("Option {name} does not take a value."), N_("Option {name} requires an argument."),
+               N_("{value} is not a valid int."), N_("{value} is not a valid float."),
+               N_("{value} is not a valid boolean. Recognized values: {states}"),
+               N_("Try '{command} {option}' for help."), N_("Error: {message}"))
+
+
+def show_error(exc) -> None:
+    """A click usage error on stderr: the usage line, the hint, the message; the words in the chosen language."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # `shunt` alone: the help (already in the language), exit 2
+        exc.show()
+        return
+    msg = exc.format_message()
+    if " (Possible options: " in msg:
+        head, rest = msg.split(" (Possible options: ", 1)
+        msg = i18n.tr(head) + " " + i18n._("(Possible options: {options})").format(options=rest.rstrip(")"))
+    else:
+        msg = i18n.tr(msg)
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, ClickUsageError) and ctx is not None:
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            hint = i18n._("Try '{command} {option}' for help.").format(
+                command=ctx.command_path, option=ctx.help_option_names[0]) + "\n"
+        print(f"{ctx.get_usage()}\n{hint}", file=sys.stderr)
+    print(i18n._("Error: {message}").format(message=msg), file=sys.stderr)

@@ -1,0 +1,52 @@
+"""The words of the human views in the chosen language (shunt.i18n): labels of codes, group names.
+
+Labels live in engine/labels.py and engine/codes.py as (中文, English) pairs. The English view keeps
+both (`商品页亮灯 item page`: the platform's own words beside their English), the Chinese view shows the
+Chinese alone. A group id is shown with its name before it (`售前 g_pre`) in both languages, once the
+command has told the names (commands/names.py); JSON and CSV keep ids alone.
+"""
+
+from __future__ import annotations
+
+from shunt.i18n import current_lang
+
+_group_names: dict[str, str] = {}
+
+
+def set_group_names(names: dict[str, str]) -> None:
+    _group_names.clear()
+    _group_names.update(names)
+
+
+def group(gid) -> str:
+    """`售前 g_pre`, or the id alone (no name known, or the name is the id); None -> "-"."""
+    if gid is None or gid == "":
+        return "-"
+    name = _group_names.get(gid)
+    return f"{name} {gid}" if name and name != gid else str(gid)
+
+
+def groups(ids, sep: str = ", ") -> str:
+    return sep.join(group(g) for g in ids) if ids else "-"
+
+
+def label(table: dict, code) -> str:
+    """A code's label: Chinese alone in zh; in en both (`商品页亮灯 item page`), as before."""
+    if code is None:
+        return "-"
+    zh, en = table.get(code, (code, code))
+    if current_lang() == "zh":
+        return zh
+    return f"{zh} {en}" if zh != en else code
+
+
+def reason(code) -> str:
+    from shunt.engine.codes import REASONS
+
+    return label(REASONS, code)
+
+
+def finding(code) -> str:
+    from shunt.engine.codes import FINDINGS
+
+    return label(FINDINGS, code)
