@@ -128,7 +128,10 @@ def collect(path: Path):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(_name(t) in NAMES for t in targets):
                 exprs.append(node.value)
-            if any(isinstance(t, ast.Name) and t.id.isupper() for t in targets) and isinstance(node.value, ast.Dict):
+            upper = any(isinstance(t, ast.Name) and t.id.isupper() for t in targets)
+            if upper and not isinstance(node.value, ast.Dict):  # METHOD = ("..." "..."), CAVEATS = ("...", ...)
+                exprs.append(node.value)
+            if upper and isinstance(node.value, ast.Dict):
                 for v in node.value.values:  # a table of str.format templates (WINDOW_ADVICE)
                     if isinstance(v, ast.Constant) and isinstance(v.value, str):
                         raw.add(id(v))
@@ -163,7 +166,8 @@ def sentence(t: str) -> bool:
     lit = FIELD.sub("\0", t).replace("{{", "").replace("}}", "")
     words = WORD.findall(lit.replace("_", " ") if "_" not in lit.replace("\0", "") else lit)
     if SQLISH.match(t) or re.fullmatch(r"[\w.\0]*", lit.strip()) or t in NOT_SHOWN \
-            or re.search(r"\(\?P<|\(\.\*\)|\(\[\^|^\^", t):
+            or re.search(r"\(\?P<|\(\.\*\)|\(\[\^|^\^|\{\{\"", t) \
+            or (re.fullmatch(r"[a-z_, ]+", t) and t.count(",") >= 2):  # a regex, a JSON line, a column list
         return False
     plain = [w for w in WORD.findall(lit) if "_" not in w]
     if " " not in lit.replace("\0", "").strip() and not (len(plain) == 1 and lit.startswith(" ")):

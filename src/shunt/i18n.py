@@ -121,6 +121,13 @@ def pick(zh: str, en: str) -> str:
 
 _patterns: list | None = None
 _FIELD = None
+_value_words: dict[str, str] = {}
+
+
+def value_words(words: dict[str, str]) -> None:
+    """Codes that sentences carry as values (`... went to X by {reason}`) and their Chinese labels; told by
+    the views (render/words.py) from the engine's label tables, so that they are not written twice."""
+    _value_words.update(words)
 
 
 def _compile_patterns() -> list:
@@ -138,15 +145,26 @@ def _compile_patterns() -> list:
         for m in _FIELD.finditer(key):
             parts.append(re.escape(key[pos:m.start()].replace("{{", "{").replace("}}", "}")))
             name = m.group(1)
-            parts.append(f"(?P={name})" if name in names else f"(?P<{name}>.*?)")
+            parts.append(f"(?P={name})" if name in names else f"(?P<{name}>.*\0)")
             names.append(name)
             pos = m.end()
         parts.append(re.escape(key[pos:].replace("{{", "{").replace("}}", "}")))
         literal = len(_FIELD.sub("", key))
         prefix = key[:_FIELD.search(key).start()]
-        out.append((literal, prefix, re.compile("".join(parts) + r"\Z", re.S), key))
+        body = "".join(parts) + r"\Z"
+        lazy, greedy = re.compile(body.replace("\0", "?"), re.S), re.compile(body.replace("\0", ""), re.S)
+        out.append((literal, prefix, (lazy, greedy), key))
     out.sort(key=lambda p: -p[0])
     return [(prefix, rx, key) for _, prefix, rx, key in out]
+
+
+def _values(m, depth: int) -> dict:
+    return {k: tr(v, depth + 1) for k, v in m.groupdict().items()}
+
+
+def _known(values: dict, m) -> int:
+    """How many of a match's values came out translated."""
+    return sum(1 for k, v in values.items() if v != m.group(k))
 
 
 def tr(text, depth: int = 0):
@@ -160,20 +178,28 @@ def tr(text, depth: int = 0):
     exact = cat.gettext(text)
     if exact != text or depth > 3:
         return exact
+    if depth and text in _value_words:  # a code inside a sentence: `proxy_account` -> 代理账号
+        return _value_words[text]
     if "; " in text:  # sentences joined: each on its own, when each is known
-        parts = text.split("; ")
+        body, end = (text[:-1], "。") if text.endswith(".") else (text, "")
+        parts = body.split("; ")
         done = [tr(p, depth + 1) for p in parts]
         if all(d != p for d, p in zip(done, parts)):
-            return "；".join(done)
+            return "；".join(done) + end
     if _patterns is None:
         _patterns = _compile_patterns()
-    for prefix, rx, key in _patterns:
+    for prefix, (lazy, greedy), key in _patterns:
         if not text.startswith(prefix):
             continue
-        m = rx.match(text)
+        m = lazy.match(text)
         if m is None:
             continue
-        values = {k: tr(v, depth + 1) for k, v in m.groupdict().items()}
+        values = _values(m, depth)
+        if len(m.groupdict()) > 1:  # `{who} {a} was ...`: the split that translates more of the values
+            g = greedy.match(text)
+            other = _values(g, depth) if g is not None else None
+            if other is not None and _known(other, g) > _known(values, m):
+                values = other
         try:
             return _FIELD.sub(lambda f: "{" + f.group(1) + "}", cat.gettext(key)).format(**values)
         except (KeyError, IndexError, ValueError):
