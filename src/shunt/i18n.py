@@ -153,18 +153,55 @@ def _compile_patterns() -> list:
         prefix = key[:_FIELD.search(key).start()]
         body = "".join(parts) + r"\Z"
         lazy, greedy = re.compile(body.replace("\0", "?"), re.S), re.compile(body.replace("\0", ""), re.S)
-        out.append((literal, prefix, (lazy, greedy), key))
+        # `{state}{part1}`: two values side by side; the first a word ("shipped" + ".")
+        tight = re.compile(re.sub(r"\.\*\0\)(?=\(\?P)", r"[\\w-]+)", body).replace("\0", "?"), re.S)
+        out.append((literal, prefix, (lazy, greedy, tight), key))
     out.sort(key=lambda p: -p[0])
     return [(prefix, rx, key) for _, prefix, rx, key in out]
 
 
-def _values(m, depth: int) -> dict:
+def _values(m, depth: int) -> dict | None:
+    """The match's values, translated; None when one has unbalanced brackets (it spans two list items)."""
+    if any(not _balanced(v) for v in m.groupdict().values()):
+        return None
     return {k: tr(v, depth + 1) for k, v in m.groupdict().items()}
 
 
-def _known(values: dict, m) -> int:
-    """How many of a match's values came out translated."""
-    return sum(1 for k, v in values.items() if v != m.group(k))
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _top_level(text: str, sep: str) -> list[str]:
+    """`text` split at `sep` outside brackets."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth -= 1
+        elif depth == 0 and text.startswith(sep, i):
+            parts.append(text[start:i])
+            start = i + len(sep)
+            i = start
+            continue
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def _known(values: dict, m) -> tuple[int, int]:
+    """How well a match's values came out: how many were translated, then how few Latin letters are left."""
+    return (sum(1 for k, v in values.items() if v != m.group(k)),
+            -sum(ch.isascii() and ch.isalpha() for v in values.values() for ch in v))
 
 
 def tr(text, depth: int = 0):
@@ -186,9 +223,15 @@ def tr(text, depth: int = 0):
         done = [tr(p, depth + 1) for p in parts]
         if all(d != p for d, p in zip(done, parts)):
             return "；".join(done) + end
+    if ", " in text and depth:  # a list of phrases: `c-0048 (tb_buyer44, since 09:20), c-0047 (...)`
+        parts = _top_level(text, ", ")
+        if len(parts) > 1:
+            done = [tr(p, depth + 1) for p in parts]
+            if all(d != p for d, p in zip(done, parts)):
+                return "，".join(done)
     if _patterns is None:
         _patterns = _compile_patterns()
-    for prefix, (lazy, greedy), key in _patterns:
+    for prefix, (lazy, *others), key in _patterns:
         if not text.startswith(prefix):
             continue
         m = lazy.match(text)
@@ -196,10 +239,14 @@ def tr(text, depth: int = 0):
             continue
         values = _values(m, depth)
         if len(m.groupdict()) > 1:  # `{who} {a} was ...`: the split that translates more of the values
-            g = greedy.match(text)
-            other = _values(g, depth) if g is not None else None
-            if other is not None and _known(other, g) > _known(values, m):
-                values = other
+            best = (-1, 0) if values is None else _known(values, m)
+            for rx in others:
+                g = rx.match(text)
+                other = _values(g, depth) if g is not None else None
+                if other is not None and _known(other, g) > best:
+                    values, best = other, _known(other, g)
+        if values is None:
+            continue
         try:
             return _FIELD.sub(lambda f: "{" + f.group(1) + "}", cat.gettext(key)).format(**values)
         except (KeyError, IndexError, ValueError):
