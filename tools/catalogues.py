@@ -68,7 +68,7 @@ def write_po(cat, path: Path, **kw) -> None:
     from babel.messages.pofile import write_po as _write
 
     buf = io.BytesIO()
-    _write(buf, cat, width=100, omit_header=False, sort_output=False, **kw)
+    _write(buf, cat, width=100, omit_header=False, sort_output=False, include_lineno=False, **kw)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buf.getvalue())
 
