@@ -145,3 +145,63 @@ def test_click_usage_errors_in_chinese():
     assert res.exit_code == 2 and "没有这个选项：--bogus" in res.stderr
     en = run("trace", "x", "--bogus", "--lang", "en")
     assert en.exit_code == 2 and "Error: No such option: --bogus" in en.stderr and "Usage:" in en.stderr
+
+
+# ---- the whole human view in Chinese --------------------------------------------------------------------
+
+HUMAN = [
+    ("trace", "tb_buyer05", "--date", "2026-11-11"),
+    ("trace", "tb_buyer36", "--date", "2026-11-10", "--detail"),
+    ("trace", "tb_buyer05", "--date", "2026-11-12"),
+    ("why-silent", "小丙", "--at", "2026-11-11 21:00"),
+    ("why-silent", "zhenpin:小李", "--at", "2026-11-11 09:45:00"),
+    ("why-silent", "zhenpin:店小蜜", "--at", "2026-11-11 12:00"),
+    ("why-received", "tb_buyer20", "--at", "2026-11-11 10:25:07", "--expected", "小王"),
+    ("why-received", "tb_buyer05", "--at", "2026-11-11 14:50:26", "--expected", "小丙"),
+    ("balance", "--date", "2026-11-11"),
+    ("balance", "--date", "2026-11-10", "--group", "售前"),
+    ("simulate", "--config", str(SAMPLE / "change-raise-limit.json"), "--date", "2026-11-11"),
+    ("simulate", "--config", str(SAMPLE / "change-strategy.json"), "--date", "2026-11-11"),
+    ("audit", "--date", "2026-11-10"),
+    ("audit", "--date", "2026-11-11"),
+    ("info",),
+    ("config", "show", "--at", "2026-11-11 10:00"),
+    # errors and hints on stderr
+    ("trace", "nobody"),
+    ("why-silent", "zhenpin:小x"),
+    ("why-received", "tb_buyer05", "--at", "2026-11-11 01:00:00"),
+    ("balance", "--from", "2026-11-11"),
+    ("audit", "--date", "2030-01-01"),
+    ("simulate", "--config", "/nonexistent.json"),
+]
+ENGLISH = re.compile(r"(?<![\w.:/@-])[A-Za-z]{2,}(?: [A-Za-z]{2,})+(?![\w.:/@-])")
+
+
+def english_left(text: str) -> list[str]:
+    """Runs of two or more English words left in `text`, once ids, codes, paths and commands are taken out."""
+    text = re.sub(r"shunt [^\n]*|`[^`]*`|\[[^\]]*\]|\S*[_:./@\d][^\s,;，；（）()]*", " ", text)
+    return [m for m in ENGLISH.findall(text) if m not in ("Asia Shanghai",)]
+
+
+@pytest.mark.parametrize("argv", HUMAN, ids=lambda a: " ".join(a)[:40])
+def test_the_chinese_view_has_no_english_sentence(sample_db, argv):
+    # would catch: a heading, column, cause, advice, summary or error left in English under --lang zh
+    res = run(*argv, "--db", str(sample_db), "--lang", "zh", env={"COLUMNS": "200"})
+    out = res.stdout + res.stderr
+    assert re.search("[\u4e00-\u9fff]", out), out
+    assert english_left(out) == [], out
+
+
+def test_no_message_call_inside_an_fstring():
+    # would catch: _("...") written inside an f-string's braces, which Babel does not extract (no translation)
+    import ast
+
+    bad = []
+    for path in (ROOT / "src" / "shunt").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in ("_", "ngettext") \
+                            and sub.args and isinstance(sub.args[0], ast.Constant):  # _(note) of a marked N_: fine
+                        bad.append(f"{path.relative_to(ROOT)}:{sub.lineno}")
+    assert bad == []

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from shunt.commands.common import account as as_account, csv_wanted, open_shop, writing
 from shunt.commands.period import resolve
+from shunt.commands.names import name_groups
 from shunt.errors import UsageError
 from shunt.i18n import _, ngettext  # noqa: F401
 
@@ -22,6 +23,7 @@ def run(db, *, date=None, start=None, end=None, group=None, account=None, shop=N
     if examples < 0:
         raise UsageError(_("--examples must be 0 or more"))
     conn, sid, nick, tz = open_shop(db, shop)
+    name_groups(conn, sid)  # human views: `售前 g_pre`
     account = as_account(conn, sid, nick, account)
     s, e, label = resolve(conn, sid, tz, date, start, end)
     if output is not None:  # the whole answer first (an error writes no file), then the file with a BOM

@@ -3,6 +3,7 @@ from __future__ import annotations
 from shunt.commands.common import account, csv_wanted, emit, masked, open_shop, write_html
 from shunt.commands.period import resolve
 from shunt.i18n import _, tr
+from shunt.commands.names import name_groups
 
 
 def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None, shop=None, as_json=False, mask=False,
@@ -14,6 +15,7 @@ def run(db, *, date=None, start=None, end=None, group=None, pair=None, html=None
 
     as_csv = csv_wanted(as_json, as_csv, output)
     conn, sid, nick, tz = open_shop(db, shop)
+    name_groups(conn, sid)  # human views: `售前 g_pre`
     s, e, label = resolve(conn, sid, tz, date, start, end)
     with working(_("balance: replaying {period}").format(period=tr(label))):
         result = balance(conn, sid, s, e, label, group=group, pair=_pair(conn, sid, nick, check_pair(pair)))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from shunt.commands.common import account, masked, masked_errors, moment, open_shop
+from shunt.commands.names import name_groups
 
 
 def run(db, buyer: str, *, at: str, expected=None, shop=None, as_json=False, mask=False) -> None:
@@ -8,6 +9,8 @@ def run(db, buyer: str, *, at: str, expected=None, shop=None, as_json=False, mas
     from shunt.render import human, jsonout
 
     conn, sid, nick, tz = open_shop(db, shop)
+
+    name_groups(conn, sid)  # human views: `售前 g_pre`
     ms = moment(at, tz, conn, sid)
     expected = account(conn, sid, nick, expected)
     with masked_errors(mask, [buyer], conn, sid):

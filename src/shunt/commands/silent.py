@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from shunt.commands.common import account as as_account, duration, masked, moment, open_shop, write_html
+from shunt.commands.names import name_groups
 from shunt.i18n import _, tr
 
 
@@ -12,6 +13,8 @@ def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, ma
     from shunt.render.progress import working
 
     conn, sid, nick, tz = open_shop(db, shop)
+
+    name_groups(conn, sid)  # human views: `售前 g_pre`
     account = as_account(conn, sid, nick, account)
     win = duration(window)
     if at:

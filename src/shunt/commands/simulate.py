@@ -5,6 +5,7 @@ from pathlib import Path
 
 from shunt.commands.common import csv_wanted, emit, exclusive_buyers, masked, open_shop, write_html
 from shunt.commands.period import resolve
+from shunt.commands.names import name_groups
 from shunt.errors import UsageError
 from shunt.i18n import _, tr
 
@@ -27,6 +28,7 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
     where = plain(config)
     patch = read_patch(Path(config), where)
     conn, sid, nick, tz = open_shop(db, shop)
+    name_groups(conn, sid)  # human views: `售前 g_pre`
     if patch.get("shop") not in (None, nick):
         raise UsageError(_("{file} is a change for shop {shop}, not {nick}").format(
             file=where, shop=plain(patch["shop"]), nick=plain(nick)))

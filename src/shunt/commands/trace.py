@@ -3,6 +3,7 @@ from __future__ import annotations
 import sys
 
 from shunt.commands.common import csv_wanted, day, emit, masked, masked_errors, open_shop
+from shunt.commands.names import name_groups
 from shunt.i18n import _, tr
 
 
@@ -31,6 +32,7 @@ def run(db, buyer: str, date, *, shop=None, node=None, detail=False, as_json=Fal
 
     as_csv = csv_wanted(as_json, as_csv, output)
     conn, sid, _nick, tz = open_shop(db, shop)
+    name_groups(conn, sid)  # human views: `售前 g_pre`
     with masked_errors(mask, [buyer], conn, sid):
         result = trace(conn, sid, buyer, _day_of(conn, sid, tz, buyer, date, node), node_id=node)
     result = masked(result, [buyer], mask)

@@ -15,6 +15,8 @@ from shunt.diagnose.audit import Audit, Break, Finding
 from shunt.engine.codes import FINDINGS
 from shunt.render.layout import Under, keep_names
 from shunt.render.text import mask_all, mask_nick, safe
+from shunt.i18n import _, current_lang, ngettext, tr
+from shunt.render import words
 
 CSV_COLUMNS = ("consult", "ts", "buyer", "code", "fact", "recorded_reason", "recorded_agent", "recorded_group",
                "replayed_reason", "replayed_agents", "replayed_rule", "codes", "findings")
@@ -101,8 +103,6 @@ class CsvRows:
 
 # ---- human ----------------------------------------------------------------------------------
 
-def _n(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _indented(out, text, indent: int) -> None:
@@ -112,29 +112,34 @@ def _indented(out, text, indent: int) -> None:
 
 def _short(account: str | None, shop: str) -> str:
     if account is None:
-        return "nobody"
+        return _("nobody")
     return account[len(shop) + 1:] if account.startswith(shop + ":") else account
 
 
 def _counts(pairs, fmt=str, limit: int = 6) -> str:
     shown = ", ".join(f"{fmt(k)} {n}" for k, n in pairs[:limit])
-    return shown + (f", +{len(pairs) - limit} more" if len(pairs) > limit else "")
+    return shown + (_(", +{n} more").format(n=len(pairs) - limit) if len(pairs) > limit else "")
 
 
 def _finding(f: Finding, a: Audit, tz, mask: bool, out) -> None:
-    out.print(safe(f"✗ {f.count} {f.title}", "bold red"))
     zh = FINDINGS.get(f.code, ("",))[0]
-    _indented(out, safe(f"{f.code} {zh} · {f.share:.0%} of the breaking nodes", "dim"), 2)
-    _indented(out, safe("accounts: " + _counts(list(f.accounts), lambda acc: _short(acc, a.shop))), 2)
+    title = ngettext("{n} node {finding}", "{n} nodes {finding}", f.count).format(n=f.count, finding=zh) \
+        if current_lang() == "zh" else f"{f.count} {f.title}"
+    out.print(safe(f"✗ {title}", "bold red"))
+    _indented(out, safe(_("{code} {label} · {share} of the breaking nodes").format(
+        code=f.code, label=zh if current_lang() != "zh" else "", share=f"{f.share:.0%}").replace("  ", " "), "dim"), 2)
+    _indented(out, safe(_("accounts: {counts}").format(
+        counts=_counts(list(f.accounts), lambda acc: _short(acc, a.shop)))), 2)
     hours = sorted(f.hours, key=lambda hn: (-hn[1], hn[0]))
-    _indented(out, safe("hours: " + _counts(hours, lambda h: f"{h:02d}h"), "dim"), 2)
+    _indented(out, safe(_("hours: {counts}").format(counts=_counts(hours, lambda h: f"{h:02d}h")), "dim"), 2)
     for b in f.examples:
         buyer, findings = _masked(b, mask)
         fact = next((x for c, x in zip(b.codes, findings) if c == b.code), "")
         _indented(out, safe(f"{b.consult.id} {timeutil.to_iso(b.consult.ts, tz)} {buyer}"), 2)
-        _indented(out, safe(f"recorded {b.routed.reason} → {_short(b.routed.agent, a.shop)}; replay {b.reason} → "
-                                 f"{', '.join(_short(x, a.shop) for x in b.agents) or 'nobody'}", "dim"), 4)
-        _indented(out, safe(fact), 4)
+        _indented(out, safe(_("recorded {reason} → {agent}; replay {replayed} → {agents}").format(
+            reason=words.reason(b.routed.reason), agent=_short(b.routed.agent, a.shop), replayed=words.reason(b.reason),
+            agents=", ".join(_short(x, a.shop) for x in b.agents) or _("nobody")), "dim"), 4)
+        _indented(out, safe(tr(fact)), 4)
 
 
 def audit_human(a: Audit, mask: bool = False, out=None) -> None:
@@ -143,17 +148,22 @@ def audit_human(a: Audit, mask: bool = False, out=None) -> None:
     out = out or console()
     keep_names(a)
     tz = timeutil.zone(a.tz)
-    scope = "".join(f" · {k} {v}" for k, v in (("group", a.group), ("account", a.account)) if v)
-    out.print(safe(f"audit 分流自查 · {a.shop} · {a.label}{scope}", "bold"))
+    scope = "".join(f" · {k} {v}" for k, v in ((_("group"), words.group(a.group) if a.group else None),
+                                                 (_("account"), a.account)) if v)
+    out.print(safe(_("audit 分流自查 · {shop} · {period}{scope}").format(shop=a.shop, period=tr(a.label), scope=scope),
+                   "bold"))
     nr = sum(u.count for u in a.not_replayable)
-    out.print(Under(f"{_n(a.checked, 'node')} checked: {a.matching} {'follows' if a.matching == 1 else 'follow'} the rules, "
-                   f"{a.breaking} {'breaks' if a.breaking == 1 else 'break'} them, {nr} not replayable", 0, 0))
+    out.print(Under(ngettext("{n} node checked", "{n} nodes checked", a.checked).format(n=a.checked) + ": "
+                    + ngettext("{n} follows the rules", "{n} follow the rules", a.matching).format(n=a.matching) + ", "
+                    + ngettext("{n} breaks them", "{n} break them", a.breaking).format(n=a.breaking) + ", "
+                    + _("{n} not replayable").format(n=nr), 0, 0))
     for u in a.not_replayable:
-        out.print(safe(f"– {u.count} not replayable [{u.code}]: {u.message} "
-                       f"(from {timeutil.to_iso(u.first, tz)} to {timeutil.to_iso(u.last, tz)})", "yellow"))
+        out.print(safe(_("– {n} not replayable [{code}]: {message} (from {first} to {last})").format(
+            n=u.count, code=u.code, message=tr(u.message), first=timeutil.to_iso(u.first, tz),
+            last=timeutil.to_iso(u.last, tz)), "yellow"))
     if not a.findings:
         if a.checked:
-            out.print(safe("✓ every replayable node follows the rules.", "green"))
+            out.print(safe(_("✓ every replayable node follows the rules."), "green"))
         return
     for f in a.findings:
         _finding(f, a, tz, mask, out)
@@ -163,5 +173,6 @@ def audit_human(a: Audit, mask: bool = False, out=None) -> None:
 
         b = first[0]
         day = timeutil.local_date(b.consult.ts, tz).isoformat()
-        out.print(Under(safe(f"Open a node: shunt trace {shlex.quote(b.consult.buyer)} --date {day} "
-                       f"--node {shlex.quote(b.consult.id)}", "dim"), 0, 2))
+        out.print(Under(safe(_("Open a node: {command}").format(
+            command=f"shunt trace {shlex.quote(b.consult.buyer)} --date {day} --node {shlex.quote(b.consult.id)}"),
+            "dim"), 0, 2))

@@ -13,14 +13,29 @@ from shunt.diagnose.groupname import group_label
 from shunt.diagnose.simulate import Simulation
 from shunt.i18n import _
 from shunt.render.layout import Col, Fold, Under, keep_names
+from shunt.i18n import N_, _, current_lang, ngettext, tr
+from shunt.render import words
 from shunt.render.text import safe
 
 CATEGORY_LABELS = {
-    "recent_contact": "recent 最近联系人", "bound_group": "bound 绑定分组", "selection": "selection 分配",
-    "exclusive": "exclusive 专属", "transfer": "transfer 转交", "fallback": "fallback 兜底", "robot": "robot 机器人",
+    "recent_contact": N_("recent 最近联系人"), "bound_group": N_("bound 绑定分组"), "selection": N_("selection 分配"),
+    "exclusive": N_("exclusive 专属"), "transfer": N_("transfer 转交"), "fallback": N_("fallback 兜底"),
+    "robot": N_("robot 机器人"),
 }
-SHORT = {"recent_contact": "recent", "bound_group": "bound", "selection": "select", "exclusive": "excl.",
-         "transfer": "transfer", "fallback": "fallback", "robot": "robot"}
+SHORT = {"recent_contact": N_("recent"), "bound_group": N_("bound"), "selection": N_("select"), "exclusive": N_("excl."),
+         "transfer": N_("transfer"), "fallback": N_("fallback"), "robot": N_("robot")}
+FACTORS = {"recent_contact": N_("recent contacts"), "group_binding": N_("group bindings"), "weights": N_("weights"),
+           "exclusive": N_("exclusive agents"), "online_time": N_("online time"), "capacity": N_("reception limits"),
+           "busyness": N_("busy-ness"), "strategy": N_("the strategy"), "group_membership": N_("group membership"),
+           "routing_disabled": N_("routing off or not listed"), "proxy": N_("proxy accounts"),
+           "transfer": N_("transfers and chats started by agents"), "fallback": N_("fallback routing"),
+           "other": N_("other")}
+# the factors' codes (balance's Shapley switches and the causes of the rest): the code in English (it is the
+# JSON's), its label in Chinese
+
+
+def factor(code: str) -> str:
+    return _(FACTORS[code]) if current_lang() == "zh" and code in FACTORS else code
 
 
 def _hours(ms: int) -> str:
@@ -127,10 +142,12 @@ def chart_lines(b: Balance, width: int):
 
 
 def _accounts_table(b: Balance):
-    cols = [Col("account", "name"), *(Col(c, "num") for c in ("received", "share", "online h", "per online h", "expected"))]
+    cols = [Col(_("account"), "name"),
+            *(Col(_(c), "num") for c in (N_("received"), N_("share"), N_("online h"), N_("per online h"), N_("expected")))]
     rows = [[a.account, f"{a.received:,}", f"{a.share:.1%}", _hours(a.online_ms),
              "-" if a.per_online_hour is None else f"{a.per_online_hour:.1f}", f"{a.expected:,.1f}"] for a in b.accounts]
-    title = f"balance · {b.shop} · {b.label}" + (f" · group {group_label(b.group, b.group_name)}" if b.group else "")
+    title = _("balance · {shop} · {period}").format(shop=b.shop, period=tr(b.label)) + (
+        _(" · group {group}").format(group=group_label(b.group, b.group_name)) if b.group else "")
     return Fold(title, cols, rows)
 
 
@@ -140,31 +157,60 @@ def balance_human(b: Balance, out=None) -> None:
     out = out or console()
     keep_names(b)
     out.print(_accounts_table(b))
-    out.print(Fold("received by reason", [Col("account", "name"), *(Col(SHORT[c], "num") for c in CATEGORIES)],
+    out.print(Fold(_("received by reason"), [Col(_("account"), "name"), *(Col(_(SHORT[c]), "num") for c in CATEGORIES)],
                    [[a.account, *(f"{a.by_reason.get(c, 0):,}" for c in CATEGORIES)] for a in b.accounts]))
     r = b.routed
-    out.print(Under(f"{b.consults:,} consults: {r['accounts']:,} to these accounts, {r['assistant']:,} to the assistant, "
-                    f"{r['offline_queue']:,} to the offline queue, {r['others']:,} to other accounts.", 0, 0))
+    out.print(Under(ngettext("{n} consult", "{n} consults", b.consults).format(n=f"{b.consults:,}") + _(
+        ": {accounts} to these accounts, {assistant} to the assistant, {queue} to the offline queue, {others} to "
+        "other accounts.").format(accounts=f"{r['accounts']:,}", assistant=f"{r['assistant']:,}",
+                                  queue=f"{r['offline_queue']:,}", others=f"{r['others']:,}"), 0, 0))
     at = b.attribution
     if at is not None:
         out.print()
-        out.print(Under(safe(at.summary, "bold"), 0, 0))
-        out.print(Fold("why · 原因 (share of the expected difference)",
-                       [Col("factor", "name"), Col("consults", "num"), Col("share", "num"), Col("what")],
-                       [[f.code, f"{f.consults:+,.1f}", "-" if f.share is None else f"{f.share:.0%}", f.message]
+        out.print(Under(safe(why_sentence(at), "bold"), 0, 0))
+        out.print(Fold(_("why · 原因 (share of the expected difference)"),
+                       [Col(_("factor"), "name"), Col(_("consults"), "num"), Col(_("share"), "num"), Col(_("what"))],
+                       [[factor(f.code), f"{f.consults:+,.1f}", "-" if f.share is None else f"{f.share:.0%}", tr(f.message)]
                         for f in at.factors]))
         names = list(b.accounts[0].effects) if b.accounts else []
-        out.print(Fold("effect of each factor on each account's expected count (Shapley)",
-                       [Col("account", "name"), *(Col(n, "num") for n in names)],
+        out.print(Fold(_("effect of each factor on each account's expected count (Shapley)"),
+                       [Col(_("account"), "name"), *(Col(factor(n), "num") for n in names)],
                        [[a.account, *(f"{a.effects[n]:+,.1f}" for n in names)] for a in b.accounts]))
     for n in b.notes:
-        out.print(Under(safe(n, "yellow"), 0, 0))
+        out.print(Under(safe(tr(n), "yellow"), 0, 0))
     out.print(Chart(b))
-    out.print(Under(safe("Method: " + b.method, "dim"), 0, 0))
+    out.print(Under(safe(_("Method: {text}").format(text=tr(b.method)), "dim"), 0, 0))
+
+
+def why_sentence(at) -> str:
+    """balance's "why" sentence: the diagnose's own (English) as it is, or said again in the chosen language
+    from the attribution's numbers (the same facts, the same order)."""
+    if current_lang() == "en":
+        return at.summary
+    T, B = (a.split(":", 1)[-1] for a in (at.top, at.bottom))
+    rt, rb = at.received
+    head = (_("{top} received {ratio}x {bottom} ({rt} vs {rb})").format(
+        top=T, bottom=B, ratio=f"{at.ratio:.1f}", rt=f"{rt:,}", rb=f"{rb:,}") if at.ratio is not None
+        else _("{top} received {rt} consults, {bottom} none").format(top=T, bottom=B, rt=f"{rt:,}"))
+    if not at.factors:
+        text = head + _(": the odds give them the same expected load; the difference is chance.")
+    else:
+        shown = [f for f in at.factors if f.share is not None and abs(f.share) >= 0.005][:4]
+        bits = [(_("{share} of the difference from {what}") if i == 0 else _("{share} from {what}")).format(
+            share=f"{f.share:.0%}", what=tr(f.message)) for i, f in enumerate(shown)]
+        text = head + (_(": {reasons}.").format(reasons=_(", ").join(bits)) if bits else _("."))
+    if abs(at.difference - at.expected_difference) >= 0.5:
+        text += _(" The rules' odds account for {expected} of the recorded difference of {diff}; {chance} is chance in "
+                  "random picks").format(expected=f"{at.expected_difference:,.1f}", diff=f"{at.difference:,}",
+                                         chance=f"{at.chance:+,.1f}")
+        text += (_(" and {broken} comes from recorded decisions that break the rules.").format(broken=f"{at.broken:+,.1f}")
+                 if abs(at.broken) >= 0.5 else _("."))
+    return text
 
 
 def _sim_table(title, rows):
-    cols = [Col("", "name"), *(Col(c, "num") for c in ("recorded", "expected now", "expected new", "change", "sampled new"))]
+    cols = [Col("", "name"), *(Col(_(c), "num") for c in (N_("recorded"), N_("expected now"), N_("expected new"),
+                                                         N_("change"), N_("sampled new")))]
     return Fold(title, cols, [[r.name, f"{r.recorded:,}", f"{r.expected_before:,.1f}", f"{r.expected_after:,.1f}",
                                f"{r.change:+,.1f}", f"{r.sampled:,}"] for r in rows])
 
@@ -174,25 +220,36 @@ def simulate_human(s: Simulation, out=None) -> None:
 
     out = out or console()
     keep_names(s)
-    out.print(Under(safe(f"simulate · {s.shop} · {s.label} · seed {s.seed} · {s.configs} configuration"
-                         f"{'' if s.configs == 1 else 's'} changed", "bold"), 0, 0))
-    out.print(_sim_table("per account", s.accounts))
-    out.print(_sim_table("per group", s.groups))
-    out.print(Fold("reasons", [Col("reason", "name"), Col("recorded", "num"), Col("sampled new", "num")],
-                   [[k, f"{v['recorded']:,.0f}", f"{v['sampled']:,.0f}"] for k, v in s.reasons.items()]))
+    out.print(Under(safe(_("simulate · {shop} · {period} · seed {seed} · {changed}").format(
+        shop=s.shop, period=tr(s.label), seed=s.seed, changed=ngettext(
+            "{n} configuration changed", "{n} configurations changed", s.configs).format(n=s.configs)), "bold"), 0, 0))
+    out.print(_sim_table(_("per account"), s.accounts))
+    out.print(_sim_table(_("per group"), [_grouped(r) for r in s.groups]))
+    out.print(Fold(_("reasons"), [Col(_("reason"), "name"), Col(_("recorded"), "num"), Col(_("sampled new"), "num")],
+                   [[words.reason(k), f"{v['recorded']:,.0f}", f"{v['sampled']:,.0f}"] for k, v in s.reasons.items()]))
     m = s.moved
-    out.print(Under(f"{m['consults']:,} consults of {s.consults:,} ({m['buyers']:,} buyers) would have landed elsewhere: "
-                    f"{m['certain']:,} certainly (the recorded agent could not get them), {m['by_chance']:,} by the "
-                    "sampled pick.", 0, 0))
+    out.print(Under(_("{moved} of {consults} ({buyers}) would have landed elsewhere: {certain} certainly (the recorded "
+                      "agent could not get them), {by_chance} by the sampled pick.").format(
+        moved=ngettext("{n} consult", "{n} consults", m["consults"]).format(n=f"{m['consults']:,}"),
+        consults=f"{s.consults:,}", buyers=ngettext("{n} buyer", "{n} buyers", m["buyers"]).format(n=f"{m['buyers']:,}"),
+        certain=f"{m['certain']:,}", by_chance=f"{m['by_chance']:,}"), 0, 0))
     if m["flows"]:
-        out.print(Fold("moves (from → to, by the rule that moved them)",
-                       [Col("from", "name"), Col("to", "name"), Col("rule", "name"), Col("consults", "num")],
-                       [[f["from"] or "-", f["to"] or "-", f["reason"], f"{f['consults']:,}"] for f in m["flows"][:10]]))
+        out.print(Fold(_("moves (from → to, by the rule that moved them)"),
+                       [Col(_("from"), "name"), Col(_("to"), "name"), Col(_("rule"), "name"), Col(_("consults"), "num")],
+                       [[tr(f["from"]) or "-", tr(f["to"]) or "-", words.reason(f["reason"]), f"{f['consults']:,}"]
+                        for f in m["flows"][:10]]))
     if m["examples"]:
-        out.print(Fold("examples", [Col("time", "name"), Col("buyer", "name"), Col("from", "name"), Col("to", "name"),
-                                    Col("why")],
-                       [[e["ts"][11:19], e["buyer"], e["from"] or "-", e["to"] or "-", e["why"]]
+        out.print(Fold(_("examples"), [Col(_("time"), "name"), Col(_("buyer"), "name"), Col(_("from"), "name"),
+                                       Col(_("to"), "name"), Col(_("why"))],
+                       [[e["ts"][11:19], e["buyer"], tr(e["from"]) or "-", tr(e["to"]) or "-", tr(e["why"])]
                         for e in m["examples"][:10]], lead=2))
-    out.print(safe("What cannot be known:", "yellow"))
+    out.print(safe(_("What cannot be known:"), "yellow"))
     for c in s.caveats:
-        out.print(Under(safe("• " + c, "yellow")))
+        out.print(Under(safe("• " + tr(c), "yellow")))
+
+
+def _grouped(r):
+    """A per-group row named `售前 g_pre` (the name beside the id)."""
+    import dataclasses
+
+    return dataclasses.replace(r, name=tr(words.group(r.name))) if dataclasses.is_dataclass(r) else r

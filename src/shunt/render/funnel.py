@@ -10,6 +10,7 @@ from rich.cells import cell_len
 
 from shunt.engine import labels
 from shunt.i18n import _, ngettext
+from shunt.render import words
 
 # the routing order: direct consults (R1/R2), exclusive (R3), recent contact (R4), robot priority (R5/R6),
 # group matching (R6), then the selection's eligibility and draw
@@ -35,7 +36,7 @@ def funnel(s) -> list[Step]:
     passed = dict(w.get("passed_by") or {})
     for code in [*ORDER, *sorted(set(passed) - set(ORDER))]:
         if passed.get(code):
-            stages.append((f"{labels.label(labels.CAUSES, code)} [{code}]", passed[code]))
+            stages.append((f"{words.label(labels.CAUSES, code)} [{code}]", passed[code]))
     stages += [(_("lost the draw (one of several tied winners)"), w.get("lost_draw", 0)),
                (_("the rules give it to this account, the log to another"), w.get("rules_give_it", 0))]
     out = [Step(ngettext("{n} consult in the window", "{n} consults in the window", total).format(n=f"{total:,}"),

@@ -13,6 +13,8 @@ from typing import Any, Iterable
 from shunt import timeutil
 from shunt.i18n import _, ngettext
 from shunt.render.text import plain
+from shunt.i18n import N_, _, current_lang, ngettext, tr  # noqa: F401
+from shunt.render import words
 
 COLORS = {"online": "#3a3", "suspended": "#e0a800", "offline": "#c8c8c8"}
 BAR = "#36c"
@@ -43,7 +45,7 @@ def _e(x: object) -> str:
 
 
 def page(title: str, body: str) -> str:
-    return (f'<!doctype html>\n<html lang="zh"><head><meta charset="utf-8">'
+    return (f'<!doctype html>\n<html lang="{current_lang()}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_e(title)}</title><style>{CSS}</style></head><body>\n<h1>{_e(title)}</h1>\n{body}\n</body></html>\n")
 
@@ -100,7 +102,8 @@ def hourly(b) -> str:
         parts = []
         for i, (v, st, mins) in enumerate(zip(a.hourly_received, a.hourly_status, a.hourly_online_min)):
             h = 22 * v / top
-            tip = _e(f"{timeutil.to_clock(b.start + i * b.bucket_ms, tz)[:11]}: {v} consults, {st}, online {mins:g} min")
+            tip = _e(_("{at}: {n} consults, {status}, online {minutes} min").format(
+                at=timeutil.to_clock(b.start + i * b.bucket_ms, tz)[:11], n=v, status=_(st), minutes=f"{mins:g}"))
             parts.append(f'<rect x="{i}" y="24" width="1" height="6" fill="{COLORS.get(st, "#bbb")}"><title>{tip}</title></rect>')
             if v:
                 parts.append(f'<rect x="{i + 0.12:.2f}" y="{23 - h:.2f}" width="0.76" height="{h:.2f}" fill="{BAR}">'
@@ -109,36 +112,37 @@ def hourly(b) -> str:
                     f'<svg class=row viewBox="0 0 {n} 30" preserveAspectRatio="none" role="img" '
                     f'aria-label="{_e(a.account)}">{"".join(parts)}</svg></div>')
     ticks = ticks_every(labels)
-    names = {"online": _("online"), "suspended": _("suspended"), "offline": _("offline")}
-    legend = (f'<p class="legend muted">{_e(_("bars: consults received (highest bar {top}); strip:").format(top=top))}'
-              + "".join(f'<span class=k style="background:{c}"></span>{_e(names[k])}' for k, c in COLORS.items())
+    legend = ('<p class="legend muted">' + _e(_("bars: consults received (highest bar {top}); strip:").format(top=top))
+              + "".join(f'<span class=k style="background:{c}"></span>{_e(name)}' for name, c in _status_colors())
               + "</p>")
-    head = _("load per {minutes} min · hours of the day ({tz})").format(minutes=b.bucket_ms // 60_000, tz=b.tz)
-    return (f"<h2>{_e(head)}</h2>{legend}"
+    heading = _("Load per {minutes} min · hours of the day ({tz})").format(minutes=b.bucket_ms // 60_000, tz=b.tz)
+    return (f"<h2>{_e(heading)}</h2>{legend}"
             f'<div class=chart>{axis(ticks)}{"".join(rows)}{axis(ticks)}</div>')
 
 
 def balance_html(b) -> str:
     from shunt.diagnose.balance import CATEGORIES
     from shunt.diagnose.groupname import group_label
-    from shunt.render.balance import CATEGORY_LABELS
+    from shunt.render.balance import CATEGORY_LABELS, factor, why_sentence
 
     tz = timeutil.zone(b.tz)
-    title = f"balance · {b.shop} · {b.label}" + (f" · group {group_label(b.group, b.group_name)}" if b.group else "")
-    head = ["account", "received", "share", "online h", "per online h", "expected", *(CATEGORY_LABELS[c] for c in CATEGORIES)]
+    title = _("balance · {shop} · {period}").format(shop=b.shop, period=tr(b.label)) + (
+        _(" · group {group}").format(group=group_label(b.group, b.group_name)) if b.group else "")
+    head = [_(h) for h in ("account", "received", "share", "online h", "per online h", "expected")] + [
+        _(CATEGORY_LABELS[c]) for c in CATEGORIES]
     rows = [[a.account, f"{a.received:,}", f"{a.share:.1%}", f"{a.online_ms / 3_600_000:.1f}",
              "-" if a.per_online_hour is None else f"{a.per_online_hour:.1f}", f"{a.expected:,.1f}",
              *(f"{a.by_reason.get(c, 0):,}" for c in CATEGORIES)] for a in b.accounts]
-    parts = [f"<p>{_e(_span(b.consults, b.start, b.end, tz))}</p>", hourly(b), f"<h2>{_e(_('Accounts'))}</h2>",
-             table(head, rows)]
+    parts = [f"<p>{_e(_consults_from(b.consults, timeutil.to_iso(b.start, tz), timeutil.to_iso(b.end, tz)))}.</p>",
+             hourly(b), h2(_("Accounts")), table(head, rows)]
     at = b.attribution
     if at is not None:
-        parts += [f"<h2>{_e(_('Why'))}</h2><p class=summary>{_e(at.summary)}</p>",
-                  table(["factor", "consults", "share", "what"],
-                        [[f.code, f"{f.consults:+,.1f}", "-" if f.share is None else f"{f.share:.0%}", f.message]
-                         for f in at.factors], wide=[3])]
-    parts += [f"<p class=note>{_e(n)}</p>" for n in b.notes]
-    parts.append(f"<h2>{_e(_('Method'))}</h2><p class=muted>{_e(b.method)}</p>")
+        parts += [h2(_("Why")) + f"<p class=summary>{_e(why_sentence(at))}</p>",
+                  table([_(h) for h in ("factor", "consults", "share", "what")],
+                        [[factor(f.code), f"{f.consults:+,.1f}", "-" if f.share is None else f"{f.share:.0%}",
+                          tr(f.message)] for f in at.factors], wide=[3])]
+    parts += [f"<p class=note>{_e(tr(n))}</p>" for n in b.notes]
+    parts.append(h2(_("Method")) + f"<p class=muted>{_e(tr(b.method))}</p>")
     return page(title, "\n".join(parts))
 
 
@@ -162,28 +166,30 @@ def before_after(rows, title: str) -> str:
     out = []
     for r in rows:
         w0, w1 = 100 * r.expected_before / end, 100 * r.expected_after / end
-        tip = _e(f"{r.name}: recorded {r.recorded}, expected now {r.expected_before:.1f}, "
-                 f"expected new {r.expected_after:.1f} ({r.change:+.1f})")
+        tip = _e(_("{name}: recorded {recorded}, expected now {now}, expected new {new} ({change})").format(
+            name=r.name, recorded=r.recorded, now=f"{r.expected_before:.1f}", new=f"{r.expected_after:.1f}",
+            change=f"{r.change:+.1f}"))
         out.append(f'<div class=acct><div class=name>{_e(r.name)} <span class=muted>{r.expected_before:,.1f} → '
                    f'{r.expected_after:,.1f} ({r.change:+,.1f})</span></div>'
                    f'<svg class=hbar viewBox="0 0 100 22" preserveAspectRatio="none" role="img" aria-label="{tip}">'
                    f'<rect x="0" y="1" width="{w0:.3f}" height="9" fill="#999"><title>{tip}</title></rect>'
                    f'<rect x="0" y="12" width="{w1:.3f}" height="9" fill="{BAR}"><title>{tip}</title></rect></svg></div>')
-    legend = (f'<p class="legend muted">{_e(_("expected consults:"))}<span class=k style="background:#999"></span>'
-              f'{_e(_("now"))}<span class=k style="background:{BAR}"></span>{_e(_("with the change"))}</p>')
+    expected, now, new = _e(_("expected consults:")), _e(_("now")), _e(_("with the change"))
+    legend = (f'<p class="legend muted">{expected}<span class=k style="background:#999"></span>'
+              f'{now}<span class=k style="background:{BAR}"></span>{new}</p>')
     return f"<h2>{_e(title)}</h2>{legend}<div class=chart>{axis(ticks)}{''.join(out)}{axis(ticks)}</div>"
 
 
 def flows(moved: dict) -> str:
     fl = moved.get("flows") or []
     if not fl:
-        return f"<p>{_e(_('No consult would have moved.'))}</p>"
+        return "<p>" + _e(_("No consult would have moved.")) + "</p>"
     top = max(f["consults"] for f in fl) or 1
     out = []
     for f in fl[:20]:
         w = 100 * f["consults"] / top
         out.append(f'<div class=flow><div class=name>{_e(f["from"] or "-")} → {_e(f["to"] or "-")} '
-                   f'<span class=muted>({_e(f["reason"])}) {f["consults"]:,}</span></div>'
+                   f'<span class=muted>({_e(words.reason(f["reason"]))}) {f["consults"]:,}</span></div>'
                    f'<svg class=hbar viewBox="0 0 100 10" preserveAspectRatio="none"><rect x="0" y="1" '
                    f'width="{w:.3f}" height="8" fill="{BAR}"/></svg></div>')
     return "".join(out)
@@ -192,29 +198,32 @@ def flows(moved: dict) -> str:
 def simulate_html(s, changes: list[dict] | None = None) -> str:
     tz = timeutil.zone(s.tz)
     m = s.moved
-    title = f"simulate · {s.shop} · {s.label}"
-    configs = ngettext("{n} configuration changed", "{n} configurations changed", s.configs).format(n=s.configs)
-    parts = [f"<p>{_e(_span(s.consults, s.start, s.end, tz))} {_e(_('Seed {seed}.').format(seed=s.seed))} "
-             f"{_e(configs)}.</p>"]
+    title = _("simulate · {shop} · {period}").format(shop=s.shop, period=tr(s.label))
+    changed = ngettext("{n} configuration changed", "{n} configurations changed", s.configs).format(n=s.configs)
+    parts = [f"<p>{_e(_consults_from(s.consults, timeutil.to_iso(s.start, tz), timeutil.to_iso(s.end, tz)))}; "
+             + _e(_("seed {seed}").format(seed=s.seed)) + f"; {_e(changed)}.</p>"]
     if changes:
-        parts.append(f"<h2>{_e(_('The change'))}</h2><ul>" + "".join(f"<li>{_e(c['text'])}</li>" for c in changes)
+        parts.append(h2(_("The change")) + "<ul>" + "".join(f"<li>{_e(tr(c['text']))}</li>" for c in changes)
                      + "</ul>")
-    moved = _("{moved} consults of {total} ({buyers} buyers) would have landed elsewhere: {certain} certainly, "
-              "{chance} by the sampled pick.").format(moved=f"{m['consults']:,}", total=f"{s.consults:,}",
-                                                      buyers=f"{m['buyers']:,}", certain=f"{m['certain']:,}",
-                                                      chance=f"{m['by_chance']:,}")
+    moved = _("{moved} of {consults} ({buyers}) would have landed elsewhere: {certain} certainly, {by_chance} by the "
+              "sampled pick.").format(
+        moved=ngettext("{n} consult", "{n} consults", m["consults"]).format(n=f"{m['consults']:,}"),
+        consults=f"{s.consults:,}", buyers=ngettext("{n} buyer", "{n} buyers", m["buyers"]).format(n=f"{m['buyers']:,}"),
+        certain=f"{m['certain']:,}", by_chance=f"{m['by_chance']:,}")
     parts += [before_after(s.accounts, _("Per account: now and with the change")),
-              before_after(s.groups, _("Per group")),
-              f"<h2>{_e(_('Moved consults'))}</h2><p>{_e(moved)}</p>",
+              before_after([_grouped(r) for r in s.groups], _("Per group")),
+              h2(_("Moved consults")) + f"<p>{_e(moved)}</p>",
               flows(m),
-              table(["account", "recorded", "expected now", "expected new", "change", "sampled new"],
+              table([_(h) for h in ("account", "recorded", "expected now", "expected new", "change", "sampled new")],
                     [[r.name, f"{r.recorded:,}", f"{r.expected_before:,.1f}", f"{r.expected_after:,.1f}",
                       f"{r.change:+,.1f}", f"{r.sampled:,}"] for r in s.accounts])]
     if m.get("examples"):
-        parts.append(f"<h2>{_e(_('Examples'))}</h2>" + table(["time", "buyer", "from", "to", "why"],
-                                                 [[e["ts"][11:19], e["buyer"], e["from"] or "-", e["to"] or "-", e["why"]]
-                                                  for e in m["examples"][:20]], wide=[4]))
-    parts.append(f"<h2>{_e(_('What cannot be known'))}</h2><ul>" + "".join(f"<li class=muted>{_e(c)}</li>" for c in s.caveats) + "</ul>")
+        parts.append(h2(_("Examples")) + table(
+            [_(h) for h in ("time", "buyer", "from", "to", "why")],
+            [[e["ts"][11:19], e["buyer"], e["from"] or "-", e["to"] or "-", tr(e["why"])] for e in m["examples"][:20]],
+            wide=[4]))
+    parts.append(h2(_("What cannot be known")) + "<ul>"
+                 + "".join(f"<li class=muted>{_e(tr(c))}</li>" for c in s.caveats) + "</ul>")
     return page(title, "\n".join(parts))
 
 
@@ -225,9 +234,10 @@ def silent_html(s) -> str:
     from shunt.render.funnel import funnel
 
     tz = timeutil.zone(s.tz)
-    head = _("receiving") if s.receiving else _("not receiving")
+    head = _("receiving 可接待") if s.receiving else _("not receiving 收不到消息")
     title = f"why-silent · {s.account}"
-    parts = [f"<p class=summary>{_e(s.account)} at {_e(timeutil.to_iso(s.at, tz))}: {_e(head)}</p>"]
+    said = _("{account} at {at}: {state}").format(account=s.account, at=timeutil.to_iso(s.at, tz), state=head)
+    parts = [f"<p class=summary>{_e(said)}</p>"]
     steps = funnel(s)
     if steps:
         top = max(st.left for st in steps) or 1
@@ -237,12 +247,32 @@ def silent_html(s) -> str:
                        f'<svg class=hbar viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
                        f'aria-label="{_e(st.label)}: {st.left}"><rect x="0" y="1" width="{100 * st.left / end:.3f}" '
                        f'height="8" fill="{BAR}"/></svg></div>' for st in steps)
-        parts.append(f"<h2>{_e(_('funnel: consults still open to the account after each rule'))}</h2>"
-                     f"<div class=chart>{axis(ticks)}{rows}</div>")
+        parts.append(h2(_("funnel 漏斗: consults still open to the account after each rule"))
+                     + f"<div class=chart>{axis(ticks)}{rows}</div>")
     for c in s.causes:
         count = (" — " + ngettext("{n} consult", "{n} consults", c.count).format(n=f"{c.count:,}")
                  if c.count is not None else "")
-        parts.append(f"<h2>{_e(labels.label(labels.CAUSES, c.code))}{_e(count)}</h2><p>{_e(c.message)}</p>"
-                     + (f"<p class=note>→ {_e(c.advice)}</p>" if c.advice else ""))
-    parts += [f"<p class=note>{_e(n)}</p>" for n in s.notes]
+        parts.append(f"<h2>{_e(words.label(labels.CAUSES, c.code))}{_e(count)}</h2><p>{_e(tr(c.message))}</p>"
+                     + (f"<p class=note>→ {_e(tr(c.advice))}</p>" if c.advice else ""))
+    parts += [f"<p class=note>{_e(tr(n))}</p>" for n in s.notes]
     return page(title, "\n".join(parts))
+
+
+def _consults_from(n: int, start: str, end: str) -> str:
+    return ngettext("{n} consult from {start} to {end}", "{n} consults from {start} to {end}", n).format(
+        n=f"{n:,}", start=start, end=end)
+
+
+def _grouped(r):
+    from shunt.render.balance import _grouped as named
+
+    return named(r)
+
+
+def h2(text: str) -> str:
+    return f"<h2>{_e(text)}</h2>"
+
+
+def _status_colors():
+    """The status strip's legend: (label in the chosen language, color)."""
+    return [(_(name), color) for name, color in COLORS.items()]

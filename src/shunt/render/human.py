@@ -7,8 +7,8 @@ import os
 from shunt import timeutil
 from shunt.diagnose.results import Node, Received, Replay, Silent, Trace
 from shunt.engine import labels
-from shunt.i18n import _
-from shunt.render.funnel import Bars, funnel
+from shunt.i18n import N_, _, ngettext, tr
+from shunt.render import words
 from shunt.render.funnel import Bars, funnel
 from shunt.render.layout import Col, Fold, Under, keep_names, readable
 from shunt.render.text import safe
@@ -36,10 +36,10 @@ def verdict(r: Replay):
     from rich.text import Text
 
     if r.match is None:
-        return Text("– not replayable", style="yellow")
+        return Text(_("– not replayable"), style="yellow")
     if r.match:
-        return Text("✓ match", style="green")
-    return Text("✗ mismatch", style="bold red")
+        return Text(_("✓ match"), style="green")
+    return Text(_("✗ mismatch"), style="bold red")
 
 
 def _kv(rows):
@@ -55,38 +55,41 @@ def _kv(rows):
 
 
 def candidates_table(r: Replay):
-    cols = [Col("account", "name"), Col("groups", "name"), Col("status", "name"), Col("load", "num"),
-            Col("limit", "num"), Col("weight", "num"), Col("conv.", "num"), Col("busy", "name"),
-            Col("eligible"), Col("win", "num")]
+    cols = [Col(_("account"), "name"), Col(_("groups"), "name"), Col(_("status"), "name"), Col(_("load"), "num"),
+            Col(_("limit"), "num"), Col(_("weight"), "num"), Col(_("conv."), "num"), Col(_("busy"), "name"),
+            Col(_("eligible")), Col(_("win"), "num")]
     rows = []
     for c in r.candidates:
         win = r.odds.get(c.account)
         rows.append([
-            c.account, ", ".join(c.groups) or "-", labels.label(labels.STATUSES, c.status),
+            c.account, words.groups(c.groups), words.label(labels.STATUSES, c.status),
             str(c.load), "-" if c.max_sessions is None else str(c.max_sessions), f"{c.weight:g}",
-            f"{c.conversion:.2f}", "busy" if c.busy else "", "yes" if c.eligible else (c.why_not or "no"),
+            f"{c.conversion:.2f}", _("busy") if c.busy else "", _("yes") if c.eligible else (words.why_not(c.why_not) if c.why_not else _("no")),
             f"{win:.0%}" if win is not None else "",
         ])
-    return Fold("candidates 候选客服", cols, rows)
+    return Fold(_("candidates 候选客服"), cols, rows)
 
 
 def steps_table(r: Replay):
     rows = []
     for s in r.steps:
         style = {"decide": "bold green", "drop": "yellow", "fail": "red"}.get(s.outcome, "")
-        rows.append([f"{s.rule} {s.name}", safe(s.outcome, style), s.detail])
-    return Fold("routing process 分流过程", [Col("rule", "name"), Col("outcome", "name"), Col("detail")], rows, lead=2)
+        rows.append([f"{s.rule} {s.name}", safe(_(s.outcome), style), tr(s.detail)])
+    return Fold(_("routing process 分流过程"), [Col(_("rule"), "name"), Col(_("outcome"), "name"), Col(_("detail"))], rows,
+                lead=2)
 
 
 def _group_cell(n: Node) -> str:
     """The node's group by the rules; the recorded one beside it when the log disagrees."""
-    g = n.group or "-"
-    return f"{g} (log: {n.routed.group or '-'})" if n.recorded_group_differs else g
+    g = words.group(n.group)
+    return _("{group} (log: {logged})").format(group=g, logged=words.group(n.routed.group)) if n.recorded_group_differs else g
 
 
 def group_note(n: Node) -> str:
-    rule = n.group or "none (routing-rules.md: no group for the assistant, an account in no group, a logistics account)"
-    return f"The log records group {n.routed.group or 'none'}; by the rules the node's group is {rule}."
+    rule = words.group(n.group) if n.group else _(
+        "none (routing-rules.md: no group for the assistant, an account in no group, a logistics account)")
+    return _("The log records group {logged}; by the rules the node's group is {rule}.").format(
+        logged=words.group(n.routed.group) if n.routed.group else _("none"), rule=rule)
 
 
 def node_detail(n: Node, tz, out) -> None:
@@ -95,36 +98,39 @@ def node_detail(n: Node, tz, out) -> None:
     c = n.consult
     order = "-"
     if c.order:
-        order = f"{c.order.id or '?'} ({labels.label(labels.ORDER_STATES, c.order.state)})"
+        order = f"{c.order.id or '?'} ({words.label(labels.ORDER_STATES, c.order.state)})"
         if c.order.carrier:
-            order += f", {c.order.carrier}, {c.order.packages if c.order.packages is not None else '?'} package(s)"
+            packages = c.order.packages if c.order.packages is not None else "?"
+            order += ", " + c.order.carrier + ", " + ngettext("{n} package", "{n} packages",
+                                                               packages if isinstance(packages, int) else 2).format(n=packages)
     rows = [
-        ("consult", c.id),
-        ("time", timeutil.to_iso(c.ts, tz)),
-        ("source 来源", labels.label(labels.SOURCES, c.source)),
-        ("item 商品", c.item or "-"),
-        ("order 订单", order),
-        ("intent 意图", c.intent or "-"),
-        ("by / target", f"{c.by or '-'} → {c.target or '-'}"),
-        ("recorded 记录", f"{n.routed.agent or '-'}  group {n.routed.group or '-'}  {labels.reason(n.routed.reason)}"),
-        ("replayed 回放", f"{', '.join(n.replay.agents) or '-'}  {labels.reason(n.replay.reason)}"),
+        (_("consult"), c.id),
+        (_("time"), timeutil.to_iso(c.ts, tz)),
+        (_("source 来源"), words.label(labels.SOURCES, c.source)),
+        (_("item 商品"), c.item or "-"),
+        (_("order 订单"), order),
+        (_("intent 意图"), c.intent or "-"),
+        (_("by / target"), f"{c.by or '-'} → {c.target or '-'}"),
+        (_("recorded 记录"), _("{agent}  group {group}  {reason}").format(
+            agent=n.routed.agent or "-", group=words.group(n.routed.group), reason=words.reason(n.routed.reason))),
+        (_("replayed 回放"), f"{', '.join(n.replay.agents) or '-'}  {words.reason(n.replay.reason)}"),
     ]
     if n.replay.group_known:
-        rows.append(("group 分组", n.group or "- (none applies)"))
-    out.print(Panel(_kv(rows), title=safe(f"node {c.id}"), title_align="left", expand=False))
+        rows.append((_("group 分组"), words.group(n.group) if n.group else _("- (none applies)")))
+    out.print(Panel(_kv(rows), title=safe(_("node {id}").format(id=c.id)), title_align="left", expand=False))
     if n.recorded_group_differs:
         out.print(safe(group_note(n), "yellow"))
     r = n.replay
     if r.note:
-        out.print(safe(r.note, "yellow"))
+        out.print(safe(tr(r.note), "yellow"))
     if r.steps:
         out.print(steps_table(r))
     if r.candidates:
         out.print(candidates_table(r))
     if r.match:
-        out.print(safe("✓ the recorded decision follows the rules.", "green"))
+        out.print(safe(_("✓ the recorded decision follows the rules."), "green"))
     for f in r.findings:
-        out.print(Under(safe("✗ " + f, "red")))
+        out.print(Under(safe("✗ " + tr(f), "red")))
 
 
 def trace(t: Trace, detail: bool = False, out=None) -> None:
@@ -132,14 +138,15 @@ def trace(t: Trace, detail: bool = False, out=None) -> None:
     keep_names(t)
     tz = timeutil.zone(t.tz)
     if not t.nodes:
-        out.print(safe(f"{t.buyer} has no routing nodes on {t.date} (shop {t.shop})."))
+        out.print(safe(_("{buyer} has no routing nodes on {date} (shop {shop}).").format(
+            buyer=t.buyer, date=t.date, shop=t.shop)))
         if t.dates:
-            out.print(safe("Dates with nodes: " + ", ".join(t.dates)))
+            out.print(safe(_("Dates with nodes: {dates}").format(dates=", ".join(t.dates))))
         return
-    cols = [Col("time", "name"), Col("source 来源"), Col("reason 原因"), Col("agent 客服", "name"),
-            Col("group 分组", "name"), Col("replay 回放", "name")]
-    rows = [[timeutil.to_clock(n.consult.ts, tz)[6:], labels.label(labels.SOURCES, n.consult.source),
-             labels.reason(n.routed.reason), n.routed.agent or "-", _group_cell(n), verdict(n.replay)]
+    cols = [Col(_("time"), "name"), Col(_("source 来源")), Col(_("reason 原因")), Col(_("agent 客服"), "name"),
+            Col(_("group 分组"), "name"), Col(_("replay 回放"), "name")]
+    rows = [[timeutil.to_clock(n.consult.ts, tz)[6:], words.label(labels.SOURCES, n.consult.source),
+             words.reason(n.routed.reason), n.routed.agent or "-", _group_cell(n), verdict(n.replay)]
             for n in t.nodes]
     out.print(Fold(f"{t.buyer} · {t.date} · {t.shop}", cols, rows))
     bad = [n for n in t.nodes if n.replay.match is False]
@@ -148,33 +155,35 @@ def trace(t: Trace, detail: bool = False, out=None) -> None:
             node_detail(n, tz, out)
     else:
         for n in bad:
-            out.print(Under(safe(f"✗ {n.consult.id}: " + "; ".join(n.replay.findings), "red")))
-        out.print(safe(f"Open a node: shunt trace {t.buyer} --date {t.date} --node {t.nodes[0].consult.id}", "dim"))
+            out.print(Under(safe(f"✗ {n.consult.id}: " + _("; ").join(tr(f) for f in n.replay.findings), "red")))
+        out.print(safe(_("Open a node: {command}").format(
+            command=f"shunt trace {t.buyer} --date {t.date} --node {t.nodes[0].consult.id}"), "dim"))
 
 
 def silent(s: Silent, out=None) -> None:
     out = out or console()
     keep_names(s)
     tz = timeutil.zone(s.tz)
-    head = "receiving 可接待" if s.receiving else "not receiving 收不到消息"
-    out.print(safe(f"{s.account} at {timeutil.to_iso(s.at, tz)}: {head}", "bold green" if s.receiving else "bold red"))
+    head = _("receiving 可接待") if s.receiving else _("not receiving 收不到消息")
+    out.print(safe(_("{account} at {at}: {state}").format(account=s.account, at=timeutil.to_iso(s.at, tz), state=head),
+                   "bold green" if s.receiving else "bold red"))
     st = s.state
     if st:
-        out.print(_kv([(k, readable(v)) for k, v in st.items() if v is not None and v != [] and v != {}]))
+        out.print(_kv([(state_key(k), state_value(k, v)) for k, v in st.items() if v is not None and v != [] and v != {}]))
     for note in s.notes:
-        out.print(Under(safe("! " + note, "yellow")))
+        out.print(Under(safe("! " + tr(note), "yellow")))
     for c in s.causes:
-        count = (f" — {c.count:,} consult{'' if c.count == 1 else 's'} ({c.share:.0%})"
+        count = (" — " + ngettext("{n} consult", "{n} consults", c.count).format(n=f"{c.count:,}") + f" ({c.share:.0%})"
                  if c.count is not None and c.share is not None else "")
-        out.print(Under(safe(f"• {labels.label(labels.CAUSES, c.code)} [{c.code}]{count}", "bold")))
-        out.print(Under(safe(c.message), 2, 2))
+        out.print(Under(safe(f"• {words.label(labels.CAUSES, c.code)} [{c.code}]{count}", "bold")))
+        out.print(Under(safe(tr(c.message)), 2, 2))
         if c.advice:
-            out.print(Under(safe(f"→ {c.advice}", "cyan"), 2, 4))
+            out.print(Under(safe(f"→ {tr(c.advice)}", "cyan"), 2, 4))
         for ex in c.examples[:3]:
             out.print(example(ex, tz))
     steps = funnel(s)
     if steps:
-        out.print(Bars(steps, _("funnel: consults still open to the account after each rule")))
+        out.print(Bars(steps, _("funnel 漏斗: consults still open to the account after each rule")))
     window_lines(s, out)
 
 
@@ -185,8 +194,8 @@ def example(ex: dict, tz) -> Under:
                     if x)
     to = ex.pop("went_to", None)
     why = ex.pop("why", None)
-    text = _("e.g.") + " " + head + (f" → {readable(to)}" if to else "") + (f": {why}" if why else "")
-    rest = " · ".join(f"{k} {readable(v)}" for k, v in ex.items() if v not in (None, "", [], {}))
+    text = _("e.g. ") + head + (f" → {readable(to)}" if to else "") + (f": {tr(why)}" if why else "")
+    rest = " · ".join(f"{state_key(k)} {readable(v)}" for k, v in ex.items() if v not in (None, "", [], {}))
     return Under(safe(text + (f" ({rest})" if rest else ""), "dim"), 4, 6)
 
 
@@ -203,12 +212,13 @@ def window_lines(s: Silent, out) -> None:
     w = s.window
     if not w:
         return
-    out.print(Under(safe(f"window {w['from']} – {w['to']}: {w['consults']:,} consult{'' if w['consults'] == 1 else 's'}; "
-                         f"received {w['received']:,} (as the log recorded)", "bold")))
-    lines = [("lost_draw", "could have received, lost the draw (one of several tied winners)"),
-             ("rules_give_it", "the rules give it to this account alone, the log to another (a mismatch)"),
-             ("received_against_rules", "received although the rules give it to another (a mismatch)"),
-             ("direct", "direct (qianniu-initiated or transferred to a named agent)")]
+    consults = ngettext("{n} consult", "{n} consults", w["consults"]).format(n=f"{w['consults']:,}")
+    out.print(Under(safe(_("window {start} – {end}: {consults}; received {received} (as the log recorded)").format(
+        start=w["from"], end=w["to"], consults=consults, received=f"{w['received']:,}"), "bold")))
+    lines = [("lost_draw", _("could have received, lost the draw (one of several tied winners)")),
+             ("rules_give_it", _("the rules give it to this account alone, the log to another (a mismatch)")),
+             ("received_against_rules", _("received although the rules give it to another (a mismatch)")),
+             ("direct", _("direct (qianniu-initiated or transferred to a named agent)"))]
     for key, text in lines:
         if w.get(key):
             out.print(Under(safe(f"{text}: {w[key]:,}"), 2, 4))
@@ -216,7 +226,7 @@ def window_lines(s: Silent, out) -> None:
                 out.print(example(ex, tz))
     d = s.data
     if d and d.get("first_event"):
-        out.print(Under(safe(f"data: {d['first_event']} – {d['last_event']}", "dim")))
+        out.print(Under(safe(_("data: {first} – {last}").format(first=d["first_event"], last=d["last_event"]), "dim")))
 
 
 def received(r: Received, out=None) -> None:
@@ -224,23 +234,49 @@ def received(r: Received, out=None) -> None:
     keep_names(r)
     tz = timeutil.zone(r.tz)
     m = r.message
-    out.print(safe(f"{r.buyer}'s message at {m.get('ts')} was received by {r.account or '-'}", "bold"))
+    out.print(safe(_("{buyer}'s message at {at} was received by {account}").format(
+        buyer=r.buyer, at=m.get("ts"), account=r.account or "-"), "bold"))
     if r.logistics is not None:
         lg = r.logistics
-        out.print(safe("reason: 物流客服三方会话 logistics_invited — a carrier's agent invited into the consult", "bold"))
+        out.print(safe(_("reason: 物流客服三方会话 logistics_invited — a carrier's agent invited into the consult"), "bold"))
         for s in lg.get("steps", []):
             mark = "✓" if s.get("outcome") == "pass" else "✗"
-            out.print(Under(safe(f"{mark} {s.get('detail')}"), 2, 4))
+            out.print(Under(safe(f"{mark} {tr(s.get('detail'))}"), 2, 4))
         for line in lg.get("rules", []):
-            out.print(Under(safe(f"• {line}", "dim"), 2, 4))
+            out.print(Under(safe(f"• {tr(line)}", "dim"), 2, 4))
     elif r.node is not None:
         n = r.node
-        out.print(safe(f"routed by node {n.consult.id} at {timeutil.to_iso(n.consult.ts, tz)}: {labels.reason(n.routed.reason)}"))
+        out.print(safe(_("routed by node {id} at {at}: {reason}").format(
+            id=n.consult.id, at=timeutil.to_iso(n.consult.ts, tz), reason=words.reason(n.routed.reason))))
         node_detail(n, tz, out)
     for note in r.notes:
-        out.print(safe(note, "yellow"))
+        out.print(safe(tr(note), "yellow"))
     if r.expected is not None:
         e = r.expected
-        out.print(safe(f"Why not {e.facts.get('account', '')}: {labels.label(labels.CAUSES, e.code)} — {e.message}", "bold yellow"))
+        out.print(safe(_("Why not {account}: {cause} — {message}").format(
+            account=e.facts.get("account", ""), cause=words.label(labels.CAUSES, e.code), message=tr(e.message)),
+            "bold yellow"))
         if e.advice:
-            out.print(Under(safe(f"→ {e.advice}", "cyan"), 2, 4))
+            out.print(Under(safe(f"→ {tr(e.advice)}", "cyan"), 2, 4))
+
+
+OUTCOMES = (N_("skip"), N_("pass"), N_("decide"), N_("match"), N_("drop"), N_("fail"), N_("info"))  # steps' outcomes
+STATE_KEYS = {"status": N_("status"), "since": N_("since"), "load": N_("load"), "listed": N_("listed"),
+              "groups": N_("groups"), "routing": N_("routing"), "max_sessions": N_("max_sessions"),
+              "weight": N_("weight"), "proxy": N_("proxy")}
+
+
+def state_key(key: str) -> str:
+    """A why-silent state key in the chosen language (the JSON keeps the key)."""
+    return _(STATE_KEYS[key]) if key in STATE_KEYS else key
+
+
+def state_value(key: str, value) -> str:
+    """A state value readable: the status's label, group names beside ids, yes/no."""
+    if key == "status":
+        return words.label(labels.STATUSES, value)
+    if key == "groups" and isinstance(value, (list, tuple)):
+        return words.groups(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return readable(value)

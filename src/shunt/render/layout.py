@@ -236,7 +236,9 @@ def readable(v: Any) -> str:
     if v is None:
         return "-"
     if isinstance(v, bool):
-        return "yes" if v else "no"
+        from shunt.i18n import _
+
+        return _("yes") if v else _("no")
     if isinstance(v, float):
         return f"{v:g}"
     if isinstance(v, dict):

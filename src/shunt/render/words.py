@@ -8,7 +8,11 @@ command has told the names (commands/names.py); JSON and CSV keep ids alone.
 
 from __future__ import annotations
 
-from shunt.i18n import current_lang
+from shunt.i18n import N_, current_lang, value_words
+
+# code words that sentences made below render carry as values ("... was {st} since ..."): i18n.tr finds them
+VALUE_WORDS = (N_("offline"), N_("online"), N_("suspended"), N_("nobody"), N_("within"), N_("outside"),
+               N_("listed"), N_("not listed"), N_("none listed"), N_(": {listed}"))
 
 _group_names: dict[str, str] = {}
 
@@ -46,7 +50,26 @@ def reason(code) -> str:
     return label(REASONS, code)
 
 
+def why_not(code) -> str:
+    from shunt.engine.codes import WHY_NOT
+
+    return label(WHY_NOT, code)
+
+
 def finding(code) -> str:
     from shunt.engine.codes import FINDINGS
 
     return label(FINDINGS, code)
+
+
+def _codes_as_values() -> dict[str, str]:
+    from shunt.engine import labels
+    from shunt.engine.codes import REASONS, WHY_NOT
+
+    out: dict[str, str] = {}
+    for table in (labels.CAUSES, labels.ORDER_STATES, labels.SOURCES, WHY_NOT, labels.STATUSES, REASONS):
+        out.update({code: zh for code, (zh, _en) in table.items()})
+    return out
+
+
+value_words(_codes_as_values())
