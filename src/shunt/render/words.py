@@ -20,6 +20,8 @@ _group_names: dict[str, str] = {}
 def set_group_names(names: dict[str, str]) -> None:
     _group_names.clear()
     _group_names.update(names)
+    # a group id inside a translated sentence ("... went to group(s) g_jia") gets its name too
+    value_words({gid: f"{name} {gid}" for gid, name in names.items() if name and name != gid})
 
 
 def group(gid) -> str:
