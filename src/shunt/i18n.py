@@ -128,36 +128,57 @@ def value_words(words: dict[str, str]) -> None:
     """Codes that sentences carry as values (`... went to X by {reason}`) and their Chinese labels; told by
     the views (render/words.py) from the engine's label tables, so that they are not written twice."""
     _value_words.update(words)
+    _done.clear()  # translations made before may hold a value that now has its label
+
+
+class _Template:
+    """A msgid with `{placeholders}`, as the English texts it makes: its literal pieces (a cheap test before
+    any regex) and, compiled on first use, its regexes (values lazy, greedy, and word-first)."""
+
+    __slots__ = ("key", "prefix", "pieces", "literal", "_rx")
+
+    def __init__(self, key: str, field) -> None:
+        self.key = key
+        self.pieces = [p.replace("{{", "{").replace("}}", "}") for p in field.split(key)[::field.groups + 1]]
+        self.prefix = self.pieces[0]
+        self.literal = sum(len(p) for p in self.pieces)
+        self._rx = None
+
+    def could_make(self, text: str) -> bool:
+        return text.startswith(self.prefix) and text.endswith(self.pieces[-1]) and all(
+            p in text for p in self.pieces[1:-1] if p)
+
+    def regexes(self):
+        if self._rx is None:
+            import re
+
+            parts, names, pos = [], [], 0
+            for m in _FIELD.finditer(self.key):
+                parts.append(re.escape(self.key[pos:m.start()].replace("{{", "{").replace("}}", "}")))
+                name = m.group(1)
+                parts.append(f"(?P={name})" if name in names else f"(?P<{name}>.*\0)")
+                names.append(name)
+                pos = m.end()
+            parts.append(re.escape(self.key[pos:].replace("{{", "{").replace("}}", "}")))
+            body = "".join(parts) + r"\Z"
+            lazy, greedy = re.compile(body.replace("\0", "?"), re.S), re.compile(body.replace("\0", ""), re.S)
+            # `{state}{part1}`: two values side by side; the first a word ("shipped" + ".")
+            tight = re.compile(re.sub(r"\.\*\0\)(?=\(\?P)", r"[\\w-]+)", body).replace("\0", "?"), re.S)
+            self._rx = (lazy, greedy, tight)
+        return self._rx
 
 
 def _compile_patterns() -> list:
-    """(prefix, regex, msgid) for every msgid with `{placeholders}` in the zh catalogue, longest literal first:
-    an English text made by `template.format(...)` or an f-string matches its template's regex."""
+    """A _Template for every msgid with `{placeholders}` in the zh catalogue, longest literal first: an
+    English text made by `template.format(...)` or an f-string is recognised by its template."""
     import re
 
     global _FIELD
-    _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:![rsa])?(?::[^{}]*)?\}")
-    out = []
-    for key in getattr(catalogue("zh"), "_catalog", {}):
-        if not isinstance(key, str) or "{" not in key or not _FIELD.search(key):
-            continue
-        parts, names, pos = [], [], 0
-        for m in _FIELD.finditer(key):
-            parts.append(re.escape(key[pos:m.start()].replace("{{", "{").replace("}}", "}")))
-            name = m.group(1)
-            parts.append(f"(?P={name})" if name in names else f"(?P<{name}>.*\0)")
-            names.append(name)
-            pos = m.end()
-        parts.append(re.escape(key[pos:].replace("{{", "{").replace("}}", "}")))
-        literal = len(_FIELD.sub("", key))
-        prefix = key[:_FIELD.search(key).start()]
-        body = "".join(parts) + r"\Z"
-        lazy, greedy = re.compile(body.replace("\0", "?"), re.S), re.compile(body.replace("\0", ""), re.S)
-        # `{state}{part1}`: two values side by side; the first a word ("shipped" + ".")
-        tight = re.compile(re.sub(r"\.\*\0\)(?=\(\?P)", r"[\\w-]+)", body).replace("\0", "?"), re.S)
-        out.append((literal, prefix, (lazy, greedy, tight), key))
-    out.sort(key=lambda p: -p[0])
-    return [(prefix, rx, key) for _, prefix, rx, key in out]
+    _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:(![rsa]))?(?::([^{}]*))?\}")
+    out = [_Template(key, _FIELD) for key in getattr(catalogue("zh"), "_catalog", {})
+           if isinstance(key, str) and "{" in key and _FIELD.search(key)]
+    out.sort(key=lambda t: -t.literal)
+    return out
 
 
 def _values(m, depth: int) -> dict | None:
@@ -204,7 +225,22 @@ def _known(values: dict, m) -> tuple[int, int]:
             -sum(ch.isascii() and ch.isalpha() for v in values.values() for ch in v))
 
 
+_done: dict[tuple[str, int], str] = {}
+
+
 def tr(text, depth: int = 0):
+    """`text` (English, made by a marked template or an exact msgid) in the current language; unchanged when
+    the language is English or no template made it (see _tr)."""
+    if not isinstance(text, str) or not text or current_lang() == "en":
+        return text
+    key = (text, min(depth, 1))
+    found = _done.get(key)
+    if found is None:
+        found = _done[key] = _tr(text, depth)
+    return found
+
+
+def _tr(text, depth: int = 0):
     """`text` (English, made by a marked template or an exact msgid) in the current language; unchanged when
     the language is English or no template made it. A template's values are translated in turn (a value may
     be a phrase of its own, `{since}` -> " since 10:00")."""
@@ -231,9 +267,10 @@ def tr(text, depth: int = 0):
                 return "，".join(done)
     if _patterns is None:
         _patterns = _compile_patterns()
-    for prefix, (lazy, *others), key in _patterns:
-        if not text.startswith(prefix):
+    for t in _patterns:
+        if not t.could_make(text):
             continue
+        (lazy, *others), key = t.regexes(), t.key
         m = lazy.match(text)
         if m is None:
             continue
