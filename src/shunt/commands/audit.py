@@ -22,10 +22,11 @@ def run(db, *, date=None, start=None, end=None, group=None, account=None, shop=N
     as_csv = csv_wanted(as_json, as_csv, output)
     if examples < 0:
         raise UsageError(_("--examples must be 0 or more"))
-    conn, sid, nick, tz = open_shop(db, shop)
-    name_groups(conn, sid)  # human views: `售前 g_pre`
-    account = as_account(conn, sid, nick, account)
-    s, e, label = resolve(conn, sid, tz, date, start, end)
+    sh = open_shop(db, shop)
+    tz = sh.tz
+    name_groups(sh.conn, sh.sid)  # human views: `售前 g_pre`
+    account = as_account(sh, account)
+    s, e, label = resolve(sh, date, start, end)
     if output is not None:  # the whole answer first (an error writes no file), then the file with a BOM
         import io
         import sys
@@ -34,14 +35,14 @@ def run(db, *, date=None, start=None, end=None, group=None, account=None, shop=N
 
         buf = io.BytesIO()
         rows = view.CsvRows(tz, mask, out=buf)
-        result = audit(conn, sid, s, e, label, group=group, account=account, examples=examples, on_break=rows)
+        result = audit(sh, s, e, label, group=group, account=account, examples=examples, on_break=rows)
         rows.close()
         with writing(output):
             Path(output).write_bytes(b"\xef\xbb\xbf" + buf.getvalue())
         print(_("wrote {file}").format(file=plain(output)), file=sys.stderr)
         return MISMATCH_EXIT if fail_on_mismatch and result.breaking else 0
     rows = view.CsvRows(tz, mask) if as_csv else None
-    result = audit(conn, sid, s, e, label, group=group, account=account, examples=examples, on_break=rows)
+    result = audit(sh, s, e, label, group=group, account=account, examples=examples, on_break=rows)
     if rows is not None:
         rows.close()
     elif as_json:

@@ -6,62 +6,17 @@ import dataclasses
 from contextlib import contextmanager
 from pathlib import Path
 
-from shunt import timeutil
+from shunt.commands.options import account, day, duration, moment  # noqa: F401 - re-exported (ui/ reads them here)
 from shunt.errors import NotFound, ShuntError, StorageError, UsageError  # noqa: F401 - StorageError: re-exported
 from shunt.i18n import N_, _
+from shunt.store.shop import Shop
 
 
-def open_shop(db: Path, shop: str | None):
-    """→ (conn, shop_id, nick, tz). Raises NotFound / BadData as cli.md says."""
-    from shunt import store
-    from shunt.store.snapshot import hold_snapshot
-
-    conn = store.open_db(db, create=False)
-    hold_snapshot(conn)
-    sid = store.shop_id(conn, shop)
-    nick, tzname = store.shop_info(conn, sid)
-    return conn, sid, nick, timeutil.zone(tzname)
-
-
-def moment(text: str, tz, conn=None, sid=None) -> int:
-    """--at and the like, as typed (IME forms too); `11月11日 10:00` in the shop's latest year with data."""
-    from shunt.diagnose.period import data_year
-
-    try:
-        return timeutil.parse_moment(text, tz, year=lambda: data_year(conn, sid, tz))
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def day(text: str, tz, conn=None, sid=None):
-    """--date as typed (2026年11月11日, 11月11日 in the shop's latest year with data, full-width digits)."""
-    from shunt.diagnose.period import data_year
-
-    try:
-        return timeutil.parse_date(text, tz, year=lambda: data_year(conn, sid, tz))
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def account(conn, sid: int, nick: str, text: str | None) -> str | None:
-    """An account as typed: `小丙` → `zhenpin:小丙` when the shop (already chosen: --shop, or the only one)
-    has that account and no account is named `小丙` itself; any other text unchanged (the command's own
-    check then says what is near)."""
-    if text is None or ":" in text:
-        return text
-    from shunt import store
-
-    full = f"{nick}:{text.strip()}"
-    if text.strip() and not store.account_exists(conn, sid, text) and store.account_exists(conn, sid, full):
-        return full
-    return text
-
-
-def duration(text: str) -> int:
-    try:
-        return timeutil.parse_duration(text)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+def open_shop(db: Path, shop: str | None) -> Shop:
+    """The shop's handle for one answer (store.shop.Shop: one read snapshot, the config timeline, the
+    lookups). It unpacks as the tuple it was before, `conn, sid, nick, tz = open_shop(db, shop)`.
+    Raises NotFound / BadData as cli.md says."""
+    return Shop.open(db, shop)
 
 
 def masked(result, buyers, mask: bool):

@@ -1,8 +1,10 @@
-"""The period of balance / simulate (and later audit): the options, or the one default rule."""
+"""The period of balance / simulate / audit: the options (commands/options.period), or the one default rule."""
 
 from __future__ import annotations
 
 import sys
+
+from shunt.store.shop import Shop, takes_shop
 
 
 def say(line: str) -> None:
@@ -12,10 +14,13 @@ def say(line: str) -> None:
     print(f"shunt: {plain(tr(line))}", file=sys.stderr)
 
 
-def resolve(conn, sid: int, tz, date, start, end) -> tuple[int, int, str]:
-    """(start_ms, end_ms, label); exit 1 when the period holds no consult (with the dates that do)."""
-    from shunt.diagnose.period import period, require_consults
+@takes_shop(tz=True)
+def resolve(shop: Shop, date, start, end) -> tuple[int, int, str]:
+    """(start_ms, end_ms, label); exit 1 when the period holds no consult (with the dates that do).
+    `resolve(shop, date, start, end)`; the old shape `resolve(conn, sid, tz, date, start, end)` still works."""
+    from shunt.commands.options import period
+    from shunt.diagnose.period import require_consults
 
-    s, e, label = period(conn, sid, tz, date, start, end, say=say)
-    require_consults(conn, sid, tz, s, e, label)
+    s, e, label = period(shop, date, start, end, say=say)
+    require_consults(shop, s, e, label)
     return s, e, label

@@ -8,13 +8,13 @@ def run(db, buyer: str, *, at: str, expected=None, shop=None, as_json=False, mas
     from shunt.diagnose.received import why_received
     from shunt.render import human, jsonout
 
-    conn, sid, nick, tz = open_shop(db, shop)
+    s = open_shop(db, shop)
 
-    name_groups(conn, sid)  # human views: `售前 g_pre`
-    ms = moment(at, tz, conn, sid)
-    expected = account(conn, sid, nick, expected)
-    with masked_errors(mask, [buyer], conn, sid):
-        result = masked(why_received(conn, sid, buyer, ms - ms % 1000, expected), [buyer], mask)
+    name_groups(s.conn, s.sid)  # human views: `售前 g_pre`
+    ms = moment(at, s)
+    expected = account(s, expected)
+    with masked_errors(mask, [buyer], s.conn, s.sid):
+        result = masked(why_received(s, buyer, ms - ms % 1000, expected), [buyer], mask)
     if as_json:
         jsonout.dump(jsonout.received(result))
     else:

@@ -14,7 +14,8 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
         as_csv=None, output=None, html=None) -> None:
     from shunt import store
     from shunt.diagnose.config_changes import simulated_changes
-    from shunt.diagnose.config_patch import apply_patch, read_patch
+    from shunt.commands.change_file import read_patch
+    from shunt.diagnose.config_patch import apply_patch
     from shunt.diagnose.simulate import simulate
     from shunt.render import balance as view
     from shunt.render.config import changes_human

@@ -7,19 +7,19 @@ from shunt.commands.names import name_groups
 from shunt.i18n import _, tr
 
 
-def _day_of(conn, sid, tz, buyer: str, date, node):
+def _day_of(shop, buyer: str, date, node):
     """--date, else the day of --node (a consult id is unique in a shop), else the shop's default day."""
-    from shunt import store, timeutil
+    from shunt import timeutil
     from shunt.commands.period import say
     from shunt.diagnose.period import default_day
 
     if date is not None:
-        return day(date, tz, conn, sid)
+        return day(date, shop)
     if node is not None:
-        found = store.consult_row(conn, sid, node)
+        found = shop.consult_row(node)
         if found is not None and found[0].buyer == buyer:
-            return timeutil.local_date(found[0].ts, tz)
-    choice = default_day(conn, sid, tz)
+            return timeutil.local_date(found[0].ts, shop.tz)
+    choice = default_day(shop)
     say(_("date: {why}; choose another with --date").format(why=tr(choice.why)))
     return choice.day
 
@@ -31,10 +31,10 @@ def run(db, buyer: str, date, *, shop=None, node=None, detail=False, as_json=Fal
     from shunt.render.text import plain
 
     as_csv = csv_wanted(as_json, as_csv, output)
-    conn, sid, _nick, tz = open_shop(db, shop)
-    name_groups(conn, sid)  # human views: `售前 g_pre`
-    with masked_errors(mask, [buyer], conn, sid):
-        result = trace(conn, sid, buyer, _day_of(conn, sid, tz, buyer, date, node), node_id=node)
+    s = open_shop(db, shop)
+    name_groups(s.conn, s.sid)  # human views: `售前 g_pre`
+    with masked_errors(mask, [buyer], s.conn, s.sid):
+        result = trace(s, buyer, _day_of(s, buyer, date, node), node_id=node)
     result = masked(result, [buyer], mask)
     if not result.nodes:
         msg = "shunt: " + _("{buyer} has no routing nodes on {date}").format(buyer=plain(result.buyer), date=result.date)

@@ -18,7 +18,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Callable
 
-from shunt import engine, store, timeutil
+from shunt import engine, store
 from shunt.engine.codes import FINDINGS, NOT_REPLAYABLE
 from shunt.engine.frozen import frozen
 from shunt.engine.model import Consult, Routed
@@ -26,7 +26,7 @@ from shunt.engine.replay import matches
 from shunt.engine.tracker import Tracker
 from shunt.diagnose import halves
 from shunt.errors import NotFound
-from shunt.store import periods
+from shunt.store.shop import Shop, takes_shop
 from shunt.workers import workers
 
 EXAMPLES = 3  # examples per finding code, by default
@@ -156,26 +156,26 @@ class _Tally:
                      for code, u in sorted(self.unreplayable.items(), key=lambda kv: (-kv[1][0], kv[0])))
 
 
-def audit(conn, sid: int, start: int, end: int, label: str, *, group: str | None = None,
+@takes_shop()
+def audit(shop: Shop, start: int, end: int, label: str, *, group: str | None = None,
           account: str | None = None, examples: int = EXAMPLES,
           on_break: Callable[[Break], None] | None = None) -> Audit:
     """Every node with start <= ts < end (of group `group` — id or name — and/or of `account`, by the
     record or the replay) replayed and checked. NotFound: an unknown group or account (the command
     first refuses a period without consults: diagnose.period.require_consults)."""
-    nick, tzname = store.shop_info(conn, sid)
-    tz = timeutil.zone(tzname)
-    n = periods.count_consults(conn, sid, start, end)
-    gid = _group_id(conn, sid, start, end, group, label) if group is not None else None
-    if account is not None and not store.account_exists(conn, sid, account):
-        raise NotFound(f"no account {account!r} in shop {nick}", store.nearest_accounts(conn, sid, account))
-    P = _Pass(gid, account, max(0, examples), tz, on_break)
-    mid = periods.split_ts(conn, sid, start, end, n) if on_break is None and n >= SPLIT_AT and workers() > 1 else None
+    conn, sid = shop.conn, shop.sid
+    n = shop.count_consults(start, end)
+    gid = _group_id(shop, start, end, group, label) if group is not None else None
+    if account is not None:
+        shop.require_account(account)
+    P = _Pass(gid, account, max(0, examples), shop.tz, on_break)
+    mid = shop.split_ts(start, end, n) if on_break is None and n >= SPLIT_AT and workers() > 1 else None
     # two halves, the second in a forked process: the same answer (the sweep seeds at any point)
     tally, other = halves.in_halves(conn, start, end, mid, lambda c, lo, hi: P.run(c, sid, lo, hi), parallel=True)
     if other is not None:
         tally.merge(other)
     findings = tally.findings()
-    return Audit(shop=nick, tz=tzname, start=start, end=end, label=label, group=gid, account=account,
+    return Audit(shop=shop.nick, tz=shop.tzname, start=start, end=end, label=label, group=gid, account=account,
                  checked=tally.checked, matching=tally.matching, breaking=sum(f.count for f in findings),
                  not_replayable=tally.unreplayables(), findings=findings)
 
@@ -218,8 +218,8 @@ class _Pass:
         return tally
 
 
-def _group_id(conn, sid: int, start: int, end: int, group: str, label: str) -> str:
-    cfgs = periods.configs_in(conn, sid, start, end)
+def _group_id(shop: Shop, start: int, end: int, group: str, label: str) -> str:
+    cfgs = shop.configs_in(start, end)
     for cfg in cfgs:
         for g in cfg.groups:
             if group in (g.id, g.name):

@@ -14,67 +14,18 @@ entry ("小丙 max_sessions 20 -> 50").
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from shunt.engine.model import Config
 from shunt.errors import UsageError
 from shunt.store import config_schema as schema
 
-MAX_BYTES = 16 << 20
 LISTS = {"agents": ("account", schema.Agent), "groups": ("id", schema.Group), "exclusive": ("buyer", schema.Exclusive)}
 IGNORED = ("type", "shop", "ts", "id", "v", "timezone")  # a whole shop_config (or `config show --json`) is a patch too
 
 
 class Missed(Exception):
     """An entry to change or remove that the config does not hold (only an error if no config holds it)."""
-
-
-# ---- the file ----------------------------------------------------------------------------------
-
-def read_patch(path: Path, where: str) -> dict[str, Any]:
-    """The change file, parsed and its shape checked. Every problem is a UsageError naming `where`."""
-    try:
-        if not path.exists():
-            raise UsageError(f"no such file: {where} (the --config change file)")
-        if not path.is_file():
-            raise UsageError(f"{where} is not a regular file (the --config change file)")
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise UsageError(f"cannot read {where}: {exc.strerror or exc}") from None
-    if len(data) > MAX_BYTES:
-        raise UsageError(f"{where} is over {MAX_BYTES >> 20} MiB: not a change file")
-    patch = _parse(_text(data, where), where)
-    check_shape(patch, where)
-    return patch
-
-
-def _text(data: bytes, where: str) -> str:
-    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
-        raise UsageError(f"{where} is UTF-32: save it as UTF-8")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) >= 2 and b"\x00" in data[:64]):
-        raise UsageError(f"{where} is UTF-16: save it as UTF-8")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{where} is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): "
-                         "save it as UTF-8") from None
-
-
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _parse(text: str, where: str) -> Any:
-    try:
-        return json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{where} is not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
-    except RecursionError:
-        raise UsageError(f"{where} is not a change file: JSON nested too deeply") from None
-    except ValueError as exc:
-        raise UsageError(f"{where} is not JSON: {exc}") from None
 
 
 def _fields(cls) -> set[str]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from shunt import engine, store, timeutil
+from shunt import engine, timeutil
 from shunt.diagnose.passed_by import RECEIVED, passed_by
 from shunt.engine.accounts import is_shop_account
 from shunt.diagnose.replay import from_decision
 from shunt.diagnose.results import Cause, Node, Received, Replay
 from shunt.errors import NotFound
+from shunt.store.shop import Shop, takes_shop
 
 KPI_RULES = (
     "A carrier's logistics account never becomes the buyer's recent contact (最近联系人).",
@@ -16,13 +17,14 @@ KPI_RULES = (
 )
 
 
-def _logistics(conn, shop_id, consult, account, tz) -> tuple[dict, Replay]:
-    events = store.logistics_events(conn, shop_id, consult.id)
+def _logistics(shop: Shop, consult, account) -> tuple[dict, Replay]:
+    tz = shop.tz
+    events = shop.logistics_events(consult.id)
     invite = next((e for e in events if e["action"] == "invite" and e.get("account") in (account, None)), None)
     invite = invite or next((e for e in events if e["action"] == "invite"), None)
     joined = next((e for e in events if e["action"] == "join"), None)
     declined = next((e for e in events if e["action"] == "decline"), None)
-    cfg = store.config_at(conn, shop_id, invite["ts"] if invite else consult.ts)
+    cfg = shop.config_at(invite["ts"] if invite else consult.ts)
     steps = ()
     ok = None
     if cfg is not None and invite is not None:
@@ -47,32 +49,29 @@ def _logistics(conn, shop_id, consult, account, tz) -> tuple[dict, Replay]:
     return info, rep
 
 
-def why_received(conn, shop_id: int, buyer: str, second_ms: int, expected: str | None = None) -> Received:
-    shop, tzname = store.shop_info(conn, shop_id)
-    tz = timeutil.zone(tzname)
-    if not store.buyer_exists(conn, shop_id, buyer):
-        raise NotFound("no buyer {buyer!r} in shop {shop}", store.nearest_buyers(conn, shop_id, buyer),
-                       buyer=buyer, shop=shop)
-    if expected and not store.account_exists(conn, shop_id, expected):
-        raise NotFound(f"no account {expected!r} in shop {shop} (--expected)",
-                       store.nearest_accounts(conn, shop_id, expected))
-    msg = store.message_at(conn, shop_id, buyer, second_ms)
+@takes_shop()
+def why_received(shop: Shop, buyer: str, second_ms: int, expected: str | None = None) -> Received:
+    tz = shop.tz
+    shop.require_buyer(buyer)
+    if expected:
+        shop.require_account(expected, " (--expected)")
+    msg = shop.message_at(buyer, second_ms)
     if msg is None:
-        near = [timeutil.to_iso(t, tz) for t in store.nearest_messages(conn, shop_id, buyer, second_ms)]
+        near = [timeutil.to_iso(t, tz) for t in shop.nearest_messages(buyer, second_ms)]
         raise NotFound("{buyer!r} sent no message at {at}", near, buyer=buyer, at=timeutil.to_iso(second_ms, tz))
     account = msg["account"]
     message = {"ts": timeutil.to_iso(msg["ts"], tz), "account": account, "sender": msg["sender"]}
-    found = store.consult_of_message(conn, shop_id, msg)
+    found = shop.consult_of_message(msg)
     if found is None:
         raise NotFound("no routing node at or before the message at {at} for {buyer!r}", buyer=buyer, at=message["ts"])
     consult, routed, uid = found
     notes: list[str] = []
-    if account and not is_shop_account(shop, account):
-        info, rep = _logistics(conn, shop_id, consult, account, tz)
+    if account and not is_shop_account(shop.nick, account):
+        info, rep = _logistics(shop, consult, account)
         node = Node(consult=consult, routed=routed, replay=rep)
-        return Received(shop=shop, tz=tzname, buyer=buyer, message=message, account=account, node=node,
+        return Received(shop=shop.nick, tz=shop.tzname, buyer=buyer, message=message, account=account, node=node,
                         reason="logistics_invited", replay=rep, logistics=info, notes=tuple(notes))
-    state = store.state_at(conn, shop_id, consult, uid)
+    state = shop.state_at(consult, uid)
     decision = engine.decide(state, consult)
     rep = from_decision(state, consult, routed, decision, tz)
     if account and routed.agent and account != routed.agent:
@@ -84,6 +83,6 @@ def why_received(conn, shop_id: int, buyer: str, second_ms: int, expected: str |
         if code == RECEIVED:
             why = f"{expected} was among the replayed winners; the pick among equals is random ({why})"
         exp = Cause(code=code, message=why, facts={"account": expected})
-    return Received(shop=shop, tz=tzname, buyer=buyer, message=message, account=account,
+    return Received(shop=shop.nick, tz=shop.tzname, buyer=buyer, message=message, account=account,
                     node=Node(consult=consult, routed=routed, replay=rep), reason=routed.reason, replay=rep,
                     expected=exp, notes=tuple(notes))

@@ -55,23 +55,6 @@ def first_config_ts(conn: sqlite3.Connection, sid: int) -> int | None:
     return row[0] if row else None
 
 
-def configs_in(conn: sqlite3.Connection, sid: int, start: int, end: int) -> list:
-    """The shop_configs (engine Configs) in force in [start, end): the one at `start`, if any, and
-    those that take effect before `end`."""
-    import json
-
-    from shunt.engine.model import Config
-    from shunt.store.lookups import config_at, shop_nick
-
-    nick = shop_nick(conn, sid)
-    first = config_at(conn, sid, start)
-    out = [first] if first is not None else []
-    for ts, body in conn.execute("SELECT ts, body FROM configs WHERE shop_id = ? AND ts > ? AND ts < ? "
-                                 "ORDER BY ts, uid", (sid, start, end)):
-        out.append(Config.from_body(nick, ts, json.loads(body)))
-    return out
-
-
 def split_ts(conn: sqlite3.Connection, sid: int, start: int, end: int, n: int) -> int | None:
     """The ts of the period's middle consult (of `n`), where a second process can take over; None
     when it is the period's start (no split)."""

@@ -17,7 +17,8 @@ class AuditTab(QuestionTab):
 
     def ask(self, values, out):
         from shunt.diagnose.audit import audit
-        from shunt.diagnose.period import period, require_consults
+        from shunt.commands.options import period
+        from shunt.diagnose.period import require_consults
         from shunt.render.audit import audit_human
 
         s = self.session
