@@ -42,7 +42,7 @@ REVIEWED = {
     ("store/split.py", "loader.copy_sql[table]"): "fixed INSERT … SELECT per table, load._COPY, from the constant _COLS",
     ("store/lookups.py", "CONSULT_COLS"): "constant column list",
     ("store/lookups.py", "MESSAGE_COLS"): "constant column list",
-    ("store/lookups.py", "_SEL_SQL"): "constant list of reason codes",
+    ("store/lookups.py", "SELECTION_IN"): "constant list of reason codes (schema.SELECTION_IN)",
     ("store/lookups.py", "table"): "table name from a constant tuple of table names",
     ("store/periods.py", "table"): "table name from a constant tuple of table names (last_event_before)",
     ("store/lookups.py", "sql_prefix"): "constant SQL passed by nearest_* (values bound as ?)",
@@ -52,7 +52,7 @@ REVIEWED = {
     ("store/lookups.py", "_ACCOUNT_STATES"): "module constant SQL (the accounts bound as one JSON array)",
     ("store/lookups.py", 'sql_sample.replace("{LIKE}", "ESCAPE \'\\\\\'")'): "constant SQL with a constant "
                                                                            "ESCAPE clause put in",
-    ("store/sweep.py", "_SEL_SQL"): "constant list of reason codes",
+    ("store/sweep.py", "SELECTION_IN"): "constant list of reason codes (schema.SELECTION_IN)",
     ("store/sweep.py", "CONSULT_COLS"): "constant column list",
     ("store/sweep.py", "_OTHER_SQL"): "module constant SQL (the span bound as ?1-?3)",
     ("store/sweep.py", "sql"): "constant SQL passed by the sweep's own callers",

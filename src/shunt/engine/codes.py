@@ -34,16 +34,6 @@ RULE_NAMES: dict[str, str] = {
     "R8": "nobody_eligible",
 }
 
-# the group-matching sub-steps of rule 6 (step codes R6a..R6f)
-GROUP_STEPS: dict[str, str] = {
-    "R6a": "transfer_to_group",
-    "R6b": "single_group",
-    "R6c": "intent",
-    "R6d": "item",
-    "R6e": "order_state",
-    "R6f": "all_groups",
-}
-
 # which rule can give each reason
 RULE_OF_REASON: dict[str, str] = {
     "qianniu_initiated": "R1",
@@ -61,17 +51,6 @@ RULE_OF_REASON: dict[str, str] = {
     "offline_to_assistant": "R8",
     "main_account_fallback": "R8",
     "offline_queue": "R8",
-}
-
-# eligibility's why_not codes → (中文, English)
-WHY_NOT: dict[str, tuple[str, str]] = {
-    "offline": ("离线", "offline"),
-    "suspended": ("挂起", "suspended"),
-    "routing_disabled": ("不参与分流", "routing disabled"),
-    "not_listed": ("未在分流设置中", "not listed in the configuration"),
-    "no_capacity": ("接待上限为0", "reception limit 0"),
-    "at_capacity": ("达到接待上限", "at its reception limit"),
-    "proxy": ("代理账号", "proxy account (only when nobody else is eligible)"),
 }
 
 # replay finding codes (engine/replay.py) → (中文, English: what the recorded node did, after "N consults ...").

@@ -21,27 +21,42 @@ def _ids(groups) -> list[str]:
 
 def match_groups(ctx: Context) -> tuple[tuple[GroupConf, ...], str]:
     """Steps 6a–f, first non-empty wins. Records one step per step tried. → (groups, basis)."""
-    cfg, c = ctx.config, ctx.consult
-    groups = cfg.groups
-    s = cfg.settings
+    for step in (_transfer_target, _single_group, _by_intent, _by_item, _by_order_state):
+        found = step(ctx)
+        if found is not None:
+            return found
+    # f. nothing bound matched → every group
+    groups, state = ctx.config.groups, ctx.consult.order_state
+    basis = f"order state {state} (bound to no group, so every group)"
+    if ctx.explain:
+        ctx.step("R6f", "all_groups", "match", f"Nothing bound matched, so every group: {', '.join(_ids(groups))}.",
+                 basis=basis, groups=_ids(groups), why={g.id: "nothing bound matched" for g in groups})
+    return groups, basis
 
-    # a. transfer_to_group → the target group
-    if c.source == "transfer_to_group":
-        g = cfg.group(c.target)
-        if g is not None:
-            basis = f"transfer to group {g.id}"
-            if ctx.explain:
-                ctx.step("R6a", "transfer_to_group", "match", f"{c.by or 'An agent'} transferred the buyer to group {g.id} ({g.name}).",
-                         basis=basis, groups=[g.id], why={g.id: "the transfer's target"})
-            return (g,), basis
-        if ctx.explain:
-            ctx.step("R6a", "transfer_to_group", "skip", f"The transfer's target group {c.target} is not configured; matching goes on.",
-                     target=c.target)
-    else:
+
+def _transfer_target(ctx: Context):
+    """a. transfer_to_group → the target group."""
+    cfg, c = ctx.config, ctx.consult
+    if c.source != "transfer_to_group":
         if ctx.explain:
             ctx.step("R6a", "transfer_to_group", "skip", f"The source is {c.source}, not transfer_to_group.", source=c.source)
+        return None
+    g = cfg.group(c.target)
+    if g is not None:
+        basis = f"transfer to group {g.id}"
+        if ctx.explain:
+            ctx.step("R6a", "transfer_to_group", "match", f"{c.by or 'An agent'} transferred the buyer to group {g.id} ({g.name}).",
+                     basis=basis, groups=[g.id], why={g.id: "the transfer's target"})
+        return (g,), basis
+    if ctx.explain:
+        ctx.step("R6a", "transfer_to_group", "skip", f"The transfer's target group {c.target} is not configured; matching goes on.",
+                 target=c.target)
+    return None
 
-    # b. one group → it
+
+def _single_group(ctx: Context):
+    """b. one group → it."""
+    groups = ctx.config.groups
     if len(groups) == 1:
         g = groups[0]
         basis = "the shop's only group"
@@ -51,42 +66,53 @@ def match_groups(ctx: Context) -> tuple[tuple[GroupConf, ...], str]:
         return (g,), basis
     if ctx.explain:
         ctx.step("R6b", "single_group", "skip", f"The shop has {len(groups)} groups.", groups=_ids(groups))
+    return None
 
-    # c. bot_transfer + intent + intent_routing → groups bound to the intent
-    if c.source == "bot_transfer" and c.intent and s.intent_routing:
-        hit = ctx.lookup.by_intent.get(c.intent, ())
-        basis = f"intent {c.intent}"
-        if hit:
-            if ctx.explain:
-                ctx.step("R6c", "intent", "match", f"Groups bound to intent {c.intent}: {', '.join(_ids(hit))}.",
-                         basis=basis, groups=_ids(hit), why={g.id: f"bound to intent {c.intent}" for g in hit})
-            return hit, basis
+
+def _by_intent(ctx: Context):
+    """c. bot_transfer + intent + intent_routing → groups bound to the intent."""
+    c, s = ctx.consult, ctx.config.settings
+    if not (c.source == "bot_transfer" and c.intent and s.intent_routing):
         if ctx.explain:
-            ctx.step("R6c", "intent", "skip", f"No group is bound to intent {c.intent}.", intent=c.intent)
-    else:
-        why = ("the source is not bot_transfer" if c.source != "bot_transfer"
-               else "the consult has no intent" if not c.intent else "intent routing is off")
-        if ctx.explain:
+            why = ("the source is not bot_transfer" if c.source != "bot_transfer"
+                   else "the consult has no intent" if not c.intent else "intent routing is off")
             ctx.step("R6c", "intent", "skip", f"Intent matching does not apply: {why}.",
                      source=c.source, intent=c.intent, intent_routing=s.intent_routing)
-
-    # d. item → groups bound to it
-    if c.item is not None:
-        hit = ctx.lookup.by_item.get(str(c.item), ())
-        basis = f"item {c.item}"
-        if hit:
-            if ctx.explain:
-                ctx.step("R6d", "item", "match", f"Groups bound to item {c.item}: {', '.join(_ids(hit))}.",
-                         basis=basis, groups=_ids(hit), why={g.id: f"bound to item {c.item}" for g in hit})
-            return hit, basis
+        return None
+    hit = ctx.lookup.by_intent.get(c.intent, ())
+    basis = f"intent {c.intent}"
+    if hit:
         if ctx.explain:
-            ctx.step("R6d", "item", "skip", f"No group is bound to item {c.item}.", item=c.item)
-    else:
+            ctx.step("R6c", "intent", "match", f"Groups bound to intent {c.intent}: {', '.join(_ids(hit))}.",
+                     basis=basis, groups=_ids(hit), why={g.id: f"bound to intent {c.intent}" for g in hit})
+        return hit, basis
+    if ctx.explain:
+        ctx.step("R6c", "intent", "skip", f"No group is bound to intent {c.intent}.", intent=c.intent)
+    return None
+
+
+def _by_item(ctx: Context):
+    """d. item → groups bound to it."""
+    c = ctx.consult
+    if c.item is None:
         if ctx.explain:
             ctx.step("R6d", "item", "skip", "The consult names no item.", item=None)
+        return None
+    hit = ctx.lookup.by_item.get(str(c.item), ())
+    basis = f"item {c.item}"
+    if hit:
+        if ctx.explain:
+            ctx.step("R6d", "item", "match", f"Groups bound to item {c.item}: {', '.join(_ids(hit))}.",
+                     basis=basis, groups=_ids(hit), why={g.id: f"bound to item {c.item}" for g in hit})
+        return hit, basis
+    if ctx.explain:
+        ctx.step("R6d", "item", "skip", f"No group is bound to item {c.item}.", item=c.item)
+    return None
 
-    # e. order state → groups bound to it
-    state = c.order_state
+
+def _by_order_state(ctx: Context):
+    """e. order state → groups bound to it."""
+    state = ctx.consult.order_state
     hit = ctx.lookup.by_state.get(state, ())
     basis = f"order state {state}"
     if hit:
@@ -96,13 +122,7 @@ def match_groups(ctx: Context) -> tuple[tuple[GroupConf, ...], str]:
         return hit, basis
     if ctx.explain:
         ctx.step("R6e", "order_state", "skip", f"No group is bound to order state {state}.", order_state=state)
-
-    # f. nothing bound matched → every group
-    basis = f"order state {state} (bound to no group, so every group)"
-    if ctx.explain:
-        ctx.step("R6f", "all_groups", "match", f"Nothing bound matched, so every group: {', '.join(_ids(groups))}.",
-                 basis=basis, groups=_ids(groups), why={g.id: "nothing bound matched" for g in groups})
-    return groups, basis
+    return None
 
 
 def matched_groups(ctx: Context) -> tuple[tuple[GroupConf, ...], str]:

@@ -19,8 +19,16 @@ SOURCES = (
 )
 STATUSES = ("online", "suspended", "offline")
 STRATEGIES = ("reception_rate", "conversion_rate", "round_robin")
-# Reasons decided by agent selection (rule 7): they move a group's round-robin pointer.
-SELECTION_REASONS = frozenset({"only_one_online", "reception_rate", "conversion_rate", "round_robin"})
+# Reasons decided by agent selection (rule 7): they move a group's round-robin pointer. The order is
+# the one the store's SQL lists them in (store/schema.SELECTION_IN: a partial index's WHERE clause).
+SELECTION_ORDER = ("only_one_online", "reception_rate", "conversion_rate", "round_robin")
+SELECTION_REASONS = frozenset(SELECTION_ORDER)
+HOUR_MS = 3_600_000  # an hour in epoch ms: the one definition (engine, store, diagnose read it here)
+
+
+def recent_window_ms(hours: float) -> int:
+    """The recent-contact window (settings.recent_contact_hours) in ms, as every reader rounds it."""
+    return int(round(hours * HOUR_MS))
 DEFAULT_CARRIERS = ("ZTO", "STO", "YUNDA", "YTO")
 
 

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from .context import Context, Result
 from .accounts import is_shop_account
-from .model import Config, Consult, RecentContact, State
+from .model import Config, Consult, RecentContact, State, recent_window_ms as window_ms
 from .timefmt import ago, hours_text
-
-HOUR_MS = 3_600_000
-
-
-def window_ms(hours: float) -> int:
-    return int(round(hours * HOUR_MS))
 
 
 def recent_in_window(state: State, consult: Consult) -> tuple[RecentContact, ...]:

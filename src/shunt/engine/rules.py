@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from .codes import RULE_NAMES
 from .context import Context, Result
 from .direct import r1_qianniu_initiated, r2_transfer_to_agent
 from .exclusive import r3_exclusive
@@ -24,13 +25,14 @@ class Rule:
     fn: Callable[[Context], Result | None]
 
 
-RULES: tuple[Rule, ...] = (
-    Rule("R1", "qianniu_initiated", r1_qianniu_initiated),
-    Rule("R2", "transfer_to_agent", r2_transfer_to_agent),
-    Rule("R3", "exclusive", r3_exclusive),
-    Rule("R4", "recent_contact", r4_recent_contact),
-    Rule("R5", "robot_priority_shop", r5_robot_priority_shop),
-    Rule("R6", "group_matching", r6_group_matching),
-    Rule("R7", "agent_selection", r7_select),
-    Rule("R8", "nobody_eligible", r8_fallback),
-)
+# the rules in the order the engine tries them; their names are codes.RULE_NAMES (the one table)
+RULES: tuple[Rule, ...] = tuple(Rule(code, RULE_NAMES[code], fn) for code, fn in (
+    ("R1", r1_qianniu_initiated),
+    ("R2", r2_transfer_to_agent),
+    ("R3", r3_exclusive),
+    ("R4", r4_recent_contact),
+    ("R5", r5_robot_priority_shop),
+    ("R6", r6_group_matching),
+    ("R7", r7_select),
+    ("R8", r8_fallback),
+))

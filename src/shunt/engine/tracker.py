@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import deque
 from typing import Iterable, Mapping
 
-from .model import SELECTION_REASONS, Config, Consult, LastPick, RecentContact, Routed, State
+from .model import (  # noqa: F401 - HOUR_MS: read here by others
+    HOUR_MS, SELECTION_REASONS, Config, Consult, LastPick, RecentContact, Routed, State, recent_window_ms,
+)
 from .accounts import is_shop_account
 from .pools import PoolIndex
 
-HOUR_MS = 3_600_000
 MIN_HORIZON_HOURS = 72.0  # history is kept at least this long, even if every config says less
 PRUNE_EVERY_MS = 60_000  # forgetting runs at most once a minute of log time (reads filter by time anyway)
 
@@ -259,7 +260,7 @@ class Tracker:
         q = self._recent.get(consult.buyer)
         if cfg is None or not q:
             return ()
-        lo = consult.ts - (int(round(cfg.settings.recent_contact_hours * HOUR_MS)) if span_ms is None else span_ms)
+        lo = consult.ts - (recent_window_ms(cfg.settings.recent_contact_hours) if span_ms is None else span_ms)
         seen: set[str] = set()
         out = []
         for ts, account in reversed(q):
@@ -294,7 +295,7 @@ class Tracker:
                     del self._buyer_open[buyer]
 
     def _prune(self, now: int) -> None:
-        lo = now - int(round(self._max_hours * HOUR_MS))
+        lo = now - recent_window_ms(self._max_hours)
         order = self._recent_order
         while order and order[0][0] < lo:
             _ts, buyer = order.popleft()

@@ -12,13 +12,10 @@ from typing import Iterable
 
 from shunt import errors
 from shunt.engine.model import (
-    SELECTION_REASONS, Config, Consult, LastPick, Order, RecentContact, Routed, State,
+    Config, Consult, LastPick, Order, RecentContact, Routed, State, recent_window_ms,
 )
+from shunt.store.schema import SELECTION_IN
 from shunt.timeutil import DEFAULT_TZ, day_bounds, local_date, zone
-
-HOUR_MS = 3_600_000
-_SEL = tuple(sorted(SELECTION_REASONS))
-_SEL_SQL = "('only_one_online','reception_rate','conversion_rate','round_robin')"  # = SELECTION_REASONS
 
 CONSULT_COLS = ("uid, ts, buyer, source, item, order_id, order_state, carrier, packages, intent, "
                 "by_account, target, agent, grp, reason")
@@ -167,7 +164,7 @@ def recent_contacts(conn: sqlite3.Connection, sid: int, buyer: str, ts: int, uid
     """The buyer's recent contacts at the cut (docs/semantics.md), most recent first."""
     if cfg is None:
         return ()
-    lo = ts - int(round(cfg.settings.recent_contact_hours * HOUR_MS))
+    lo = ts - recent_window_ms(cfg.settings.recent_contact_hours)
     shop, assistant = cfg.shop, cfg.settings.assistant
     seen: set[str] = set()
     out = []
@@ -216,7 +213,7 @@ def account_states(conn: sqlite3.Connection, sid: int, accounts: list[str], ts: 
 
 def last_pick(conn: sqlite3.Connection, sid: int, group: str, ts: int, uid: str) -> LastPick | None:
     row = conn.execute(
-        f"SELECT ts, uid, agent FROM consults WHERE shop_id = ? AND grp = ? AND reason IN {_SEL_SQL} "
+        f"SELECT ts, uid, agent FROM consults WHERE shop_id = ? AND grp = ? AND reason IN {SELECTION_IN} "
         "AND ts <= ? AND (ts, uid) < (?, ?) AND agent IS NOT NULL ORDER BY ts DESC, uid DESC LIMIT 1",
         (sid, group, ts, ts, uid)).fetchone()
     return None if row is None else LastPick(ts=row[0], consult=row[1], account=row[2])
@@ -284,11 +281,6 @@ def consults_of_buyer(conn: sqlite3.Connection, sid: int, buyer: str, start: int
     return [consult_from_row(r) for r in conn.execute(
         f"SELECT {CONSULT_COLS} FROM consults WHERE shop_id = ? AND buyer = ? AND ts >= ? AND ts < ? "
         "ORDER BY ts, uid", (sid, buyer, start, end))]
-
-
-def session_end_of(conn: sqlite3.Connection, sid: int, uid: str) -> int | None:
-    row = conn.execute("SELECT end_ts FROM consults WHERE shop_id = ? AND uid = ?", (sid, uid)).fetchone()
-    return None if row is None else row[0]
 
 
 def buyer_days(conn: sqlite3.Connection, sid: int, buyer: str, tz=None, limit: int = 366) -> list:
@@ -431,12 +423,6 @@ def message_at(conn: sqlite3.Connection, sid: int, buyer: str, second_start_ms: 
     return _message(conn.execute(
         f"SELECT {MESSAGE_COLS} FROM messages WHERE shop_id = ? AND buyer = ? AND ts >= ? AND ts < ? "
         "AND sender = 'buyer' ORDER BY ts, uid LIMIT 1", (sid, buyer, second_start_ms, second_start_ms + 1000)).fetchone())
-
-
-def messages_in_second(conn: sqlite3.Connection, sid: int, buyer: str, second_start_ms: int) -> list[dict]:
-    return [_message(r) for r in conn.execute(
-        f"SELECT {MESSAGE_COLS} FROM messages WHERE shop_id = ? AND buyer = ? AND ts >= ? AND ts < ? "
-        "AND sender = 'buyer' ORDER BY ts, uid", (sid, buyer, second_start_ms, second_start_ms + 1000))]
 
 
 def nearest_messages(conn: sqlite3.Connection, sid: int, buyer: str, ts: int, n: int = 3) -> list[int]:

@@ -13,11 +13,14 @@ build them afterwards; a load killed in between gets them back on the next open.
 
 from __future__ import annotations
 
+from shunt.engine.model import SELECTION_ORDER
+
 # "shun" in ASCII: marks a SQLite file as a shunt database (PRAGMA application_id).
 APPLICATION_ID = 0x7368756E
 
-# Reasons decided by rule 7 (agent selection); they move a group's round-robin pointer.
-_SEL = "('only_one_online','reception_rate','conversion_rate','round_robin')"
+# Reasons decided by rule 7 (agent selection; engine.model.SELECTION_ORDER), as an SQL list: the
+# consults_grp index's WHERE clause and the queries it serves must spell it the same.
+SELECTION_IN = "(" + ",".join(f"'{r}'" for r in SELECTION_ORDER) + ")"
 
 MIGRATIONS: list[str] = [
     # ---- version 1 ----
@@ -126,7 +129,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 INDEXES: dict[str, str] = {
     "consults_ts": "consults(shop_id, ts, uid)",
     "consults_buyer": "consults(shop_id, buyer, ts, uid)",
-    "consults_grp": f"consults(shop_id, grp, ts, uid) WHERE reason IN {_SEL}",
+    "consults_grp": f"consults(shop_id, grp, ts, uid) WHERE reason IN {SELECTION_IN}",
     "statuses_acc": "statuses(shop_id, account, ts, uid)",
     "statuses_ts": "statuses(shop_id, ts, uid)",
     "stats_acc": "stats(shop_id, account, ts, uid)",

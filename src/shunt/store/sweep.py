@@ -17,9 +17,9 @@ from shunt.engine.model import Config, Consult, LastPick, Order, Routed, State
 from shunt.engine.tracker import MIN_HORIZON_HOURS, Tracker
 from shunt.gcpause import paused_gc
 from shunt.store.derive import ensure_derived
-from shunt.store.lookups import (
-    CONSULT_COLS, HOUR_MS, _SEL_SQL, config_row, shop_nick, status_at,
-)
+from shunt.engine.model import recent_window_ms
+from shunt.store.lookups import CONSULT_COLS, config_row, shop_nick, status_at
+from shunt.store.schema import SELECTION_IN
 
 def _distinct(conn: sqlite3.Connection, sql: str, sid: int) -> list[str]:
     """Skip-scan of distinct values through an index: `sql` takes (sid, after)."""
@@ -50,9 +50,9 @@ def _seed(conn: sqlite3.Connection, tr: Tracker, sid: int, nick: str, start: int
         if r is not None:
             stats.append((r[0], account, r[1]))
     picks = {}
-    for grp in _distinct(conn, f"SELECT grp FROM consults WHERE shop_id = ? AND grp > ? AND reason IN {_SEL_SQL} "
+    for grp in _distinct(conn, f"SELECT grp FROM consults WHERE shop_id = ? AND grp > ? AND reason IN {SELECTION_IN} "
                                "ORDER BY grp LIMIT 1", sid):
-        r = conn.execute(f"SELECT ts, uid, agent FROM consults WHERE shop_id = ? AND grp = ? AND reason IN {_SEL_SQL} "
+        r = conn.execute(f"SELECT ts, uid, agent FROM consults WHERE shop_id = ? AND grp = ? AND reason IN {SELECTION_IN} "
                          "AND ts < ? AND agent IS NOT NULL ORDER BY ts DESC, uid DESC LIMIT 1",
                          (sid, grp, start)).fetchone()
         if r is not None:
@@ -70,7 +70,7 @@ def _seed(conn: sqlite3.Connection, tr: Tracker, sid: int, nick: str, start: int
         h = (json.loads(body).get("settings") or {}).get("recent_contact_hours")
         if isinstance(h, (int, float)) and h > hours:
             hours = float(h)
-    lo = start - int(round(hours * HOUR_MS)) - 1
+    lo = start - recent_window_ms(hours) - 1
     tr.seed(open_sessions=open_sessions, statuses=statuses, stats=stats, last_picks=picks,
             recent=_recent_before(conn, sid, lo, start, end))
 
