@@ -61,3 +61,13 @@ def test_stdout_holds_the_pinned_bytes() -> None:
     r = CliRunner().invoke(app, ["generate", *CASES["seed5-escape"]])
     assert r.exit_code == 0
     assert hashlib.sha256(r.stdout_bytes).hexdigest() == DIGESTS["seed5-escape"]
+
+
+def test_faulted_reasons_are_the_engines() -> None:
+    """The generator's `wrong_reason` faults draw from its own ordered tuple (the order is part of the
+    bytes); it must stay the engine's reasons of rules 3-8 but the offline pool's (engine.codes)."""
+    from shunt.engine.codes import RULE_OF_REASON
+    from shunt.generate.faults import WRONG_REASONS
+
+    assert len(set(WRONG_REASONS)) == len(WRONG_REASONS)
+    assert set(WRONG_REASONS) == {r for r, rule in RULE_OF_REASON.items() if rule not in ("R1", "R2")} - {"offline_queue"}
