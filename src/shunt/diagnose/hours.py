@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-HOUR = 3_600_000
+from shunt.engine.model import HOUR_MS as HOUR
 
 
 def online_ms(segments: list[tuple[int, int, str]], lo: int | None = None, hi: int | None = None) -> int:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .model import Config, Consult, Routed, State
-from .tracker import HOUR_MS, Tracker
+from .model import Config, Consult, Routed, State, recent_window_ms
+from .tracker import Tracker
 
 
 class ReplayTracker(Tracker):
@@ -36,8 +36,8 @@ class ReplayTracker(Tracker):
         super().set_config(new)
         self.keep_recent(max(float(cfg.settings.recent_contact_hours or 0), self.extra_hours))
         # the recent-contact window states carry: the wider of the replayed and the recorded config's
-        self._wide_ms = int(round(max(float(new.settings.recent_contact_hours or 0),
-                                      float(cfg.settings.recent_contact_hours or 0)) * HOUR_MS))
+        self._wide_ms = recent_window_ms(max(float(new.settings.recent_contact_hours or 0),
+                                             float(cfg.settings.recent_contact_hours or 0)))
 
     def consult(self, consult: Consult, routed: Routed) -> None:
         if self.override is not None:

@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Iterable, Mapping
 
-from .model import (  # noqa: F401 - HOUR_MS: read here by others
-    HOUR_MS, SELECTION_REASONS, Config, Consult, LastPick, RecentContact, Routed, State, recent_window_ms,
-)
+from .model import SELECTION_REASONS, Config, Consult, LastPick, RecentContact, Routed, State, recent_window_ms
 from .accounts import is_shop_account
 from .pools import PoolIndex
 
