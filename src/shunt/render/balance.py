@@ -11,6 +11,7 @@ from shunt import timeutil
 from shunt.diagnose.balance import CATEGORIES, Balance
 from shunt.diagnose.groupname import group_label
 from shunt.diagnose.simulate import Simulation
+from shunt.engine.model import HOUR_MS
 from shunt.i18n import _
 from shunt.render.layout import Col, Fold, Under, keep_names
 from shunt.i18n import N_, _, current_lang, ngettext, tr
@@ -39,7 +40,7 @@ def factor(code: str) -> str:
 
 
 def _hours(ms: int) -> str:
-    return f"{ms / 3_600_000:.1f}"
+    return f"{ms / HOUR_MS:.1f}"
 
 
 # ---- JSON ---------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ def balance_json(b: Balance) -> dict[str, Any]:
         "group": b.group, "group_name": b.group_name, "consults": b.consults, "replayable": b.replayable, "routed": b.routed,
         "accounts": [{
             "account": a.account, "received": a.received, "share": round(a.share, 4),
-            "online_hours": round(a.online_ms / 3_600_000, 3),
+            "online_hours": round(a.online_ms / HOUR_MS, 3),
             "per_online_hour": None if a.per_online_hour is None else round(a.per_online_hour, 3),
             "by_reason": a.by_reason, "expected": round(a.expected, 3),
             "expected_without": {k: round(v, 3) for k, v in a.expected_without.items()},
@@ -122,7 +123,7 @@ def hour_labels(b: Balance) -> list[str]:
     """The axis label of each bucket's start: its hour (`09`), or its date (`11-11`) at midnight when the
     period spans more than a day."""
     tz = timeutil.zone(b.tz)
-    days = b.end - b.start > 24 * 3_600_000
+    days = b.end - b.start > 24 * HOUR_MS
     out = []
     for i in range(b.buckets):
         clock = timeutil.to_clock(b.start + i * b.bucket_ms, tz)  # MM-DD HH:MM:SS
@@ -138,7 +139,7 @@ def chart_lines(b: Balance, width: int):
     title = _("load per {minutes} min · hours of the day ({tz})").format(minutes=b.bucket_ms // 60_000, tz=b.tz)
     caption = _("bar height: consults received (highest bar {top}); strip: ━ online, ╍ suspended, · offline").format(
         top=top)
-    return chart.render(rows, hour_labels(b), b.bucket_ms / 3_600_000, width, title, caption)
+    return chart.render(rows, hour_labels(b), b.bucket_ms / HOUR_MS, width, title, caption)
 
 
 def _accounts_table(b: Balance):

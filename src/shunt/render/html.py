@@ -11,6 +11,7 @@ import html
 from typing import Any, Iterable
 
 from shunt import timeutil
+from shunt.engine.model import HOUR_MS
 from shunt.i18n import _, ngettext
 from shunt.render.text import plain
 from shunt.i18n import N_, _, current_lang, ngettext, tr  # noqa: F401
@@ -130,7 +131,7 @@ def balance_html(b) -> str:
         _(" · group {group}").format(group=group_label(b.group, b.group_name)) if b.group else "")
     head = [_(h) for h in ("account", "received", "share", "online h", "per online h", "expected")] + [
         _(CATEGORY_LABELS[c]) for c in CATEGORIES]
-    rows = [[a.account, f"{a.received:,}", f"{a.share:.1%}", f"{a.online_ms / 3_600_000:.1f}",
+    rows = [[a.account, f"{a.received:,}", f"{a.share:.1%}", f"{a.online_ms / HOUR_MS:.1f}",
              "-" if a.per_online_hour is None else f"{a.per_online_hour:.1f}", f"{a.expected:,.1f}",
              *(f"{a.by_reason.get(c, 0):,}" for c in CATEGORIES)] for a in b.accounts]
     parts = [f"<p>{_e(_consults_from(b.consults, timeutil.to_iso(b.start, tz), timeutil.to_iso(b.end, tz)))}.</p>",

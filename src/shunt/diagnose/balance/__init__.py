@@ -36,12 +36,11 @@ from shunt.diagnose.groupname import group_name
 from shunt.diagnose.hours import HOUR, buckets, online_ms
 from shunt.diagnose.variants import ALL, FACTORS
 from shunt.engine.model import Config
-from shunt.errors import UsageError
 from shunt.gcpause import paused_gc
 from shunt.store import periods
 
 __all__ = ["CATEGORIES", "CAUSES", "FACTOR_NAMES", "METHOD", "SPLIT_AT", "AccountLoad", "Attribution", "Balance",
-           "Factor", "balance", "category", "check_pair", "short"]
+           "Factor", "balance", "category", "short"]
 
 SPLIT_AT = 50_000  # consults in the period from which it is swept in two halves
 
@@ -126,11 +125,3 @@ def _notes(R: SpanSums, label: str) -> tuple[str, ...]:
         notes.append(f"No consult in {label}.")
     return tuple(notes)
 
-
-def check_pair(text: str | None) -> tuple[str, str] | None:
-    if not text:
-        return None
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) != 2 or not all(parts) or parts[0] == parts[1]:
-        raise UsageError("--pair takes two different accounts separated by a comma: 'zhenpin:阿甲,zhenpin:阿乙'")
-    return parts[0], parts[1]
