@@ -54,7 +54,7 @@ def why_received(shop: Shop, buyer: str, second_ms: int, expected: str | None = 
     tz = shop.tz
     shop.require_buyer(buyer)
     if expected:
-        shop.require_account(expected, " (--expected)")
+        shop.require_account(expected, "--expected")
     msg = shop.message_at(buyer, second_ms)
     if msg is None:
         near = [timeutil.to_iso(t, tz) for t in shop.nearest_messages(buyer, second_ms)]

@@ -53,6 +53,17 @@ RULE_OF_REASON: dict[str, str] = {
     "offline_queue": "R8",
 }
 
+# eligibility's why_not codes → (中文, English)
+WHY_NOT: dict[str, tuple[str, str]] = {
+    "offline": ("离线", "offline"),
+    "suspended": ("挂起", "suspended"),
+    "routing_disabled": ("不参与分流", "routing disabled"),
+    "not_listed": ("未在分流设置中", "not listed in the configuration"),
+    "no_capacity": ("接待上限为0", "reception limit 0"),
+    "at_capacity": ("达到接待上限", "at its reception limit"),
+    "proxy": ("代理账号", "proxy account (only when nobody else is eligible)"),
+}
+
 # replay finding codes (engine/replay.py) → (中文, English: what the recorded node did, after "N consults ...").
 # Stable: scripts and `shunt audit` group mismatches by them (README, "Audit finding codes").
 FINDINGS: dict[str, tuple[str, str]] = {

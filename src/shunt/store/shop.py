@@ -82,12 +82,17 @@ class Shop:
             raise errors.NotFound("no buyer {buyer!r} in shop {shop}", lookups.nearest_buyers(self.conn, self.sid, buyer),
                                   buyer=buyer, shop=self.nick)
 
-    def require_account(self, account: str, option: str = "") -> None:
-        """NotFound (exit 1, with the nearest accounts) unless the shop has `account`; `option` names
-        the option it came from in the message (e.g. ` (--expected)`)."""
-        if not lookups.account_exists(self.conn, self.sid, account):
-            raise errors.NotFound(f"no account {account!r} in shop {self.nick}{option}",
-                                  lookups.nearest_accounts(self.conn, self.sid, account))
+    def require_account(self, account: str, option: str | None = None) -> None:
+        """NotFound (exit 1, with the nearest accounts) unless the shop has `account`; `option="--expected"`:
+        the account came from that option, and the message says so."""
+        if lookups.account_exists(self.conn, self.sid, account):
+            return
+        near = lookups.nearest_accounts(self.conn, self.sid, account)
+        nick = shop = self.nick
+        if option == "--expected":
+            expected = account
+            raise errors.NotFound(f"no account {expected!r} in shop {shop} (--expected)", near)
+        raise errors.NotFound(f"no account {account!r} in shop {nick}", near)
 
     def account_exists(self, account: str) -> bool:
         return lookups.account_exists(self.conn, self.sid, account)
