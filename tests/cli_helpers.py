@@ -14,6 +14,28 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
 
 
+def _built_once():
+    """typer rebuilds the click command from the app at every CliRunner.invoke (about 0.1 s: every
+    command's signature parsed again); the suite's thousand invocations build shunt's once."""
+    import typer.main
+    import typer.testing
+
+    built: dict = {}
+    plain = typer.main.get_command
+
+    def get(a):
+        if a is not app:
+            return plain(a)
+        if "cmd" not in built:
+            built["cmd"] = plain(a)
+        return built["cmd"]
+
+    typer.testing._get_command = get
+
+
+_built_once()
+
+
 def runner() -> CliRunner:
     try:
         return CliRunner(mix_stderr=False)  # click < 8.2

@@ -15,16 +15,10 @@ from shunt.render import pager, progress
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    import typer.main
-    import typer.testing
-
     d = tmp_path_factory.mktemp("pager")
     res = runner().invoke(app, ["load", str(SAMPLE / "zhenpin.jsonl"), "--db", str(d / "s.db")])
     assert res.exit_code == 0, res.stderr
-    with pytest.MonkeyPatch.context() as mp:  # typer rebuilds the click command at every invoke (0.1 s)
-        built = typer.testing._get_command(app)
-        mp.setattr(typer.testing, "_get_command", lambda a: built if a is app else typer.main.get_command(a))
-        yield d / "s.db"
+    return d / "s.db"
 
 
 def _invoke(db, tmp_path, argv, monkeypatch, tty=True, lines="10", pager_cmd=None):

@@ -74,11 +74,6 @@ def memo():
                 return cache[key]
 
             mp.setattr(m, name, cached)
-        import typer.main
-        import typer.testing
-
-        built = typer.testing._get_command(app)  # typer rebuilds the click command at every invoke (0.1 s)
-        mp.setattr(typer.testing, "_get_command", lambda a: built if a is app else typer.main.get_command(a))
         yield
 
 
