@@ -1,158 +1,176 @@
-"""`shunt ui` driven headless with Textual's pilot on the demo shop: each tab shows what the command answers."""
+"""`shunt ui` driven headless with Textual's pilot on the demo shop: each tab shows what the command answers, and
+its screens at 120x40 and 80x24 are pinned as text in tests/snapshots/ui/ (SHUNT_UPDATE_SNAPSHOTS=1 rewrites them).
+
+One app session (the `tour` fixture) asks every tab's questions once and records what the tests below check:
+starting Textual costs ~0.6 s, so the tests share it instead of each starting its own.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import os
 import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import pytest
 
 from cli_helpers import ROOT, SAMPLE, shunt, shunt_json
+from ui_helpers import check_snapshot, drive, fill, screen_text, settle, text_of
 
 pytest.importorskip("textual")
+
+TABS = ("trace", "silent", "received", "audit")
+SIZES = ((120, 40), (80, 24))
+SILENT = dict(account="zhenpin:小李", at="2026-11-11 09:45:00")
+RECEIVED = dict(buyer="tb_buyer36", at="2026-11-10 16:05:34", expected="zhenpin:小美")
+AUDIT = dict(date="2026-11-10")
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
+    """The demo shop in a directory of its own, as ./shunt.db: the screens then show no temporary path."""
     path = tmp_path_factory.mktemp("ui") / "shunt.db"
     res = shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=path)
     assert res.exit_code == 0, res.stderr
     return path
 
 
-def text_of(widget) -> str:
-    """What a Static shows, as plain text (rendered wide, so that nothing is cut)."""
-    from rich.console import Console
-
-    con = Console(width=200, record=True, file=open("/dev/null", "w") if sys.platform != "win32" else None)
-    con.print(widget.content)
-    return con.export_text()
-
-
-def drive(db, script, mask=False, size=(120, 40)):
-    """Run the app on `db`, call `script(app, pilot)` (a coroutine), return its result."""
-    from shunt.ui.app import ShuntApp
-    from shunt.ui.session import Session
-
-    async def main():
-        app = ShuntApp(Session(db, None, mask))
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            return await script(app, pilot)
-
-    return asyncio.run(main())
-
-
-async def fill(app, pilot, **values):
-    """Fill the active tab's fields (as pasted) and press Enter in the last one."""
-    pane = app.query_one("TabbedContent").active_pane
-    for key, value in values.items():
-        field = pane.query_one(f"#{key}")
-        field.value = value
-    field.focus()
-    await pilot.press("enter")
-
-
-def test_trace_type_a_buyer_pick_a_date_select_a_node_see_its_steps(db):
-    want = shunt_json("trace", "tb_buyer13", "--date", "2026-11-09", db=db)
-    second = want["nodes"][1]
+@pytest.fixture(scope="module")
+def tour(db):
+    """One session through every tab; returns what each step showed. Its audit question is held in the worker
+    thread on an event, to see the app while a question runs."""
+    seen: dict = {}
+    release, threads = threading.Event(), []
 
     async def script(app, pilot):
         from textual.widgets import DataTable, Select
 
-        await pilot.press(*"tb_buyer13", "enter")
-        await pilot.pause()
+        detail = lambda: text_of(app.query_one("#detail"))  # noqa: E731
+        command = lambda: text_of(app.query_one("#trace-command"))  # noqa: E731
+        # trace: completion, the latest date, an older one picked
+        await pilot.press(*"tb_vi")
+        await pilot.press("right")  # accept the suggestion
+        seen["completed"] = app.query_one("#buyer").value
+        await pilot.press("enter")
+        await settle(app, pilot)
+        seen["latest"] = detail()
         select = app.query_one("#date", Select)
-        days = [str(o[0]) for o in select._options if o[1] is not Select.BLANK]
-        select.value = "2026-11-09"
-        await pilot.pause()
+        seen["dates"] = [value for _label, value in select._options if isinstance(value, str)]
+        select.value = seen["dates"][1]
+        await settle(app, pilot)
+        seen["older"] = detail(), command()
+        # a day with two nodes: the second one selected with the keyboard, then copied with y
+        await fill(app, pilot, buyer="tb_buyer13")
         table = app.query_one("#nodes", DataTable)
-        rows = table.row_count
+        seen["rows"] = table.row_count
         table.focus()
         await pilot.press("down")
         await pilot.pause()
-        return days, rows, text_of(app.query_one("#detail")), text_of(app.query_one("#trace-command"))
+        seen["second"] = detail(), command()
+        await pilot.press("escape", "y")
+        seen["copied"] = app.clipboard
+        # an unknown buyer, then a mismatch (its screen pinned)
+        await fill(app, pilot, buyer="tb_buyr05")
+        seen["unknown"] = detail()
+        await fill(app, pilot, buyer="tb_buyer36")
+        seen["screen", "trace", 120, 40] = screen_text(app)
+        seen["mismatch"] = detail()
+        # the other tabs (their screens pinned); audit is held while the app takes a key
+        for key, tab, values in (("f2", "silent", SILENT), ("f3", "received", RECEIVED), ("f4", "audit", AUDIT)):
+            await pilot.press(key)
+            pane = app.query_one(f"#{tab}")
+            if tab == "audit":
+                await hold_audit(app, pilot, pane, values)
+            else:
+                await fill(app, pilot, **values)
+            seen[tab] = text_of(pane.query_one(".answer")), text_of(pane.query_one(".command"))
+            seen["screen", tab, 120, 40] = screen_text(app)
+        # at 80x24: the answers re-laid out at the new width
+        await pilot.resize_terminal(80, 24)
+        for n, tab in ((4, "audit"), (1, "trace"), (2, "silent"), (3, "received")):
+            await pilot.press(f"f{n}")  # the tab, its first field focused
+            seen["screen", tab, 80, 24] = screen_text(app)
+        await pilot.press("escape", "q")
+        await pilot.pause()
+        seen["running"] = app.is_running
+        return seen
 
-    days, rows, detail, command = drive(db, script)
-    assert "2026-11-09" in days
-    assert rows == len(want["nodes"]) == 2
+    async def hold_audit(app, pilot, pane, values):
+        pane.query_one("#date").value = values["date"]
+        pane.query_one("#date").focus()
+        await pilot.press("enter", "tab", "x")  # ask, then type into the next field while it works
+        seen["while"] = (pane.query_one("#group").value, pane.query_one(".answer-scroll").loading,
+                         release.is_set())
+        pane.query_one("#group").value = ""
+        release.set()
+        await settle(app, pilot)
+        seen["after"] = pane.query_one(".answer-scroll").loading
+
+    import shunt.diagnose.audit as audit_mod
+
+    real = audit_mod.audit
+
+    def held_audit(*args, **kw):
+        threads.append(threading.get_ident())
+        release.wait(10)
+        return real(*args, **kw)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(audit_mod, "audit", held_audit)
+        mp.chdir(db.parent)
+        drive(Path("shunt.db"), script)
+    seen["threads"] = threads
+    return seen
+
+
+def test_trace_completion_its_dates_and_an_older_one(db, tour):
+    latest = shunt_json("trace", "tb_vip01", "--date", "2026-11-11", db=db)["nodes"][0]["consult"]
+    other = shunt_json("trace", "tb_vip01", "--date", "2026-11-10", db=db)["nodes"][0]["consult"]
+    assert tour["completed"] == "tb_vip01"  # the first nick in the database starting tb_vi
+    assert tour["dates"] == ["2026-11-11", "2026-11-10", "2026-11-09"]  # its dates, latest first
+    assert f"node {latest}" in tour["latest"]
+    detail, command = tour["older"]
+    assert f"node {other}" in detail
+    assert f"shunt trace tb_vip01 --date 2026-11-10 --node {other}" in command
+
+
+def test_trace_select_a_node_see_its_steps(db, tour):
+    want = shunt_json("trace", "tb_buyer13", "--date", "2026-11-09", db=db)
+    second = want["nodes"][1]
+    assert tour["rows"] == len(want["nodes"]) == 2
+    detail, command = tour["second"]
     assert f"node {second['consult']}" in detail
     for step in second["replay"]["steps"]:
         assert step["rule"] in detail
     assert f"shunt trace tb_buyer13 --date 2026-11-09 --node {second['consult']}" in command
 
 
-def test_trace_pick_another_date_with_the_keyboard(db):
-    latest = shunt_json("trace", "tb_vip01", "--date", "2026-11-11", db=db)["nodes"][0]["consult"]
-    other = shunt_json("trace", "tb_vip01", "--date", "2026-11-10", db=db)["nodes"][0]["consult"]
-
-    async def script(app, pilot):
-        await pilot.press(*"tb_vip01", "enter")
-        await pilot.pause()
-        first = text_of(app.query_one("#detail"))
-        await pilot.press("tab", "enter", "down", "enter")  # the date picker: open, the next (older) date, take it
-        await pilot.pause()
-        return first, text_of(app.query_one("#detail")), text_of(app.query_one("#trace-command"))
-
-    first, second, command = drive(db, script)
-    assert f"node {latest}" in first
-    assert f"node {other}" in second
-    assert f"--date 2026-11-10 --node {other}" in command
+def test_y_copies_the_equivalent_command_and_it_answers_the_same_node(db, tour):
+    copied = tour["copied"]
+    assert copied.startswith("shunt trace tb_buyer13 --date 2026-11-09 --node ")
+    argv = copied.split()[1:]
+    assert shunt_json(*argv, db=db)["nodes"][0]["consult"] == tour["second"][0].split("node ")[1].split()[0]
 
 
-def test_trace_mismatch_shows_the_fact_that_breaks_it(db):
-    want = shunt_json("trace", "tb_buyer36", "--date", "2026-11-10", db=db)["nodes"][0]
-    assert want["replay"]["match"] is False
-
-    async def script(app, pilot):
-        app.query_one("#buyer").value = "tb_buyer36"
-        app.query_one("#buyer").focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        return text_of(app.query_one("#detail"))
-
-    detail = drive(db, script)
-    for fact in want["replay"]["findings"]:
-        assert "✗ " + fact in " ".join(detail.split())
-
-
-def test_buyer_completion_comes_from_the_database(db):
-    async def script(app, pilot):
-        await pilot.press(*"tb_vi")
-        await pilot.pause()
-        await pilot.press("right")  # accept the suggestion
-        return app.query_one("#buyer").value
-
-    assert drive(db, script) == "tb_vip01"
-
-
-def test_unknown_buyer_shows_the_nearest_names(db):
+def test_trace_unknown_buyer_shows_the_nearest_names(db, tour):
     res = shunt("trace", "tb_buyr05", db=db)
     assert res.exit_code == 1
     nearest = res.stderr.split("nearest:")[1].splitlines()[0].strip()
-
-    async def script(app, pilot):
-        await pilot.press(*"tb_buyr05", "enter")
-        await pilot.pause()
-        return text_of(app.query_one("#detail"))
-
-    detail = drive(db, script)
-    assert "no buyer 'tb_buyr05'" in detail
-    assert "nearest: " + nearest in detail
+    assert "no buyer 'tb_buyr05'" in tour["unknown"]
+    assert "nearest: " + nearest in tour["unknown"]
 
 
-def test_why_silent_tab(db):
-    want = shunt_json("why-silent", "zhenpin:小李", "--at", "2026-11-11 09:45:00", db=db)
+def test_trace_mismatch_shows_the_fact_that_breaks_it(db, tour):
+    want = shunt_json("trace", "tb_buyer36", "--date", "2026-11-10", db=db)["nodes"][0]
+    assert want["replay"]["match"] is False
+    for fact in want["replay"]["findings"]:
+        assert "✗ " + fact in " ".join(tour["mismatch"].split())
 
-    async def script(app, pilot):
-        await pilot.press("f2")
-        await fill(app, pilot, account="zhenpin:小李", at="2026-11-11 09:45:00")
-        await pilot.pause()
-        tab = app.query_one("#silent")
-        return text_of(tab.query_one(".answer")), text_of(tab.query_one(".command"))
 
-    answer, command = drive(db, script)
+def test_why_silent_tab(db, tour):
+    want = shunt_json("why-silent", SILENT["account"], "--at", SILENT["at"], db=db)
+    answer, command = tour["silent"]
     assert want["receiving"] is False
     assert "not receiving" in answer
     for cause in want["causes"]:
@@ -160,88 +178,62 @@ def test_why_silent_tab(db):
     assert "shunt why-silent zhenpin:小李 --at 2026-11-11T09:45:00+08:00 --window 24h" in command
 
 
-def test_why_received_tab_with_an_expected_account(db):
-    want = shunt_json("why-received", "tb_buyer36", "--at", "2026-11-10 16:05:34", "--expected", "zhenpin:小美", db=db)
-
-    async def script(app, pilot):
-        await pilot.press("f3")
-        await fill(app, pilot, buyer="tb_buyer36", at="2026-11-10 16:05:34", expected="zhenpin:小美")
-        await pilot.pause()
-        tab = app.query_one("#received")
-        return text_of(tab.query_one(".answer")), text_of(tab.query_one(".command"))
-
-    answer, command = drive(db, script)
+def test_why_received_tab_with_an_expected_account(db, tour):
+    want = shunt_json("why-received", RECEIVED["buyer"], "--at", RECEIVED["at"], "--expected", RECEIVED["expected"],
+                      db=db)
+    answer, command = tour["received"]
     assert f"received by {want['account']}" in answer
     assert f"node {want['consult']}" in answer
     assert "Why not zhenpin:小美" in answer
     assert "shunt why-received tb_buyer36 --at '2026-11-10 16:05:34' --expected zhenpin:小美" in command
 
 
-def test_audit_tab(db):
-    want = shunt_json("audit", "--date", "2026-11-10", db=db)
-
-    async def script(app, pilot):
-        await pilot.press("f4")
-        await fill(app, pilot, date="2026-11-10")
-        await pilot.pause()
-        return text_of(app.query_one("#audit").query_one(".answer"))
-
-    answer = drive(db, script)
+def test_audit_tab(db, tour):
+    want = shunt_json("audit", "--date", AUDIT["date"], db=db)
+    answer, command = tour["audit"]
     assert f"{want['checked']} nodes checked: {want['matching']} follow the rules, {want['breaking']} breaks" in answer
     assert want["findings"][0]["examples"][0]["consult"] in answer
+    assert "shunt audit --date 2026-11-10" in command
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_screens_are_the_committed_ones(tour, width, height):
+    """Each tab's whole screen (answer shown) against tests/snapshots/ui/TAB-WxH.txt."""
+    diffs = [check_snapshot(f"{tab}-{width}x{height}", tour["screen", tab, width, height]) for tab in TABS]
+    assert not any(diffs), "\n".join(d for d in diffs if d)
+
+
+def test_the_node_list_fits_80_columns(db, tour):
+    """At 80 columns the node list spans the width above the detail: every column, the agent and group too."""
+    screen = tour["screen", "trace", 80, 24]
+    row = next(line for line in screen.splitlines() if "16:05:30" in line)
+    assert "小李" in row and "g_pre" in row
+
+
+def test_a_question_runs_off_the_ui_thread_with_a_loading_state(tour):
+    """While audit works (held on an event in the tour), the answer pane shows the loading indicator and the app
+    still takes keys; released, the answer appears. On the UI thread, the key would wait for the event (10 s)."""
+    typed, loading, released = tour["while"]
+    assert tour["threads"] and tour["threads"][0] != threading.main_thread().ident
+    assert typed == "x" and loading is True and not released
+    assert "nodes checked" in tour["audit"][0] and tour["after"] is False
+
+
+def test_q_quits_outside_a_field_and_types_inside_one(tour):
+    assert tour["while"][0] == "x"  # typed into the group field
+    assert tour["running"] is False
 
 
 def test_mask_hides_the_buyer_everywhere_and_the_command_says_so(db):
     async def script(app, pilot):
-        await pilot.press(*"tb_buyer13", "enter")
-        await pilot.pause()
-        svg = app.export_screenshot()
-        return svg, text_of(app.query_one("#detail")), text_of(app.query_one("#trace-command"))
+        await fill(app, pilot, buyer="tb_buyer13")
+        return app.export_screenshot(), text_of(app.query_one("#detail")), text_of(app.query_one("#trace-command"))
 
     svg, detail, command = drive(db, script, mask=True)
     assert "tb_buyer13" not in detail
     assert '"$BUYER"' in command and "--mask" in command and "tb_buyer13" not in command
     # the only place the nick shows is the field the user typed it into
     assert svg.count("tb_buyer13") <= 1
-
-
-def test_y_copies_the_equivalent_command(db):
-    async def script(app, pilot):
-        await pilot.press(*"tb_buyer05", "enter")
-        await pilot.pause()
-        await pilot.press("escape", "y")
-        return app.clipboard
-
-    copied = drive(db, script)
-    assert copied.startswith("shunt trace tb_buyer05 --date 2026-11-11 --node c-0061 --db ")
-    # the copied command answers: the same node
-    argv = copied.split()[1:]
-    assert shunt_json(*argv[:-2], db=db)["nodes"][0]["consult"] == "c-0061"
-
-
-def test_q_quits_outside_a_field_and_types_inside_one(db):
-    async def script(app, pilot):
-        await pilot.press("q")
-        typed = app.query_one("#buyer").value
-        await pilot.press("escape", "q")
-        await pilot.pause()
-        return typed, app.is_running
-
-    typed, running = drive(db, script)
-    assert typed == "q"
-    assert running is False
-
-
-def test_small_screen_renders_every_tab(db):
-    async def script(app, pilot):
-        seen = []
-        for key in ("f1", "f2", "f3", "f4"):
-            await pilot.press(key)
-            await pilot.pause()
-            seen.append(app.query_one("TabbedContent").active)
-        return seen
-
-    assert drive(db, script, size=(80, 24)) == ["trace", "silent", "received", "audit"]
 
 
 def test_without_textual_it_says_how_to_install(db, monkeypatch):
@@ -262,5 +254,5 @@ def test_other_commands_do_not_import_textual(db):
     code = ("import sys\nfrom shunt.cli import main\nsys.argv = ['shunt', 'trace', 'tb_buyer05', '--db', sys.argv[1]]\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\nprint('textual' in sys.modules, file=sys.stderr)")
     res = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, cwd=ROOT,
-                         env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "src")})
+                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     assert res.stderr.strip().endswith("False"), res.stderr

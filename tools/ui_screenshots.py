@@ -33,6 +33,7 @@ async def shoot(db: Path, out: Path) -> None:
                 pane.query_one(f"#{key}").value = value
             pane.query_one(f"#{list(fields)[-1]}").focus()
             await pilot.press("enter")
+            await app.workers.wait_for_complete()  # the question runs in a worker thread
             await pilot.pause()
             app.save_screenshot(str(out / name))
         print("wrote", out / name)

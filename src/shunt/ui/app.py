@@ -19,6 +19,13 @@ class ShuntApp(App):
     """`shunt ui`. Keys: / search (the tab's first field), Tab / arrows move, Enter asks, y copies the command, q quits."""
 
     TITLE = "shunt ui"
+    # under 100 columns the trace tab stacks its node list above the node's detail, each full width
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    CSS = """
+    Screen.-narrow TraceTab #trace-body { layout: vertical; }
+    Screen.-narrow TraceTab #nodes { width: 1fr; max-width: 100%; height: auto; max-height: 40%; }
+    Screen.-narrow TraceTab #detail-scroll { height: 1fr; }
+    """
     BINDINGS = [
         Binding("q", "quit", "quit"),
         Binding("slash", "search", "search", key_display="/"),

@@ -15,7 +15,7 @@ class AuditTab(QuestionTab):
                 Input(placeholder="group 分组 (optional)", id="group"),
                 Input(placeholder="account 客服 (optional)", id="account")]
 
-    def ask(self, values, out):
+    def ask(self, values):
         from shunt.diagnose.audit import audit
         from shunt.commands.options import period
         from shunt.diagnose.period import require_consults
@@ -23,14 +23,20 @@ class AuditTab(QuestionTab):
 
         s = self.session
         date = values["date"] or None
-        start, end, label = period(s.conn, s.sid, s.tz, date, None, None, say=lambda line: out.print(line, style="dim"))
+        said: list[str] = []
+        start, end, label = period(s.conn, s.sid, s.tz, date, None, None, say=said.append)
         require_consults(s.conn, s.sid, s.tz, start, end, label)
         result = audit(s.conn, s.sid, start, end, label, group=values["group"] or None,
                        account=values["account"] or None)
-        audit_human(result, s.mask, out)
+
+        def draw(out) -> None:
+            for line in said:
+                out.print(line, style="dim")
+            audit_human(result, s.mask, out)
+
         words: tuple = ("audit", "--date", label)
         if values["group"]:
             words += ("--group", values["group"])
         if values["account"]:
             words += ("--account", values["account"])
-        return words
+        return words, draw

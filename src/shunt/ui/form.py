@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Static
 
-from shunt.ui.session import Collector, as_domain_error, error_view
+from shunt.ui.session import Collector, View, error_view
+from shunt.ui.work import ask_in_background
 
 
 class QuestionTab(Static):
-    """Subclasses give `fields()` (the Inputs) and `ask(values, out) -> command words` (raise ShuntError to refuse)."""
+    """Subclasses give `fields()` (the Inputs) and `ask(values) -> (command words, draw)`: `ask` runs the
+    question in a worker thread (raise ShuntError to refuse), `draw(out)` draws its answer with the commands'
+    view into a Collector, on the UI thread, at the pane's width (again at each resize)."""
 
     DEFAULT_CSS = """
     QuestionTab { height: 1fr; }
@@ -30,7 +35,7 @@ class QuestionTab(Static):
     def fields(self) -> list[Input]:
         raise NotImplementedError
 
-    def ask(self, values: dict[str, str], out: Collector) -> tuple[str | None, ...]:
+    def ask(self, values: dict[str, str]) -> tuple[tuple[str | None, ...], Callable[[Collector], None]]:
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
@@ -45,17 +50,14 @@ class QuestionTab(Static):
         self.run_question()
 
     def run_question(self) -> None:
+        """Ask in a worker thread (the answer pane shows the loading indicator meanwhile)."""
         values = {i.id: i.value.strip() for i in self.query(Input) if i.id}
-        out = Collector()
-        answer = self.query_one(".answer", Static)
-        try:
-            self.session.fresh()
-            words = self.ask(values, out)
-        except Exception as exc:  # a domain error or the storage's (busy, I/O): said in the answer, as on stderr
-            err = as_domain_error(exc, self.session.db)
-            if err is None:
-                raise
-            answer.update(error_view(err))
-            return
-        self.query_one(".command", Static).update(Text("$ " + self.session.command(*words, buyer_at=self.BUYER_AT)))
-        answer.update(out.group())
+
+        def show(answer) -> None:
+            words, draw = answer
+            self.query_one(".command", Static).update(
+                Text("$ " + self.session.command(*words, buyer_at=self.BUYER_AT)))
+            self.query_one(".answer", Static).update(View(draw))
+
+        ask_in_background(self, self.query_one(".answer-scroll"), lambda: self.ask(values), show,
+                          lambda err: self.query_one(".answer", Static).update(error_view(err)))

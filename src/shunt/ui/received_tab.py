@@ -17,7 +17,7 @@ class ReceivedTab(QuestionTab):
                 Input(placeholder="at 时间 2026-11-11 10:23:45", id="at"),
                 Input(placeholder="expected 期望客服 (optional)", id="expected", suggester=AccountSuggester(self.session))]
 
-    def ask(self, values, out):
+    def ask(self, values):
         from shunt.commands.common import masked, masked_errors, moment
         from shunt.diagnose.received import why_received
         from shunt.errors import UsageError
@@ -30,6 +30,5 @@ class ReceivedTab(QuestionTab):
         ms = moment(at, s.tz, s.conn, s.sid)
         with masked_errors(s.mask, [buyer], s.conn, s.sid):
             result = masked(why_received(s.conn, s.sid, buyer, ms - ms % 1000, expected), [buyer], s.mask)
-        human.received(result, out)
-        words = ("why-received", buyer, "--at", at)
-        return words + (("--expected", expected) if expected else ())
+        words = ("why-received", buyer, "--at", at) + (("--expected", expected) if expected else ())
+        return words, lambda out: human.received(result, out)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import re
 import shlex
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,9 +37,24 @@ class Collector(Console):
         return Group(*self.items)
 
 
+class View:
+    """A view drawn at the width it is shown at: `draw(out)` (a commands' human view into a Collector) runs at
+    each render with the pane's width, so a resize re-lays it out as the command would at that COLUMNS. `draw`
+    only formats a result already computed (no SQL): it runs on the UI thread."""
+
+    def __init__(self, draw) -> None:
+        self.draw = draw
+
+    def __rich_console__(self, console, options):
+        out = Collector(max(20, options.max_width))
+        self.draw(out)
+        yield from out.items
+
+
 @dataclass
 class Session:
-    """The database the app reads, opened once; each question runs on a fresh read snapshot."""
+    """The database the app reads, opened once; each question runs on a fresh read snapshot, in a worker thread
+    holding `lock` (one question at a time on the one connection)."""
 
     db: Path
     shop: str | None
@@ -46,6 +63,7 @@ class Session:
     sid: int = field(init=False)
     nick: str = field(init=False)
     tz: object = field(init=False)
+    lock: threading.RLock = field(init=False, default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
         from shunt.commands.common import open_shop
@@ -57,6 +75,17 @@ class Session:
         from shunt.store.snapshot import fresh_snapshot
 
         fresh_snapshot(self.conn)
+
+    @contextmanager
+    def quick(self):
+        """The connection for a lookup on the UI thread (completion): yields False, without waiting, while a
+        question holds it, so typing never waits for an answer."""
+        free = self.lock.acquire(blocking=False)
+        try:
+            yield free
+        finally:
+            if free:
+                self.lock.release()
 
     def command(self, *words: str | None, buyer_at: tuple[int, ...] = ()) -> str:
         """The equivalent CLI command. With --mask, a buyer nick (the words at `buyer_at`) shows as $BUYER: the

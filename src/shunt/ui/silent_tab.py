@@ -16,7 +16,7 @@ class SilentTab(QuestionTab):
                 Input(placeholder="at 时间 (default: last event)", id="at"),
                 Input(value="24h", placeholder="window 窗口", id="window")]
 
-    def ask(self, values, out):
+    def ask(self, values):
         from shunt.commands.common import account, duration, masked, moment
         from shunt.diagnose.period import default_moment
         from shunt.diagnose.silent import why_silent
@@ -28,15 +28,19 @@ class SilentTab(QuestionTab):
             raise UsageError("type an account, e.g. " + f"{s.nick}:小王")
         window = values["window"] or "24h"
         win = duration(window)
-        at = values["at"]
+        at, said = values["at"], []
         if at:
             ms = moment(at, s.tz, s.conn, s.sid)
         else:
             ms, why = default_moment(s.conn, s.sid, s.tz)
-            out.print(f"at: {why}", style="dim")
+            said.append(f"at: {why}")
         acc = account(s.conn, s.sid, s.nick, values["account"])  # 小丙 → shop:小丙, as the CLI reads it
         result = masked(why_silent(s.conn, s.sid, acc, ms, win), [], s.mask)
-        human.silent(result, out)
         from shunt import timeutil
 
-        return ("why-silent", values["account"], "--at", timeutil.to_iso(ms, s.tz), "--window", window)
+        def draw(out) -> None:
+            for line in said:
+                out.print(line, style="dim")
+            human.silent(result, out)
+
+        return ("why-silent", values["account"], "--at", timeutil.to_iso(ms, s.tz), "--window", window), draw

@@ -17,7 +17,8 @@ class BuyerSuggester(Suggester):
 
         if self.session.mask or not value:
             return None
-        found = buyers_by_prefix(self.session.conn, self.session.sid, value, 1)
+        with self.session.quick() as free:
+            found = buyers_by_prefix(self.session.conn, self.session.sid, value, 1) if free else []
         return found[0] if found else None
 
 
@@ -33,7 +34,10 @@ class AccountSuggester(Suggester):
         from shunt.store.lookups import known_accounts
 
         if self._names is None:
-            self._names = sorted(known_accounts(self.session.conn, self.session.sid))
+            with self.session.quick() as free:
+                if not free:
+                    return []  # a question is running: no completion this keystroke, the next one asks again
+                self._names = sorted(known_accounts(self.session.conn, self.session.sid))
         return self._names
 
     async def get_suggestion(self, value: str) -> str | None:

@@ -8,8 +8,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
 
 from shunt.errors import ShuntError
-from shunt.ui.session import Collector, as_domain_error, error_view
+from shunt.ui.session import View, error_view
 from shunt.ui.suggest import BuyerSuggester
+from shunt.ui.work import ask_in_background
 
 
 def _mark(node) -> Text:
@@ -77,89 +78,86 @@ class TraceTab(Static):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "buyer":
             event.stop()
-            self._guarded(self.open_buyer, event.value.strip())
+            self.open_buyer(event.value.strip())
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "date" and self.buyer and isinstance(event.value, str):
             event.stop()
-            self._guarded(self.show_day, event.value)
+            self.open_day(event.value)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "nodes" and self.result is not None and event.cursor_row < len(self.result.nodes):
             self.show_node(self.result.nodes[event.cursor_row])
 
-    def _guarded(self, fn, *args) -> None:
-        """`fn(*args)`; a domain or storage error shown where the node's detail goes."""
-        try:
-            fn(*args)
-        except Exception as exc:
-            err = as_domain_error(exc, self.session.db)
-            if err is None:
-                raise
-            self._error(err)
-
-    # ---- actions -----------------------------------------------------------------------------
+    # ---- questions (in a worker thread) --------------------------------------------------------
 
     def open_buyer(self, buyer: str) -> None:
         """The buyer's dates into the date picker (latest first), and the latest date's nodes."""
+        if buyer:
+            self.buyer = buyer
+            self._ask(lambda: self._buyer_days(buyer))
+
+    def open_day(self, day: str) -> None:
+        buyer = self.buyer
+        self._ask(lambda: (None, self._trace(buyer, day)))
+
+    def _ask(self, compute) -> None:
+        self._command()
+        ask_in_background(self, self.query_one("#trace-body"), compute, self._show, self._error)
+
+    def _buyer_days(self, buyer: str):
+        """(the buyer's dates, the latest one's trace); unknown: the nearest names (NotFound, from trace)."""
         from shunt import store
         from shunt.diagnose.period import default_day
 
-        if not buyer:
-            return
         s = self.session
-        s.fresh()
-        self.buyer = buyer
         days = [d.isoformat() for d in store.buyer_days(s.conn, s.sid, buyer, s.tz)]
-        select = self.query_one("#date", Select)
-        with select.prevent(Select.Changed):
-            select.set_options([(d, d) for d in days])
-            if days:
-                select.value = days[0]
-        if days:
-            self.show_day(days[0])
-        else:  # unknown: the nearest names; known without consults: "no routing nodes"
-            try:
-                self.show_day(default_day(s.conn, s.sid, s.tz).day.isoformat())
-            except ShuntError as exc:
-                self._error(exc)
+        day = days[0] if days else default_day(s.conn, s.sid, s.tz).day.isoformat()
+        return days, self._trace(buyer, day)
 
-    def show_day(self, day: str) -> None:
+    def _trace(self, buyer: str, day: str):
         from shunt.commands.common import day as parse_day, masked, masked_errors
         from shunt.diagnose.trace import trace
 
         s = self.session
-        s.fresh()
+        with masked_errors(s.mask, [buyer], s.conn, s.sid):
+            result = trace(s.conn, s.sid, buyer, parse_day(day, s.tz))
+        return masked(result, [buyer], s.mask)
+
+    # ---- on screen -----------------------------------------------------------------------------
+
+    def _show(self, answer) -> None:
+        days, result = answer
+        if days is not None:
+            select = self.query_one("#date", Select)
+            with select.prevent(Select.Changed):
+                select.set_options([(d, d) for d in days])
+                if days:
+                    select.value = days[0]
         table = self.query_one("#nodes", DataTable)
         table.clear()
-        self.result = None
-        self._command("trace", self.buyer, "--date", day)
-        try:
-            with masked_errors(s.mask, [self.buyer], s.conn, s.sid):
-                result = trace(s.conn, s.sid, self.buyer, parse_day(day, s.tz))
-        except ShuntError as exc:
-            self._error(exc)
-            return
-        self.result = result = masked(result, [self.buyer], s.mask)
+        self.result = result
+        self._command("trace", self.buyer, "--date", result.date)
         if not result.nodes:
             self._detail(Text(f"{result.buyer} has no routing nodes on {result.date}."
                               + (" Dates with nodes: " + ", ".join(result.dates) if result.dates else "")))
             return
         for n in result.nodes:
-            table.add_row(*_row(n, s.tz, s.nick))
+            table.add_row(*_row(n, self.session.tz, self.session.nick))
         table.move_cursor(row=0)
         self.show_node(result.nodes[0])
 
     def show_node(self, node) -> None:
+        """The node's routing process (drawn on the UI thread: the trace already holds it, no SQL)."""
         from shunt.render.human import node_detail
 
-        out = Collector()
-        node_detail(node, self.session.tz, out)
-        self._detail(out.group())
+        tz = self.session.tz
+        self._detail(View(lambda out: node_detail(node, tz, out)))
         self._command("trace", self.buyer, "--date", self.result.date, "--node", node.consult.id)
 
     def _command(self, *words) -> None:
-        self.query_one("#trace-command", Static).update(Text("$ " + self.session.command(*words, buyer_at=(1,))))
+        text = "$ " + self.session.command(*words, buyer_at=(1,)) if words else ""
+        self.query_one("#trace-command", Static).update(Text(text))
 
     def _detail(self, renderable) -> None:
         self.query_one("#detail", Static).update(renderable)

@@ -1,0 +1,81 @@
+"""Driving `shunt ui` headless (Textual's pilot) and pinning its screens as text (tests/snapshots/ui/)."""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import io
+import os
+from pathlib import Path
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "ui"
+UPDATE = "SHUNT_UPDATE_SNAPSHOTS"  # =1: rewrite the committed screens instead of comparing
+
+
+def text_of(widget) -> str:
+    """What a Static shows, as plain text (rendered wide, so that nothing is cut)."""
+    from rich.console import Console
+
+    con = Console(width=200, record=True, file=io.StringIO())
+    con.print(widget.content)
+    return con.export_text()
+
+
+def screen_text(app) -> str:
+    """The whole screen as text, as `App.export_screenshot` composes it (without its SVG styling), each line's
+    trailing blanks dropped: what a reviewer reads in a diff."""
+    from rich.console import Console
+
+    width, height = app.size
+    con = Console(width=width, height=height, file=io.StringIO(), record=True, force_terminal=True,
+                  color_system="truecolor", legacy_windows=False, safe_box=False)
+    con.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens, simplify=True))
+    return "\n".join(line.rstrip() for line in con.export_text().splitlines()) + "\n"
+
+
+def check_snapshot(name: str, text: str) -> str | None:
+    """None when `text` is the committed tests/snapshots/ui/NAME.txt (or was just written under UPDATE=1),
+    else a unified diff."""
+    path = SNAPSHOTS / f"{name}.txt"
+    if os.environ.get(UPDATE):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return None
+    if not path.exists():
+        return f"{path.name}: no committed screen (run with {UPDATE}=1 and review the file)"
+    want = path.read_text(encoding="utf-8")
+    if want == text:
+        return None
+    return "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True), f"committed {path.name}",
+                                        "on screen now"))
+
+
+def drive(db, script, mask=False, size=(120, 40)):
+    """Run the app on `db`, call `script(app, pilot)` (a coroutine), return its result."""
+    from shunt.ui.app import ShuntApp
+    from shunt.ui.session import Session
+
+    async def main():
+        app = ShuntApp(Session(db, None, mask))
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            return await script(app, pilot)
+
+    return asyncio.run(main())
+
+
+async def settle(app, pilot) -> None:
+    """Wait for the running questions (worker threads), then for the screen to show their answers."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def fill(app, pilot, **values) -> None:
+    """Fill the active tab's fields (as pasted), press Enter in the last one, wait for the answer."""
+    pane = app.query_one("TabbedContent").active_pane
+    for key, value in values.items():
+        field = pane.query_one(f"#{key}")
+        field.value = value
+    field.focus()
+    await pilot.press("enter")
+    await settle(app, pilot)
