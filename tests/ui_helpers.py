@@ -46,8 +46,10 @@ def check_snapshot(name: str, text: str) -> str | None:
     want = path.read_text(encoding="utf-8")
     if want == text:
         return None
-    return "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True), f"committed {path.name}",
+    diff = "".join(difflib.unified_diff(want.splitlines(True), text.splitlines(True), f"committed {path.name}",
                                         "on screen now"))
+    return diff + (f"\n(an intended change, e.g. a view's wording? rewrite with {UPDATE}=1 pytest tests/test_ui.py "
+                   "and review the diff of tests/snapshots/ui/)")
 
 
 def drive(db, script, mask=False, size=(120, 40)):
