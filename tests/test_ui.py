@@ -8,6 +8,7 @@ starting Textual costs ~0.6 s, so the tests share it instead of each starting it
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -20,11 +21,12 @@ from ui_helpers import check_snapshot, drive, fill, screen_text, settle, text_of
 
 pytest.importorskip("textual")
 
-TABS = ("trace", "silent", "received", "audit")
+TABS = ("trace", "silent", "received", "audit", "balance")
 SIZES = ((120, 40), (80, 24))
 SILENT = dict(account="zhenpin:小李", at="2026-11-11 09:45:00")
 RECEIVED = dict(buyer="tb_buyer36", at="2026-11-10 16:05:34", expected="zhenpin:小美")
 AUDIT = dict(date="2026-11-10")
+BALANCE = dict(date="2026-11-11")
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +79,8 @@ def tour(db):
         seen["screen", "trace", 120, 40] = screen_text(app)
         seen["mismatch"] = detail()
         # the other tabs (their screens pinned); audit is held while the app takes a key
-        for key, tab, values in (("f2", "silent", SILENT), ("f3", "received", RECEIVED), ("f4", "audit", AUDIT)):
+        for key, tab, values in (("f2", "silent", SILENT), ("f3", "received", RECEIVED), ("f4", "audit", AUDIT),
+                                 ("f5", "balance", BALANCE)):
             await pilot.press(key)
             pane = app.query_one(f"#{tab}")
             if tab == "audit":
@@ -86,9 +89,11 @@ def tour(db):
                 await fill(app, pilot, **values)
             seen[tab] = text_of(pane.query_one(".answer")), text_of(pane.query_one(".command"))
             seen["screen", tab, 120, 40] = screen_text(app)
+        await pilot.click("#balance .command")  # a click on the command line copies it too
+        seen["clicked"] = app.clipboard
         # at 80x24: the answers re-laid out at the new width
         await pilot.resize_terminal(80, 24)
-        for n, tab in ((4, "audit"), (1, "trace"), (2, "silent"), (3, "received")):
+        for n, tab in ((5, "balance"), (1, "trace"), (2, "silent"), (3, "received"), (4, "audit")):
             await pilot.press(f"f{n}")  # the tab, its first field focused
             seen["screen", tab, 80, 24] = screen_text(app)
         await pilot.press("escape", "q")
@@ -176,6 +181,41 @@ def test_why_silent_tab(db, tour):
     for cause in want["causes"]:
         assert f"[{cause['code']}]" in answer
     assert "shunt why-silent zhenpin:小李 --at 2026-11-11T09:45:00+08:00 --window 24h" in command
+
+
+def test_why_silent_funnel_bars_are_the_windows_counts(db, tour):
+    """The funnel's rows: the window's consults, each rule that passed the account by, what it received, as
+    `why-silent --json`'s window counts them; a bar as long as its count allows."""
+    from shunt.engine.labels import CAUSES, label
+
+    window = shunt_json("why-silent", SILENT["account"], "--at", SILENT["at"], db=db)["window"]
+    lines = [line.strip() for line in tour["silent"][0].splitlines()]
+    funnel = lines[lines.index("funnel") + 1:]
+
+    def row(label):  # (bar length, count) of the row with this label
+        line = next(line for line in funnel if re.fullmatch(re.escape(label) + r"\s+[█▏]*\s*\d+", line))
+        return line.count("█"), int(line.split()[-1])
+
+    first, last = row("consults in the window"), row("received")
+    assert first[1] == window["consults"] and last[1] == window["received"]
+    assert window["passed_by"]
+    for code, n in window["passed_by"].items():
+        bar, count = row("passed by: " + label(CAUSES, code))
+        assert count == n and 0 < bar <= first[0]
+        assert (bar > last[0]) == (n > window["received"])
+
+
+def test_balance_tab_shows_the_chart_first_then_the_commands_tables(db, tour):
+    want = shunt_json("balance", "--date", BALANCE["date"], db=db)
+    answer, command = tour["balance"]
+    assert "shunt balance --date 2026-11-11" in command
+    chart, tables = answer.index("load per"), answer.index("balance · zhenpin · 2026-11-11")
+    assert chart < tables
+    for a in want["accounts"]:
+        assert a["account"] in answer[chart:tables]  # a chart row per account
+        assert any(a["account"] in line and f" {a['received']:,} " in line for line in answer[tables:].splitlines())
+    assert answer.count("load per") == 1  # not again under the tables
+    assert tour["clicked"] == "shunt balance --date 2026-11-11"
 
 
 def test_why_received_tab_with_an_expected_account(db, tour):

@@ -152,7 +152,8 @@ def _accounts_table(b: Balance):
     return Fold(title, cols, rows)
 
 
-def balance_human(b: Balance, out=None) -> None:
+def balance_human(b: Balance, out=None, with_chart: bool = True) -> None:
+    """The terminal view; `with_chart=False` leaves the hourly chart out (shunt ui shows it above the tables)."""
     from shunt.render.human import console
 
     out = out or console()
@@ -179,7 +180,8 @@ def balance_human(b: Balance, out=None) -> None:
                        [[a.account, *(f"{a.effects[n]:+,.1f}" for n in names)] for a in b.accounts]))
     for n in b.notes:
         out.print(Under(safe(tr(n), "yellow"), 0, 0))
-    out.print(Chart(b))
+    if with_chart:
+        out.print(Chart(b))
     out.print(Under(safe(_("Method: {text}").format(text=tr(b.method)), "dim"), 0, 0))
 
 

@@ -1,4 +1,4 @@
-"""The app: four tabs as the platform's self-check entries (分流记录, 收不到消息, 收到错误消息) plus audit."""
+"""The app: the platform's three self-check entries (分流记录, 收不到消息, 收到错误消息) as tabs, plus audit and balance."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
+from shunt.i18n import pick
 from shunt.ui.audit_tab import AuditTab
+from shunt.ui.balance_tab import BalanceTab
 from shunt.ui.received_tab import ReceivedTab
 from shunt.ui.silent_tab import SilentTab
 from shunt.ui.trace_tab import TraceTab
 
-TABS = (("trace", "分流记录 trace"), ("silent", "收不到消息 why-silent"),
-        ("received", "收到错误消息 why-received"), ("audit", "audit 自查"))
+TABS = (("trace", "分流记录", "trace"), ("silent", "收不到消息", "why-silent"),
+        ("received", "收到错误消息", "why-received"), ("audit", "分流自查", "audit"), ("balance", "分流均衡", "balance"))
 
 
 class ShuntApp(App):
@@ -31,10 +33,12 @@ class ShuntApp(App):
         Binding("slash", "search", "search", key_display="/"),
         Binding("escape", "leave", "leave field", key_display="esc"),
         Binding("y", "copy", "copy command"),
+        Binding("ctrl+y", "copy", "copy command", show=False),  # inside a field too (y is typed there)
         Binding("f1", "tab('trace')", "trace", show=False),
         Binding("f2", "tab('silent')", "why-silent", show=False),
         Binding("f3", "tab('received')", "why-received", show=False),
         Binding("f4", "tab('audit')", "audit", show=False),
+        Binding("f5", "tab('balance')", "balance", show=False),
     ]
 
     def __init__(self, session) -> None:
@@ -46,8 +50,9 @@ class ShuntApp(App):
         yield Header()
         with TabbedContent(initial="trace"):
             s = self.session
-            for (tid, title), tab in zip(TABS, (TraceTab(s), SilentTab(s), ReceivedTab(s), AuditTab(s))):
-                with TabPane(title, id=tid):
+            for (tid, zh, en), tab in zip(TABS, (TraceTab(s), SilentTab(s), ReceivedTab(s), AuditTab(s),
+                                                    BalanceTab(s))):
+                with TabPane(pick(zh, en), id=tid):
                     yield tab
         yield Footer()
 

@@ -13,6 +13,17 @@ from shunt.ui.session import Collector, View, error_view
 from shunt.ui.work import ask_in_background
 
 
+class CommandLine(Static):
+    """The `$ shunt …` line above an answer: a click copies it (as y and ctrl+y do)."""
+
+    def __init__(self, **kw) -> None:
+        super().__init__("", classes="command", **kw)
+        self.tooltip = "click, y or ctrl+y: copy"
+
+    def on_click(self) -> None:
+        self.app.action_copy()
+
+
 class QuestionTab(Static):
     """Subclasses give `fields()` (the Inputs) and `ask(values) -> (command words, draw)`: `ask` runs the
     question in a worker thread (raise ShuntError to refuse), `draw(out)` draws its answer with the commands'
@@ -41,7 +52,7 @@ class QuestionTab(Static):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="form"):
             yield from self.fields()
-        yield Static("", classes="command")
+        yield CommandLine()
         with VerticalScroll(classes="answer-scroll"):
             yield Static(self.HINT, classes="answer")
 

@@ -8,6 +8,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
 
 from shunt.errors import ShuntError
+from shunt.ui.form import CommandLine
 from shunt.ui.session import View, error_view
 from shunt.ui.suggest import BuyerSuggester
 from shunt.ui.work import ask_in_background
@@ -65,7 +66,7 @@ class TraceTab(Static):
             yield Input(placeholder="buyer nick 买家昵称 (Enter; → completes)", id="buyer",
                         suggester=BuyerSuggester(self.session))
             yield Select([], prompt="date 日期", id="date", allow_blank=True)
-        yield Static("", id="trace-command", classes="command")
+        yield CommandLine(id="trace-command")
         with Horizontal(id="trace-body"):
             table = DataTable(id="nodes", cursor_type="row", zebra_stripes=True)
             table.add_columns("✓", "time", "source 来源", "reason 原因", "agent 客服", "group 分组")
