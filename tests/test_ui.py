@@ -76,26 +76,11 @@ def tour(db):
         await fill(app, pilot, buyer="tb_buyr05")
         seen["unknown"] = detail()
         await fill(app, pilot, buyer="tb_buyer36")
-        seen["screen", "trace", 120, 40] = screen_text(app)
         seen["mismatch"] = detail()
-        # the other tabs (their screens pinned); audit is held while the app takes a key
-        for key, tab, values in (("f2", "silent", SILENT), ("f3", "received", RECEIVED), ("f4", "audit", AUDIT),
-                                 ("f5", "balance", BALANCE)):
-            await pilot.press(key)
-            pane = app.query_one(f"#{tab}")
-            if tab == "audit":
-                await hold_audit(app, pilot, pane, values)
-            else:
-                await fill(app, pilot, **values)
-            seen[tab] = text_of(pane.query_one(".answer")), text_of(pane.query_one(".command"))
-            seen["screen", tab, 120, 40] = screen_text(app)
+        await other_tabs_and_screens(app, pilot, seen, hold_audit)
+        await pilot.press("f5")
         await pilot.click("#balance .command")  # a click on the command line copies it too
         seen["clicked"] = app.clipboard
-        # at 80x24: the answers re-laid out at the new width
-        await pilot.resize_terminal(80, 24)
-        for n, tab in ((5, "balance"), (1, "trace"), (2, "silent"), (3, "received"), (4, "audit")):
-            await pilot.press(f"f{n}")  # the tab, its first field focused
-            seen["screen", tab, 80, 24] = screen_text(app)
         await pilot.press("escape", "q")
         await pilot.pause()
         seen["running"] = app.is_running
@@ -127,6 +112,47 @@ def tour(db):
         drive(Path("shunt.db"), script)
     seen["threads"] = threads
     return seen
+
+
+async def other_tabs_and_screens(app, pilot, seen, hold_audit=None):
+    """Ask the trace tab's mismatch and every other tab's question, each screen recorded at 120x40, then at
+    80x24 (the answers re-laid out at the new width). `hold_audit` asks audit its own way."""
+    await fill(app, pilot, buyer="tb_buyer36")
+    seen["screen", "trace", 120, 40] = screen_text(app)
+    for key, tab, values in (("f2", "silent", SILENT), ("f3", "received", RECEIVED), ("f4", "audit", AUDIT),
+                             ("f5", "balance", BALANCE)):
+        await pilot.press(key)
+        pane = app.query_one(f"#{tab}")
+        if tab == "audit" and hold_audit is not None:
+            await hold_audit(app, pilot, pane, values)
+        else:
+            await fill(app, pilot, **values)
+        seen[tab] = text_of(pane.query_one(".answer")), text_of(pane.query_one(".command"))
+        seen["screen", tab, 120, 40] = screen_text(app)
+    await pilot.resize_terminal(80, 24)
+    for n, tab in ((5, "balance"), (1, "trace"), (2, "silent"), (3, "received"), (4, "audit")):
+        await pilot.press(f"f{n}")  # the tab, its first field focused
+        seen["screen", tab, 80, 24] = screen_text(app)
+
+
+@pytest.fixture(scope="module")
+def tour_zh(db):
+    """The same questions and screens with --lang zh (the app takes the language chosen before it starts)."""
+    from shunt import i18n
+
+    seen: dict = {}
+
+    async def script(app, pilot):
+        await other_tabs_and_screens(app, pilot, seen)
+        return seen
+
+    i18n.set_lang("zh")
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.chdir(db.parent)
+            return drive(Path("shunt.db"), script)
+    finally:
+        i18n.set_lang(None)
 
 
 def test_trace_completion_its_dates_and_an_older_one(db, tour):
@@ -236,11 +262,28 @@ def test_audit_tab(db, tour):
     assert "shunt audit --date 2026-11-10" in command
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("width,height", SIZES)
-def test_screens_are_the_committed_ones(tour, width, height):
-    """Each tab's whole screen (answer shown) against tests/snapshots/ui/TAB-WxH.txt."""
-    diffs = [check_snapshot(f"{tab}-{width}x{height}", tour["screen", tab, width, height]) for tab in TABS]
+def test_screens_are_the_committed_ones(request, lang, width, height):
+    """Each tab's whole screen (answer shown) against tests/snapshots/ui/TAB-WxH-LANG.txt."""
+    seen = request.getfixturevalue("tour" if lang == "en" else "tour_zh")
+    diffs = [check_snapshot(f"{tab}-{width}x{height}-{lang}", seen["screen", tab, width, height]) for tab in TABS]
     assert not any(diffs), "\n".join(d for d in diffs if d)
+
+
+def test_chinese_screens_say_it_in_chinese(tour_zh):
+    """Under --lang zh the app's own words are Chinese (tabs, fields, keys), the nicks and commands unchanged."""
+    trace = tour_zh["screen", "trace", 120, 40]
+    lines = trace.splitlines()
+    tabs, header, footer = lines[1], next(line for line in lines if "16:05:30" in line), lines[-1]
+    header = lines[lines.index(header) - 1].split("╭")[0]  # the node list's column names (the detail beside)
+    assert tabs.split() == ["分流记录", "收不到消息", "收到错误消息", "分流自查", "分流均衡"]
+    for word in ("时间", "来源", "原因", "客服", "分组"):
+        assert word in header, word
+    assert "搜索" in footer and "离开输入框" in footer
+    assert not re.search("[a-z]{4}", header + footer.replace("esc", "")), (header, footer)
+    assert "$ shunt trace tb_buyer36 --date 2026-11-10 --node c-0040" in trace
+    assert "漏斗" in tour_zh["silent"][0] and "窗口内咨询" in tour_zh["silent"][0]
 
 
 def test_the_node_list_fits_80_columns(db, tour):

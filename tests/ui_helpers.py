@@ -59,6 +59,7 @@ def drive(db, script, mask=False, size=(120, 40)):
 
     async def main():
         app = ShuntApp(Session(db, None, mask))
+        app.animation_level = "none"  # the tab underline's slide: a screen taken mid-way would differ
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             return await script(app, pilot)

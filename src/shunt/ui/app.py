@@ -6,7 +6,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
-from shunt.i18n import pick
+from shunt.i18n import N_, _, pick
 from shunt.ui.audit_tab import AuditTab
 from shunt.ui.balance_tab import BalanceTab
 from shunt.ui.received_tab import ReceivedTab
@@ -15,6 +15,8 @@ from shunt.ui.trace_tab import TraceTab
 
 TABS = (("trace", "分流记录", "trace"), ("silent", "收不到消息", "why-silent"),
         ("received", "收到错误消息", "why-received"), ("audit", "分流自查", "audit"), ("balance", "分流均衡", "balance"))
+
+KEY_WORDS = {N_("quit"), N_("search"), N_("leave field"), N_("copy command"), N_("palette")}
 
 
 class ShuntApp(App):
@@ -29,11 +31,11 @@ class ShuntApp(App):
     Screen.-narrow TraceTab #detail-scroll { height: 1fr; }
     """
     BINDINGS = [
-        Binding("q", "quit", "quit"),
-        Binding("slash", "search", "search", key_display="/"),
-        Binding("escape", "leave", "leave field", key_display="esc"),
-        Binding("y", "copy", "copy command"),
-        Binding("ctrl+y", "copy", "copy command", show=False),  # inside a field too (y is typed there)
+        Binding("q", "quit", N_("quit")),
+        Binding("slash", "search", N_("search"), key_display="/"),
+        Binding("escape", "leave", N_("leave field"), key_display="esc"),
+        Binding("y", "copy", N_("copy command")),
+        Binding("ctrl+y", "copy", N_("copy command"), show=False),  # inside a field too (y is typed there)
         Binding("f1", "tab('trace')", "trace", show=False),
         Binding("f2", "tab('silent')", "why-silent", show=False),
         Binding("f3", "tab('received')", "why-received", show=False),
@@ -44,7 +46,18 @@ class ShuntApp(App):
     def __init__(self, session) -> None:
         super().__init__()
         self.session = session
-        self.sub_title = f"{session.nick} · {session.db}" + (" · masked" if session.mask else "")
+        self.sub_title = f"{session.nick} · {session.db}" + (" · " + _("masked") if session.mask else "")
+        self._translate_keys()
+
+    def _translate_keys(self) -> None:
+        """The footer's key descriptions in the language chosen at start (BINDINGS are made at import, before
+        --lang is read; Textual's own "palette" too)."""
+        from dataclasses import replace
+
+        keys = self._bindings.key_to_bindings
+        for key, bindings in keys.items():
+            keys[key] = [replace(b, description=_(b.description)) if b.description in KEY_WORDS else b
+                         for b in bindings]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -80,4 +93,4 @@ class ShuntApp(App):
         text = str(shown).removeprefix("$ ").strip()
         if text:
             self.copy_to_clipboard(text)
-            self.notify(text, title="copied")
+            self.notify(text, title=_("copied"))

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from shunt.i18n import N_, _
 from textual.widgets import Input
 
 from shunt.ui.form import QuestionTab
 
 
 class AuditTab(QuestionTab):
-    HINT = "A date (empty: the latest day with consults), optionally a group or an account; Enter."
+    HINT = N_("A date (empty: the latest day with consults), optionally a group or an account; Enter.")
 
     def fields(self) -> list[Input]:
-        return [Input(placeholder="date 日期 (default: latest day)", id="date"),
-                Input(placeholder="group 分组 (optional)", id="group"),
-                Input(placeholder="account 客服 (optional)", id="account")]
+        return [Input(placeholder=_("date (default: the latest day)"), id="date"),
+                Input(placeholder=_("group (optional)"), id="group"),
+                Input(placeholder=_("account (optional)"), id="account")]
 
     def ask(self, values):
         from shunt.diagnose.audit import audit

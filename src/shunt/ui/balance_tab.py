@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shunt.i18n import N_, _
 from textual.widgets import Input
 
 from shunt.ui.form import QuestionTab
@@ -9,12 +10,12 @@ from shunt.ui.suggest import AccountSuggester
 
 
 class BalanceTab(QuestionTab):
-    HINT = "A date (empty: the latest day with consults), optionally a group and a pair of accounts; Enter."
+    HINT = N_("A date (empty: the latest day with consults), optionally a group and a pair of accounts; Enter.")
 
     def fields(self) -> list[Input]:
-        return [Input(placeholder="date 日期 (default: latest day)", id="date"),
-                Input(placeholder="group 分组 (optional)", id="group"),
-                Input(placeholder="pair 对比 小美,小丙 (optional)", id="pair", suggester=AccountSuggester(self.session))]
+        return [Input(placeholder=_("date (default: the latest day)"), id="date"),
+                Input(placeholder=_("group (optional)"), id="group"),
+                Input(placeholder=_("pair, e.g. 小美,小丙 (optional)"), id="pair", suggester=AccountSuggester(self.session))]
 
     def ask(self, values):
         from shunt.commands.common import account, masked

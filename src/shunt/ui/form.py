@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shunt.i18n import N_, _
 from typing import Callable
 
 from rich.text import Text
@@ -18,7 +19,7 @@ class CommandLine(Static):
 
     def __init__(self, **kw) -> None:
         super().__init__("", classes="command", **kw)
-        self.tooltip = "click, y or ctrl+y: copy"
+        self.tooltip = _("click, y or ctrl+y: copy")
 
     def on_click(self) -> None:
         self.app.action_copy()
@@ -36,7 +37,7 @@ class QuestionTab(Static):
     QuestionTab .command { color: $text-muted; height: auto; }
     QuestionTab .answer-scroll { height: 1fr; }
     """
-    HINT = "Fill in the fields and press Enter."
+    HINT = N_("Fill in the fields and press Enter.")
     BUYER_AT: tuple[int, ...] = ()  # the command words that are a buyer nick (hidden under --mask)
 
     def __init__(self, session, **kw) -> None:
@@ -54,7 +55,7 @@ class QuestionTab(Static):
             yield from self.fields()
         yield CommandLine()
         with VerticalScroll(classes="answer-scroll"):
-            yield Static(self.HINT, classes="answer")
+            yield Static(_(self.HINT), classes="answer")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shunt.i18n import N_, _
 from textual.widgets import Input
 
 from shunt.ui.form import QuestionTab
@@ -9,13 +10,13 @@ from shunt.ui.suggest import AccountSuggester, BuyerSuggester
 
 
 class ReceivedTab(QuestionTab):
-    HINT = "A buyer (→ completes), the second the message was sent, optionally the account you expected; Enter."
+    HINT = N_("A buyer (→ completes), the second the message was sent, optionally the account you expected; Enter.")
     BUYER_AT = (1,)
 
     def fields(self) -> list[Input]:
-        return [Input(placeholder="buyer 买家", id="buyer", suggester=BuyerSuggester(self.session)),
-                Input(placeholder="at 时间 2026-11-11 10:23:45", id="at"),
-                Input(placeholder="expected 期望客服 (optional)", id="expected", suggester=AccountSuggester(self.session))]
+        return [Input(placeholder=_("buyer"), id="buyer", suggester=BuyerSuggester(self.session)),
+                Input(placeholder=_("at, e.g. 2026-11-11 10:23:45"), id="at"),
+                Input(placeholder=_("expected account (optional)"), id="expected", suggester=AccountSuggester(self.session))]
 
     def ask(self, values):
         from shunt.commands.common import masked, masked_errors, moment
@@ -26,7 +27,7 @@ class ReceivedTab(QuestionTab):
         s = self.session
         buyer, at, expected = values["buyer"], values["at"], values["expected"] or None
         if not buyer or not at:
-            raise UsageError("type the buyer and the second the message was sent (at)")
+            raise UsageError(_("type the buyer and the second the message was sent (at)"))
         ms = moment(at, s.tz, s.conn, s.sid)
         with masked_errors(s.mask, [buyer], s.conn, s.sid):
             result = masked(why_received(s.conn, s.sid, buyer, ms - ms % 1000, expected), [buyer], s.mask)

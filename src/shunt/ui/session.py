@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shunt.i18n import _
 import io
 import re
 import shlex
@@ -119,5 +120,5 @@ def error_view(exc: ShuntError) -> Group:
 
     lines = [Text(plain(str(exc)), style="bold red")]
     if isinstance(exc, NotFound) and exc.nearest:
-        lines.append(Text("nearest: " + ", ".join(plain(n) for n in exc.nearest), style="yellow"))
+        lines.append(Text(_("nearest: {names}").format(names=", ".join(plain(n) for n in exc.nearest)), style="yellow"))
     return Group(*lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shunt.i18n import N_, _
 from textual.widgets import Input
 
 from shunt.ui.form import QuestionTab
@@ -9,12 +10,12 @@ from shunt.ui.suggest import AccountSuggester
 
 
 class SilentTab(QuestionTab):
-    HINT = "An account (e.g. shop:小王; → completes), a moment (empty: the last loaded event), a window; Enter."
+    HINT = N_("An account (e.g. shop:小王; → completes), a moment (empty: the last loaded event), a window; Enter.")
 
     def fields(self) -> list[Input]:
-        return [Input(placeholder="account 客服账号", id="account", suggester=AccountSuggester(self.session)),
-                Input(placeholder="at 时间 (default: last event)", id="at"),
-                Input(value="24h", placeholder="window 窗口", id="window")]
+        return [Input(placeholder=_("account"), id="account", suggester=AccountSuggester(self.session)),
+                Input(placeholder=_("at (default: the last event)"), id="at"),
+                Input(value="24h", placeholder=_("window"), id="window")]
 
     def ask(self, values):
         from shunt.commands.common import account, duration, masked, moment
@@ -25,7 +26,7 @@ class SilentTab(QuestionTab):
 
         s = self.session
         if not values["account"]:
-            raise UsageError("type an account, e.g. " + f"{s.nick}:小王")
+            raise UsageError(_("type an account, e.g. {example}").format(example=f"{s.nick}:小王"))
         window = values["window"] or "24h"
         win = duration(window)
         at, said = values["at"], []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shunt.i18n import _
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -63,16 +64,16 @@ class TraceTab(Static):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="trace-form"):
-            yield Input(placeholder="buyer nick 买家昵称 (Enter; → completes)", id="buyer",
+            yield Input(placeholder=_("buyer nick (Enter; → completes)"), id="buyer",
                         suggester=BuyerSuggester(self.session))
-            yield Select([], prompt="date 日期", id="date", allow_blank=True)
+            yield Select([], prompt=_("date"), id="date", allow_blank=True)
         yield CommandLine(id="trace-command")
         with Horizontal(id="trace-body"):
             table = DataTable(id="nodes", cursor_type="row", zebra_stripes=True)
-            table.add_columns("✓", "time", "source 来源", "reason 原因", "agent 客服", "group 分组")
+            table.add_columns("✓", _("time"), _("source"), _("reason"), _("agent"), _("group"))
             yield table
             with VerticalScroll(id="detail-scroll"):
-                yield Static("Type a buyer's nick and press Enter.", id="detail")
+                yield Static(_("Type a buyer's nick and press Enter."), id="detail")
 
     # ---- events ------------------------------------------------------------------------------
 
@@ -140,8 +141,10 @@ class TraceTab(Static):
         self.result = result
         self._command("trace", self.buyer, "--date", result.date)
         if not result.nodes:
-            self._detail(Text(f"{result.buyer} has no routing nodes on {result.date}."
-                              + (" Dates with nodes: " + ", ".join(result.dates) if result.dates else "")))
+            text = _("{buyer} has no routing nodes on {date}.").format(buyer=result.buyer, date=result.date)
+            if result.dates:
+                text += " " + _("Dates with nodes: {dates}").format(dates=", ".join(result.dates))
+            self._detail(Text(text))
             return
         for n in result.nodes:
             table.add_row(*_row(n, self.session.tz, self.session.nick))
