@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.lazy import Lazy
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
 from shunt.i18n import N_, _, pick
@@ -66,7 +67,7 @@ class ShuntApp(App):
             for (tid, zh, en), tab in zip(TABS, (TraceTab(s), SilentTab(s), ReceivedTab(s), AuditTab(s),
                                                     BalanceTab(s))):
                 with TabPane(pick(zh, en), id=tid):
-                    yield tab
+                    yield tab if tid == "trace" else Lazy(tab)  # the hidden tabs mount after the first screen
         yield Footer()
 
     def on_mount(self) -> None:

@@ -40,13 +40,8 @@ class SilentTab(QuestionTab):
         from shunt import timeutil
 
         def draw(out) -> None:
-            from shunt.ui.funnel import funnel
-
             for line in said:
                 out.print(line, style="dim")
-            bars = funnel(result.window, out.width)  # first: where the window's consults went, at a glance
-            if bars is not None:
-                out.print(bars)
-            human.silent(result, out)
+            human.silent(result, out)  # its funnel included (render.funnel)
 
         return ("why-silent", values["account"], "--at", timeutil.to_iso(ms, s.tz), "--window", window), draw
