@@ -71,6 +71,7 @@ async def settle(app, pilot) -> None:
     """Wait for the running questions (worker threads), then for the screen to show their answers."""
     await app.workers.wait_for_complete()
     await pilot.pause()
+    await pilot.pause()  # a DataTable sizes its header's columns on the refresh after its rows arrive
 
 
 async def fill(app, pilot, **values) -> None:
