@@ -70,6 +70,9 @@ class Session:
         from shunt.commands.common import open_shop
 
         self.conn, self.sid, self.nick, self.tz = open_shop(self.db, self.shop)
+        from shunt.commands.names import name_groups
+
+        name_groups(self.conn, self.sid)  # the views show `售前 g_pre` as the commands do
 
     def fresh(self) -> None:
         """A new read snapshot (a load may have committed since the last question)."""
