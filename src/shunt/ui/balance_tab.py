@@ -18,18 +18,19 @@ class BalanceTab(QuestionTab):
                 Input(placeholder=_("pair, e.g. 小美,小丙 (optional)"), id="pair", suggester=AccountSuggester(self.session))]
 
     def ask(self, values):
-        from shunt.commands.common import account, masked
-        from shunt.diagnose.balance import balance, check_pair
-        from shunt.diagnose.period import period, require_consults
+        from shunt.commands.common import masked
+        from shunt.commands.options import pair as read_pair
+        from shunt.diagnose.balance import balance
+        from shunt.store.shop import Shop
+        from shunt.commands.options import period
+        from shunt.diagnose.period import require_consults
         from shunt.render.balance import Chart, balance_human
 
         s = self.session
         said: list[str] = []
         start, end, label = period(s.conn, s.sid, s.tz, values["date"] or None, None, None, say=said.append)
         require_consults(s.conn, s.sid, s.tz, start, end, label)
-        pair = check_pair(values["pair"] or None)
-        if pair is not None:  # as typed: 阿甲 names the shop's zhenpin:阿甲, as the command reads it
-            pair = (account(s.conn, s.sid, s.nick, pair[0]), account(s.conn, s.sid, s.nick, pair[1]))
+        pair = read_pair(Shop(s.conn, s.sid, s.nick, getattr(s.tz, "key", str(s.tz))), values["pair"] or None)  # 阿甲 -> zhenpin:阿甲
         result = masked(balance(s.conn, s.sid, start, end, label, group=values["group"] or None, pair=pair), [], s.mask)
 
         def draw(out) -> None:
