@@ -9,7 +9,6 @@ transaction) and running it again completes it.
 from __future__ import annotations
 
 import codecs
-import functools
 import gzip
 import json
 import os
@@ -18,7 +17,6 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
-from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
@@ -26,6 +24,7 @@ from zoneinfo import ZoneInfo
 from shunt import errors
 from shunt.gcpause import paused_gc
 from shunt.store import conflicts, dbpath, derive, gzscan, inputs, loadlock, schema, split, zones
+from shunt.store import inserts as ins
 from shunt.store.db import open_db
 from shunt.store import decode as dc
 from shunt.store.decode import MAX_LINE, LineDecoder, LineError, decode_block
@@ -39,81 +38,10 @@ SNIFF_BYTES = 1 << 22  # the encoding is chosen from the first 4 MiB (then, if a
 
 Progress = Callable[[int, int, str], None]
 
-_COLS = {
-    "configs": ("ts", "uid", "timezone", "body"),
-    "statuses": ("ts", "uid", "account", "status", "extra"),
-    "stats": ("ts", "uid", "account", "conversion_rate", "extra"),
-    "consults": ("ts", "uid", "buyer", "source", "item", "order_id", "order_state", "carrier", "packages",
-                 "intent", "by_account", "target", "agent", "grp", "reason", "extra"),
-    "session_ends": ("ts", "uid", "consult", "extra"),
-    "messages": ("ts", "uid", "buyer", "sender", "account", "consult", "extra"),
-    "logistics": ("ts", "uid", "consult", "action", "by_party", "account", "carrier", "order_id", "extra"),
-    "other_events": ("ts", "uid", "type", "body"),
-}
-_COLS = {t: (*c, "origin") for t, c in _COLS.items()}  # origin: loads.id * 2^32 + line (store/conflicts.py)
-# Python 3.11's sqlite3 binds None through its adaptation protocol (a failed attribute lookup
-# raising a formatted AttributeError per value, ~0.5 us; ~2M of them in a 1M-event log). So the
-# fast path binds the NULL of a text column as the integer 0 and of `packages` (a count, >= 0)
-# as -1, and the statement turns them back into NULL with NULLIF. A text value is never equal to
-# an integer (no affinity applies inside NULLIF), and a None bound as such still gives NULL.
-NULL_TEXT, NULL_COUNT = 0, -1
-_NULLABLE = {  # table → its columns that may be NULL
-    "configs": {"timezone"}, "statuses": {"extra"}, "stats": {"extra"},
-    "consults": {"item", "order_id", "order_state", "carrier", "packages", "intent", "by_account", "target", "agent",
-                 "grp", "extra"},
-    "session_ends": {"extra"}, "messages": {"account", "consult", "extra"},
-    "logistics": {"by_party", "account", "carrier", "order_id", "extra"}, "other_events": set(),
-}
-
-
-def _param(table: str, col: str, base: int = 0) -> str:
-    if col == "origin":  # the row binds its line number; the load's part is written in the statement
-        return f"(? + {base:d})" if base else "?"
-    if col not in _NULLABLE[table]:
-        return "?"
-    return f"NULLIF(?, {NULL_COUNT if col == 'packages' else NULL_TEXT:d})"
-
-
-MULTI = 50
-
-
-@functools.lru_cache(maxsize=8)
-def statements(base: int, multi: int) -> dict[str, dict[str, str]]:
-    """The INSERT statements of a load of one file (`base` = loads.id << 32, added to each row's
-    line number to make its origin: no int object made per row). Fixed SQL, no identifier or value
-    ever comes from input.
-
-    - "insert": INSERT OR IGNORE (a table without its unique index: a bulk load, split.py's part);
-    - "upsert": where the table has its unique index: an exact copy of a stored id is ignored, one
-      with other content noted (store/conflicts.py);
-    - "insert_multi" / "upsert_multi": the same for `multi` rows at a time (one statement and one
-      step for `multi` rows): a batch goes in `multi` rows per statement, the rest row by row; in
-      the same order, each row ignored or added as with executemany."""
-    out: dict[str, dict[str, str]] = {"insert": {}, "upsert": {}, "insert_multi": {}, "upsert_multi": {}}
-    for t, c in _COLS.items():
-        values = f"(?, {', '.join(_param(t, x, base) for x in c)})"
-        head = f"INSERT OR IGNORE INTO {t}(shop_id, {', '.join(c)}) VALUES "
-        tail = conflicts.upsert_tail(t, c)
-        out["insert"][t] = head + values
-        out["insert_multi"][t] = head + ", ".join([values] * multi)
-        out["upsert"][t] = out["insert"][t].replace("INSERT OR IGNORE", "INSERT", 1) + tail
-        out["upsert_multi"][t] = out["insert_multi"][t].replace("INSERT OR IGNORE", "INSERT", 1) + tail
-    return out
-
-
-# A part file's rows (store/split.py) copied after the database's, in rowid order, a rowid range at
-# a time; part shop ids mapped to the database's by temp._shop_map.
-_COPY = {
-    t: f"INSERT INTO main.{t}(shop_id, {', '.join(c)}) SELECT m.main_id, {', '.join('t.' + x for x in c)} "
-       f"FROM part.{t} AS t JOIN temp._shop_map AS m ON m.part_id = t.shop_id "
-       "WHERE t.rowid > ? AND t.rowid <= ? ORDER BY t.rowid"
-    for t, c in _COLS.items()
-}
-_TOP = {t: f"SELECT max(rowid) FROM part.{t}" for t in _COLS}
-TYPE_OF = {
-    "configs": "shop_config", "statuses": "agent_status", "stats": "agent_stats", "consults": "consult",
-    "session_ends": "session_end", "messages": "message", "logistics": "logistics",
-}
+_COLS = ins.COLUMNS
+TYPE_OF = ins.TYPE_OF
+NULL_TEXT, NULL_COUNT = ins.NULL_TEXT, ins.NULL_COUNT
+MULTI = ins.MULTI  # (tests change it: read at each file's start)
 _UTF8 = {"utf-8", "utf-8-sig"}
 
 
@@ -185,6 +113,7 @@ class _Source:
             self.encoding = "utf-8"
         if self.encoding is None:
             self.encoding = self._sniff()
+        self.start_encoding = self.encoding  # (a second half's reader starts from the first half's)
         if start:
             self.raw.seek(start)
 
@@ -371,10 +300,6 @@ class _Source:
 
 
 class Loader:
-    columns = _COLS
-    type_of = staticmethod(lambda table: TYPE_OF.get(table, "other"))
-    copy_sql, top_sql = _COPY, _TOP
-
     def __init__(self, conn: sqlite3.Connection, *, tz: str | None = None, progress: Progress | None = None):
         self.conn = conn
         self.tz_name = tz
@@ -396,7 +321,7 @@ class Loader:
         self.incremental = False  # derive each batch in its own transaction (see _derive_batch)
         self.split = False  # a big plain file: its second half read by a second process (split.py)
         self.origin = 0  # loads.id << 32: a row's origin is this + its line number (rows hold the line)
-        self.sql = statements(0, MULTI)
+        self.sql = ins.statements(0, MULTI)
         self.unique = set(_COLS)  # tables with their unique index now (a bulk load drops some)
         self._reset_batch()
 
@@ -424,6 +349,49 @@ class Loader:
             self.shop_tz[shop] = (ts, uid, tzname)
             self._zones.pop(shop, None)
             self._tz_changed.add(shop)
+
+    # -- parts (store/split.py, store/stage.py) -------------------------------------------
+    def for_part(self, conn: sqlite3.Connection) -> Loader:
+        """A loader writing into a part file (`conn`: no index there) that goes on from this one's
+        zones and writes this file's origins."""
+        mine = type(self)(conn, tz=self.tz_name)
+        mine.unique = set()  # (conflicts are found when the rows reach the database)
+        mine.origin, mine.sql = self.origin, self.sql
+        mine.shop_tz = dict(self.shop_tz)
+        mine.pre_tz = self.pre_tz  # every file's latest configs (store/zones.py)
+        return mine
+
+    def seed_configs(self, lines: list[bytes], encoding: str | None) -> None:
+        """The zones in force after these `shop_config` lines (a second half's reader: the first
+        half's configs, found by their bytes)."""
+        for line in lines:
+            try:
+                if encoding == "gb18030":
+                    line = line.decode("gb18030")  # (a wrong guess only costs the split: the parent checks the zones)
+                table, shop, row = self.decoder.decode(line)
+            except ValueError:
+                continue
+            if table == "configs":
+                self._saw_config(shop, row)
+        self._tz_changed.clear()
+
+    def absorb(self, out: dict, counts: bool = True) -> None:
+        """Fold a part's report (split.part_out) into this loader's: its counts (unless `counts`: the
+        caller counts its rows as they reach the database), rejected lines, zones."""
+        rep = self.report
+        pairs = [(out["unknown"], rep.unknown_types)]
+        if counts:
+            pairs += [(out["loaded"], rep.loaded), (out["duplicates"], rep.duplicates_by_type)]
+        for src, dst in pairs:
+            for k, v in src.items():
+                dst[k] = dst.get(k, 0) + v
+        rep.rejected.extend(out["rejected"])
+        self.decoder.naive_shops |= out["naive"]
+        for nick, v in out["final"].items():
+            known = self.shop_tz.get(nick)
+            if known is None or (v[0], v[1]) > (known[0], known[1]):
+                self.shop_tz[nick] = v
+                self._zones.pop(nick, None)
 
     # -- shops -----------------------------------------------------------------------
     def shop_id(self, nick: str) -> int:
@@ -511,36 +479,11 @@ class Loader:
                 conn.execute("ROLLBACK")
             raise
 
-    def _insert(self, table: str, rows: list[tuple], found: list, sql: dict | None = None) -> int:
-        """Write one table's rows of a batch (their origin: a line number, the statements of `sql`
-        add the load's part); count them. → rows added."""
-        conn = self.conn
-        rep = self.report
-        sql = sql or self.sql
-        unique = table in self.unique
-        if unique:  # (each time: a change of PRAGMA temp_store, derive.py, drops temp triggers)
-            conflicts.install(conn, (table,))
-        many, one = (sql["upsert_multi"], sql["upsert"]) if unique else (sql["insert_multi"], sql["insert"])
-        before = conn.total_changes
-        whole = len(rows) - len(rows) % MULTI
-        if whole:
-            for i in range(0, whole, MULTI):
-                conn.execute(many[table], tuple(chain.from_iterable(rows[i:i + MULTI])))
-        if whole < len(rows):
-            conn.executemany(one[table], rows[whole:] if whole else rows)
-        n = conn.total_changes - before
-        typ = TYPE_OF.get(table, "other")
-        bad = 0
-        if unique:
-            got, noted = conflicts.find_in_batch(conn, table, typ, _COLS[table], rows, _stored,
-                                                 self.origin if sql is self.sql else 0)
-            n -= 2 * noted  # the no-op update and the trigger's note of each
-            bad = len(got)
-            if got:
-                found.extend(got)
-                rep.conflicts_by_type[typ] = rep.conflicts_by_type.get(typ, 0) + bad
-        rep.loaded[typ] = rep.loaded.get(typ, 0) + n
-        rep.duplicates_by_type[typ] = rep.duplicates_by_type.get(typ, 0) + len(rows) - n - bad
+    def _insert(self, table: str, rows: list[tuple], found: list, sql: ins.Statements | None = None) -> int:
+        """Write one table's rows of a batch and count them (inserts.insert_rows). → rows added."""
+        n, got = ins.insert_rows(self.conn, table, rows, sql or self.sql, table in self.unique)
+        found.extend(got)
+        ins.count(self.report, table, len(rows), n, len(got))
         return n
 
     def _derive_batch(self, batch_rows: dict, consult_min: dict, end_shops: set) -> None:
@@ -758,7 +701,7 @@ class Loader:
         conn.execute("INSERT INTO loads(file, started) VALUES (?, ?)", (name, int(time.time() * 1000)))
         load_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
         self.origin = load_id << conflicts.ORIGIN_SHIFT
-        self.sql = statements(self.origin, MULTI)
+        self.sql = ins.statements(self.origin, MULTI)
         before = dict(rep.loaded), dict(rep.duplicates_by_type), len(rep.rejected)
         src = _Source(path, encoding)
         damage = self.gz_damage.get(name)
@@ -808,14 +751,6 @@ class Loader:
         }
         conn.execute("UPDATE loads SET finished = ?, counts = ? WHERE id = ?",
                      (int(time.time() * 1000), json.dumps(counts, ensure_ascii=False), load_id))
-
-
-def _stored(table: str, col: str, value):
-    """A bound value as stored (the NULLs the fast path binds as NULL_TEXT / NULL_COUNT)."""
-    if col in _NULLABLE[table] and value == (NULL_COUNT if col == "packages" else NULL_TEXT) \
-            and type(value) is int:
-        return None
-    return value
 
 
 def _bulk(conn: sqlite3.Connection, files: list[Path]) -> bool:

@@ -31,6 +31,8 @@ import struct
 from pathlib import Path
 
 from shunt.store import derive, schema
+from shunt.store import inserts as ins
+from shunt.store.db import open_db
 
 PARALLEL_BYTES = 16 << 20  # smaller files: one process (the fork, the first half's scan and the copy)
 
@@ -213,36 +215,42 @@ def start(loader, path: Path, encoding: str | None, cut: int, source_cls,
     return Child(pid, rfd, counter, part)
 
 
-def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, counter: mmap.mmap,
-           parent: int, source_cls, start_encoding: str | None = "utf-8") -> dict:
-    from shunt.store.db import open_db
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent stops us
-    before, config_lines = _scan_first_half(path, cut)
+def open_part(loader, part: Path):
+    """A part file for `loader`'s rows (same schema, no index) and a loader of its own that goes on from
+    `loader`'s zones. → (its connection, its loader)."""
+    _remove(part)
     conn = open_db(part, create=True)
     try:
         conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: dropped whole if anything fails
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("PRAGMA cache_size = -2048")  # appends to tables without indexes: a small cache will do
-        schema.drop_indexes(conn, set(loader.columns), unique=True)
-        mine = type(loader)(conn, tz=loader.tz_name)
-        mine.unique = set()  # (no index: conflicts are found when the parent builds them, or copies configs)
-        mine.origin, mine.sql = loader.origin, loader.sql
-        mine.shop_tz = dict(loader.shop_tz)
-        mine.pre_tz = loader.pre_tz  # every file's latest configs (store/zones.py)
-        for line in config_lines:  # the zones in force where the second half starts
-            try:
-                if start_encoding == "gb18030":
-                    line = line.decode("gb18030")  # (a wrong guess only costs the split: the parent checks the zones)
-                table, shop, row = mine.decoder.decode(line)
-            except ValueError:
-                continue
-            if table == "configs":
-                mine._saw_config(shop, row)
-        mine._tz_changed.clear()
+        schema.drop_indexes(conn, set(ins.COLUMNS), unique=True)
+        return conn, loader.for_part(conn)
+    except BaseException:
+        conn.close()
+        _remove(part)
+        raise
+
+
+def part_out(mine, src, lines: int, part: Path, initial: dict) -> dict:
+    """What a part's loader read (the parent folds it in with `Loader.absorb`)."""
+    rep = mine.report
+    return {"lines": lines, "loaded": rep.loaded, "duplicates": rep.duplicates_by_type,
+            "rejected": rep.rejected, "unknown": rep.unknown_types, "initial": initial,
+            "final": mine.shop_tz, "part": str(part), "naive": mine.decoder.naive_shops,
+            "start_encoding": src.start_encoding, "decided": src.decided, "encoding": src.encoding}
+
+
+def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, counter: mmap.mmap,
+           parent: int, source_cls, start_encoding: str | None = "utf-8") -> dict:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent stops us
+    before, config_lines = _scan_first_half(path, cut)
+    conn, mine = open_part(loader, part)
+    try:
+        mine.seed_configs(config_lines, start_encoding)  # the zones in force where the second half starts
         initial = dict(mine.shop_tz)
         src = source_cls(path, encoding, start=cut, first_line=before + 1)
-        src.encoding = start_encoding
+        src.encoding = src.start_encoding = start_encoding
 
         def progress(done: int) -> None:
             struct.pack_into("q", counter, 0, done)
@@ -253,11 +261,7 @@ def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, count
             lines = mine.read(src, str(path), progress)
         finally:
             src.close()
-        rep = mine.report
-        out = {"lines": lines, "loaded": rep.loaded, "duplicates": rep.duplicates_by_type,
-               "rejected": rep.rejected, "unknown": rep.unknown_types, "initial": initial,
-               "final": mine.shop_tz, "part": str(part), "naive": mine.decoder.naive_shops,
-               "start_encoding": start_encoding, "decided": src.decided, "encoding": src.encoding}
+        out = part_out(mine, src, lines, part, initial)
     except BaseException:
         conn.close()
         _remove(part)  # (the parent reads the half itself)
@@ -291,46 +295,33 @@ def merge(loader, out: dict) -> None:
                         "UPDATE shops SET timezone = ?, tz_ts = ?, tz_uid = ? WHERE id = ? "
                         "AND (tz_ts IS NULL OR tz_ts < ? OR (tz_ts = ? AND tz_uid < ?))",
                         (tzname, ts, uid, ids[pid], ts, ts, uid))
-        for table in loader.columns:
+        for table in ins.COLUMNS:
             if table in loader.unique:  # its unique index kept (configs): the batches' upsert notes conflicts
                 _copy_checked(loader, table)
                 continue
-            top = conn.execute(loader.top_sql[table]).fetchone()[0] or 0
+            top = conn.execute(ins.TOP[table]).fetchone()[0] or 0
             for lo in range(0, top, MERGE_ROWS):
                 with _transaction(conn):
-                    conn.execute(loader.copy_sql[table], (lo, lo + MERGE_ROWS))
+                    conn.execute(ins.COPY[table], (lo, lo + MERGE_ROWS))
     finally:
         conn.execute("DETACH DATABASE part")
-    rep = loader.report
-    for src, dst in ((out["loaded"], rep.loaded), (out["duplicates"], rep.duplicates_by_type),
-                     (out["unknown"], rep.unknown_types)):
-        for k, v in src.items():
-            dst[k] = dst.get(k, 0) + v
-    rep.rejected.extend(out["rejected"])
-    loader.decoder.naive_shops |= out["naive"]
-    for nick, v in out["final"].items():
-        known = loader.shop_tz.get(nick)
-        if known is None or (v[0], v[1]) > (known[0], known[1]):
-            loader.shop_tz[nick] = v
-            loader._zones.pop(nick, None)
+    loader.absorb(out)
 
 
 def _copy_checked(loader, table: str) -> None:
-    """Copy a (small) table of the part through the loader's own insert: exact copies of a row the
-    first half loaded are ignored, others reported as conflicts (store/conflicts.py)."""
+    """Copy a (small) table of the part through the batches' upsert: exact copies of a row the first
+    half loaded are ignored, others reported as conflicts (store/conflicts.py)."""
     conn = loader.conn
-    cols = ", ".join("t." + c for c in loader.columns[table])
+    cols = ", ".join("t." + c for c in ins.COLUMNS[table])
     rows = conn.execute(f"SELECT m.main_id, {cols} FROM part.{table} AS t "  # noqa: S608 - constants
                         "JOIN temp._shop_map AS m ON m.part_id = t.shop_id ORDER BY t.rowid").fetchall()
     if not rows:
         return
-    from shunt.store.load import MULTI, statements
-
-    found: list = []
     with _transaction(conn):
-        loader._insert(table, rows, found, statements(0, MULTI))  # (the part's rows hold whole origins)
+        n, found = ins.insert_rows(conn, table, rows, ins.statements(0), unique=True)  # (whole origins)
     rep = loader.report
-    typ = loader.type_of(table)
+    ins.count(rep, table, len(rows), n, len(found))
+    typ = ins.type_of(table)
     rep.loaded[typ] = rep.loaded.get(typ, 0) - len(rows)  # (the child counted them as added to its part)
     rep.conflicts.extend(sorted(found, key=lambda c: c.line))
 
