@@ -13,7 +13,7 @@ import pytest
 from cli_helpers import shunt
 from load_input_helpers import q, write
 from shunt.store import load as load_mod
-from shunt.store import split
+from shunt.store import split, stage
 
 SHOP = "zhenpin"
 
@@ -59,14 +59,19 @@ def _load(db, *files):
     return res.exit_code, json.loads(res.stdout), res.stderr
 
 
-PATHS = ["into_data", "one_by_one", "bulk", "split"]
+PATHS = ["into_data", "one_by_one", "bulk", "split", "staged", "staged_split"]
 
 
 @pytest.mark.parametrize("path", PATHS)
 def test_conflicting_duplicates_are_reported_the_same_on_every_path(tmp_path, monkeypatch, path):
     c, d, n = _files(tmp_path)
     db = tmp_path / f"{path}.db"
-    if path == "into_data":  # a database with data: the batches' upserts
+    if path.startswith("staged"):  # into a database with data through part files (store/stage.py)
+        monkeypatch.setattr(stage, "STAGE_BYTES", 0)
+        if path == "staged_split":
+            monkeypatch.setattr(split, "PARALLEL_BYTES", 0)
+            monkeypatch.delenv("SHUNT_WORKERS", raising=False)
+    if path in ("into_data", "staged", "staged_split"):  # a database with data: the batches' upserts
         other = write(tmp_path / "other.jsonl", [dict(_consult("x-1", 1), shop="other"),
                                                  dict(_message("x-2", 1), shop="other")])
         assert _load(db, other)[0] == 0

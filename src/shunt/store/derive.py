@@ -69,9 +69,9 @@ SELECT min(CASE WHEN (old_end IS NOT NULL AND old_end = ts AND old_uid = '')
 FROM temp._chg WHERE old_end IS NOT new_end OR old_uid IS NOT new_uid
 """
 
-# 4. the steps from :t on, in one scan of the shop's consults (a start step from each consult of
-# ts >= :t, an end step from each session ending at or after :t) and one sort, plus the load
-# carried over from before :t (temp._base, empty for a whole shop)
+# 4. the steps from :t on: a start step from each consult of ts >= :t (read through consults_ts), an end
+# step from each session ending at or after :t (those consults, and the earlier ones in temp._span: see
+# derive_shop), one sort, plus the load carried over from before :t (temp._base, empty for a whole shop)
 _STEPS = """
 INSERT INTO load_steps(shop_id, account, ts, okey, phase, uid, load)
 SELECT :sid, s.account, s.ts, s.okey, s.phase, s.uid,
@@ -81,9 +81,21 @@ FROM (
     SELECT c.agent AS account, CASE p.phase WHEN 1 THEN c.ts ELSE c.end_ts END AS ts,
            CASE p.phase WHEN 1 THEN c.uid ELSE c.end_uid END AS okey, p.phase, c.uid, p.phase * 2 - 1 AS d
       FROM consults c CROSS JOIN (SELECT 1 AS phase UNION ALL SELECT 0) p
-     WHERE c.shop_id = :sid AND c.agent IS NOT NULL AND (c.end_ts IS NULL OR (c.end_ts, c.end_uid) > (c.ts, c.uid))
-       AND CASE p.phase WHEN 1 THEN c.ts >= :t ELSE c.end_ts >= :t END
+     WHERE c.shop_id = :sid AND c.ts >= :t AND c.agent IS NOT NULL
+       AND (c.end_ts IS NULL OR (c.end_ts, c.end_uid) > (c.ts, c.uid))
+       AND (p.phase = 1 OR c.end_ts IS NOT NULL)
+    UNION ALL
+    SELECT c.agent, c.end_ts, c.end_uid, 0, c.uid, -1
+      FROM temp._span x CROSS JOIN consults c ON c.rowid = x.rid  -- (CROSS: the few spans lead)
+     WHERE c.shop_id = :sid AND c.ts < :t AND c.agent IS NOT NULL AND c.end_ts >= :t
+       AND (c.end_ts, c.end_uid) > (c.ts, c.uid)
 ) s
+"""
+# the consults of an account whose end step at or after :t is stored (before the steps from :t go)
+_SPAN_STORED = """
+INSERT OR IGNORE INTO temp._span(rid)
+SELECT c.rowid FROM load_steps s JOIN consults c ON c.shop_id = s.shop_id AND c.uid = s.uid
+ WHERE s.shop_id = :sid AND s.account = :account AND s.ts >= :t AND s.phase = 0
 """
 
 
@@ -119,6 +131,7 @@ def create_temp(conn: sqlite3.Connection) -> None:
                  "old_end INTEGER, new_end INTEGER, old_uid TEXT, new_uid TEXT)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _base(account TEXT PRIMARY KEY, load INTEGER)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _touched(buyer TEXT PRIMARY KEY)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _span(rid INTEGER PRIMARY KEY)")
 
 
 def derive_shop(conn: sqlite3.Connection, sid: int, t_flag: int, touched: bool = False) -> None:
@@ -143,8 +156,21 @@ def derive_shop(conn: sqlite3.Connection, sid: int, t_flag: int, touched: bool =
     t = min(t_flag, t_chg if t_chg is not None else BIG)
     if t >= BIG:
         return
-    conn.execute("DELETE FROM load_steps WHERE shop_id = ? AND ts >= ?", (sid, t))
+    _steps_from(conn, sid, t)
+
+
+def _steps_from(conn: sqlite3.Connection, sid: int, t: int) -> None:
+    """Rebuild the shop's load steps from `t` on (temp._chg: the consults whose session changed).
+
+    Reads only what lies at or after `t`: the consults starting there, and the sessions that start
+    before `t` and end after it. Those are either changed now (temp._chg) or unchanged, and then
+    their end step at or after `t` is stored (the steps before `t` are consistent with the sessions
+    as stored: every change goes through derive_shop from at most its earliest moment)."""
+    conn.execute("DELETE FROM temp._span")
+    conn.execute("INSERT OR IGNORE INTO temp._span(rid) SELECT rid FROM temp._chg")
     for account in _accounts(conn, sid):
+        conn.execute(_SPAN_STORED, {"sid": sid, "account": account, "t": t})
+        conn.execute("DELETE FROM load_steps WHERE shop_id = ? AND account = ? AND ts >= ?", (sid, account, t))
         row = conn.execute(
             "SELECT load FROM load_steps WHERE shop_id = ? AND account = ? "
             "ORDER BY ts DESC, okey DESC, phase DESC, uid DESC LIMIT 1", (sid, account)).fetchone()

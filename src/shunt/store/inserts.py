@@ -106,28 +106,17 @@ def stored(table: str, col: str, value):
 
 # A part file's rows (store/split.py, store/stage.py) copied after the database's, in rowid order, a
 # rowid range at a time; part shop ids mapped to the database's by temp._shop_map.
-_FROM_PART = {
-    t: f"SELECT m.main_id, {', '.join('t.' + x for x in c)} "
-       "FROM part.{t} AS t JOIN temp._shop_map AS m ON m.part_id = t.shop_id "
-    for t, c in COLUMNS.items()
-}
+def _from_part(table: str, part: str = "part") -> str:
+    return (f"SELECT m.main_id, {', '.join('t.' + x for x in COLUMNS[table])} "
+            f"FROM {part}.{table} AS t JOIN temp._shop_map AS m ON m.part_id = t.shop_id ")
+
+
 COPY = {
-    t: f"INSERT INTO main.{t}(shop_id, {', '.join(c)}) " + _FROM_PART[t].replace("{t}", t)
-       + "WHERE t.rowid > ? AND t.rowid <= ? ORDER BY t.rowid"
-    for t, c in COLUMNS.items()
-}
-# the same, every row at once, into a table that has its unique index: as the batches' upsert
-MERGE = {
-    t: f"INSERT INTO main.{t}(shop_id, {', '.join(c)}) " + _FROM_PART[t].replace("{t}", t)
-       + "WHERE true ORDER BY t.rowid" + conflicts.upsert_tail(t, c)
+    t: f"INSERT INTO main.{t}(shop_id, {', '.join(c)}) {_from_part(t)}"
+       "WHERE t.rowid > ? AND t.rowid <= ? ORDER BY t.rowid"
     for t, c in COLUMNS.items()
 }
 TOP = {t: f"SELECT max(rowid) FROM part.{t}" for t in COLUMNS}
-PART_ROWS = {  # a part's rows of some keys (temp._keys: part shop id, uid), mapped as COPY maps them
-    t: _FROM_PART[t].replace("{t}", t)
-       + "JOIN temp._keys AS k ON k.shop_id = t.shop_id AND k.uid = t.uid ORDER BY t.rowid"
-    for t in COLUMNS
-}
 
 
 def count(report, table: str, rows: int, added: int, bad: int) -> None:
@@ -161,3 +150,17 @@ def insert_rows(conn: sqlite3.Connection, table: str, rows: list[tuple], sql: St
         return n, []
     got, noted = conflicts.find_in_batch(conn, table, type_of(table), COLUMNS[table], rows, stored, sql.base)
     return n - 2 * noted, got  # (the no-op update and the trigger's note of each upsert noted)
+
+
+@functools.lru_cache(maxsize=64)
+def merge_sql(table: str, part: str) -> str:
+    """Every row of an attached part's `table` (schema `part`, shops mapped by temp._shop_map) into the
+    database's, in the part's rowid order, with the batches' upsert (store/stage.py)."""
+    return (f"INSERT INTO main.{table}(shop_id, {', '.join(COLUMNS[table])}) "
+            + _from_part(table, part) + "WHERE true ORDER BY t.rowid" + conflicts.upsert_tail(table, COLUMNS[table]))
+
+
+@functools.lru_cache(maxsize=64)
+def part_rows_sql(table: str, part: str) -> str:
+    """An attached part's rows (mapped as merge_sql maps them) of the keys in temp._keys."""
+    return (_from_part(table, part) + "JOIN temp._keys AS k ON k.shop_id = t.shop_id AND k.uid = t.uid ORDER BY t.rowid")

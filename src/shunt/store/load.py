@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from shunt import errors
 from shunt.gcpause import paused_gc
-from shunt.store import conflicts, dbpath, derive, gzscan, inputs, loadlock, schema, split, zones
+from shunt.store import conflicts, dbpath, derive, gzscan, inputs, loadlock, schema, split, stage, zones
 from shunt.store import inserts as ins
 from shunt.store.db import open_db
 from shunt.store import decode as dc
@@ -81,8 +81,8 @@ class LoadReport:
 
     def as_dict(self) -> dict:
         return {
-            "files": self.files, "loaded": self.loaded, "duplicates": self.duplicates,
-            "duplicates_by_type": self.duplicates_by_type,
+            "files": self.files, "loaded": dict(sorted(self.loaded.items())), "duplicates": self.duplicates,
+            "duplicates_by_type": dict(sorted(self.duplicates_by_type.items())),
             "unknown_types": self.unknown_types,
             "rejected": [{"file": f, "line": n, "why": w} for f, n, w in self.rejected],
             "skipped_files": self.skipped_files, "lines": self.lines, "seconds": round(self.seconds, 3),
@@ -320,6 +320,7 @@ class Loader:
         self.decoder = LineDecoder(self.tz_for, self.forced_tz)
         self.incremental = False  # derive each batch in its own transaction (see _derive_batch)
         self.split = False  # a big plain file: its second half read by a second process (split.py)
+        self.staged = False  # into a database with data: through part files (stage.py)
         self.origin = 0  # loads.id << 32: a row's origin is this + its line number (rows hold the line)
         self.sql = ins.statements(0, MULTI)
         self.unique = set(_COLS)  # tables with their unique index now (a bulk load drops some)
@@ -697,17 +698,47 @@ class Loader:
                 rep.skipped_files.append(name)
                 return
         conn = self.conn
-        self.drain()
-        conn.execute("INSERT INTO loads(file, started) VALUES (?, ?)", (name, int(time.time() * 1000)))
-        load_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        started = int(time.time() * 1000)
+        staged = stage.Stage(self, stage.next_load_id(conn)) if self.staged else None
+        if staged is None:
+            conn.execute("INSERT INTO loads(file, started) VALUES (?, ?)", (name, started))
+        load_id = staged.load_id if staged else conn.execute("SELECT last_insert_rowid()").fetchone()[0]
         self.origin = load_id << conflicts.ORIGIN_SHIFT
         self.sql = ins.statements(self.origin, MULTI)
         before = dict(rep.loaded), dict(rep.duplicates_by_type), len(rep.rejected)
         src = _Source(path, encoding)
+        try:
+            lines = self._read_file(src, path, encoding, staged)
+            if staged is not None:  # (its rejected lines and zones are folded in as its parts merge)
+                staged.merge(src, lines, name, started)
+            rep.lines += lines
+            rep.bytes += src.total
+            rep.encodings[name] = src.encoding or "utf-8"
+            if self.progress:
+                self.progress(src.total, src.total, name)
+        finally:
+            src.close()
+            if staged is not None:
+                staged.close()
+        counts = {  # (by type name: the same whichever way the rows went in)
+            "loaded": {k: v - before[0].get(k, 0) for k, v in sorted(rep.loaded.items()) if v - before[0].get(k, 0)},
+            "duplicates": {k: v - before[1].get(k, 0) for k, v in sorted(rep.duplicates_by_type.items())
+                           if v - before[1].get(k, 0)},
+            "rejected": len(rep.rejected) - before[2],
+            "encoding": src.encoding or "utf-8",
+        }
+        conn.execute("UPDATE loads SET finished = ?, counts = ? WHERE id = ?",
+                     (int(time.time() * 1000), json.dumps(counts, ensure_ascii=False), load_id))
+
+    def _read_file(self, src: _Source, path: Path, encoding: str | None, staged) -> int:
+        """Read `src` into the database (or, `staged`, into this process's part file), its second half
+        by a second process when it splits. → lines read."""
+        name = str(path)
+        into = staged.part_loader() if staged is not None else self
         damage = self.gz_damage.get(name)
         if damage is not None and src.gz:  # stop where the damaged member starts
             src.limit(damage.offset)
-        child = None
+        child = cut = None
         try:
             if self.split and src.total >= split.PARALLEL_BYTES and split.splittable(src) and workers() > 1:
                 cut = split.cut_of(path, src.total)
@@ -717,40 +748,31 @@ class Loader:
                         src.limit(cut)
             done = (lambda n: self.progress(n + child.done(), src.total, name)) if child else \
                 (lambda n: self.progress(n, src.total, name))
-            lines = self.read(src, name, done if self.progress else None)
+            lines = into.read(src, name, done if self.progress else None)
             if child is not None:
                 out = child.result()
-                if out is not None and out["initial"] == self.shop_tz and split.same_encoding(src, out):
-                    split.merge(self, out)
+                if out is not None and out["initial"] == into.shop_tz and split.same_encoding(src, out):
                     lines += out["lines"]
+                    if staged is not None:
+                        staged.take(out)
+                        child.keep_part()  # (merged, then removed, by the stage)
+                    else:
+                        split.merge(self, out)
                 else:  # the child failed, or decoded with other zones than ours: read the half here
                     rest = _Source(path, encoding, start=cut, first_line=1 + split.newlines(path, cut))
                     rest.encoding = src.encoding
                     try:
-                        lines += self.read(rest, name, (lambda n: self.progress(cut + n, src.total, name))
+                        lines += into.read(rest, name, (lambda n: self.progress(cut + n, src.total, name))
                                            if self.progress else None)
                     finally:
                         rest.close()
             if damage is not None and src.gz:
-                rep.rejected.append((name, damage.lines + 1, damage.message()))
-            rep.lines += lines
-            rep.bytes += src.total
-            rep.encodings[name] = src.encoding or "utf-8"
-            if self.progress:
-                self.progress(src.total, src.total, name)
+                (into.report if staged is not None else self.report).rejected.append(
+                    (name, damage.lines + 1, damage.message()))
+            return lines
         finally:
-            src.close()
             if child is not None:
                 child.stop()
-        counts = {
-            "loaded": {k: v - before[0].get(k, 0) for k, v in rep.loaded.items() if v - before[0].get(k, 0)},
-            "duplicates": {k: v - before[1].get(k, 0) for k, v in rep.duplicates_by_type.items()
-                           if v - before[1].get(k, 0)},
-            "rejected": len(rep.rejected) - before[2],
-            "encoding": src.encoding or "utf-8",
-        }
-        conn.execute("UPDATE loads SET finished = ?, counts = ? WHERE id = ?",
-                     (int(time.time() * 1000), json.dumps(counts, ensure_ascii=False), load_id))
 
 
 def _bulk(conn: sqlite3.Connection, files: list[Path]) -> bool:
@@ -813,7 +835,8 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
         zones.prescan(loader, paths, encoding)
         bulk = _bulk(conn, paths)
         loader.incremental = not bulk
-        loader.split = bulk
+        loader.staged = not bulk and stage.wanted(paths)
+        loader.split = bulk or loader.staged
         if bulk:
             loader.unique = {"configs"}  # (the others are dropped below)
         split.clean_stale(conn)

@@ -66,7 +66,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _remove(part: Path) -> None:
+def remove_part(part: Path) -> None:
+    """Remove a part file (and its -wal, -shm, -journal)."""
     for suffix in ("", "-wal", "-shm", "-journal"):
         try:
             os.unlink(str(part) + suffix)
@@ -127,6 +128,11 @@ class Child:
 
     def __init__(self, pid: int, rfd: int, counter: mmap.mmap, part: Path):
         self.pid, self.rfd, self.counter, self.part = pid, rfd, counter, part
+        self.kept = False
+
+    def keep_part(self) -> None:
+        """Leave the part file to the caller (store/stage.py merges, then removes it)."""
+        self.kept = True
 
     def done(self) -> int:
         """Bytes of the second half read so far."""
@@ -158,7 +164,8 @@ class Child:
             os.close(self.rfd)
             self.rfd = -1
         self.counter.close()
-        _remove(self.part)
+        if not self.kept:
+            remove_part(self.part)
 
 
 SPLIT_ENCODINGS = ("utf-8", "gb18030", None)  # None: all ASCII so far (the encoding not decided yet)
@@ -191,7 +198,7 @@ def start(loader, path: Path, encoding: str | None, cut: int, source_cls,
         return None
     parent = os.getpid()
     part = db.parent / f"{db.name}.part-{parent}"
-    _remove(part)
+    remove_part(part)
     counter = mmap.mmap(-1, 8)
     try:
         rfd, wfd = os.pipe()
@@ -218,7 +225,7 @@ def start(loader, path: Path, encoding: str | None, cut: int, source_cls,
 def open_part(loader, part: Path):
     """A part file for `loader`'s rows (same schema, no index) and a loader of its own that goes on from
     `loader`'s zones. → (its connection, its loader)."""
-    _remove(part)
+    remove_part(part)
     conn = open_db(part, create=True)
     try:
         conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: dropped whole if anything fails
@@ -228,7 +235,7 @@ def open_part(loader, part: Path):
         return conn, loader.for_part(conn)
     except BaseException:
         conn.close()
-        _remove(part)
+        remove_part(part)
         raise
 
 
@@ -264,7 +271,7 @@ def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, count
         out = part_out(mine, src, lines, part, initial)
     except BaseException:
         conn.close()
-        _remove(part)  # (the parent reads the half itself)
+        remove_part(part)  # (the parent reads the half itself)
         raise
     conn.close()  # (a returned part is the parent's to copy, then remove)
     return out
