@@ -80,6 +80,51 @@ def _refuse_damaged(conn: sqlite3.Connection, p: Path) -> None:
         found = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
     except sqlite3.DatabaseError as exc:
         found = [str(exc)]
+    _refuse(p, found)
+
+
+class DamageCheck:
+    """A load's `PRAGMA quick_check` run in a thread beside its first work (reading and staging a
+    file), on its own connection: it reads the whole file, so on a database of many days it costs
+    seconds. `start()` once nothing forks any more; `settle()`, called before the load's first
+    write, waits for it (starting it if need be) and refuses a damaged database (errors.BadData)."""
+
+    def __init__(self, p: Path):
+        self.path, self.found, self.thread = p, None, None
+        self.done = False
+
+    def start(self) -> None:
+        """Start the check (after any fork: a process that forks must not have it running)."""
+        import threading
+
+        if self.thread is None and not self.done:
+            self.thread = threading.Thread(target=self._run, name="shunt-quick-check", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            c = sqlite3.connect(_uri(self.path), uri=True, timeout=10.0, isolation_level=None)
+        except sqlite3.Error as exc:
+            self.found = [str(exc)]
+            return
+        try:
+            c.execute("PRAGMA cache_size = -2048")  # (each page is read once)
+            self.found = [r[0] for r in c.execute("PRAGMA quick_check(3)")]
+        except sqlite3.DatabaseError as exc:
+            self.found = [str(exc)]
+        finally:
+            c.close()
+
+    def settle(self) -> None:
+        if self.done:
+            return
+        self.start()
+        self.thread.join()
+        self.done = True
+        _refuse(self.path, self.found)
+
+
+def _refuse(p: Path, found: list[str]) -> None:
     if found != ["ok"]:
         raise errors.BadData(f"{p} is damaged ({'; '.join(found)[:300]}); refusing to load into it: "
                              "load the logs into a new database (this one is left as it is)")
@@ -94,14 +139,15 @@ def _connect(p: Path, readonly: bool) -> sqlite3.Connection:
                            check_same_thread=False)
 
 
-def open_db(path: str | os.PathLike, create: bool = False) -> sqlite3.Connection:
+def open_db(path: str | os.PathLike, create: bool = False, checks: list | None = None) -> sqlite3.Connection:
     """Open (and with `create`, make) the shunt database at `path`.
 
     New files are created owner-only (0600, also the -wal/-shm files). A path that cannot be a
     database (a directory, a device, a dangling link...) raises errors.UsageError; a file that is
     not a shunt database, one made by a newer shunt or (for a load, `create`) a damaged one raises
     errors.BadData and is left as is; an older schema is migrated. `create=False` and no file:
-    errors.NotFound. Readers open read-only where they cannot write. Missing secondary indexes
+    errors.NotFound. `checks` (a load): when opening writes nothing, the damage check is left to a
+    DamageCheck appended there, to settle before the first write. Readers open read-only where they cannot write. Missing secondary indexes
     are rebuilt and, for readers, derived tables a killed load left dirty are brought up to date;
     a reader does the index build only when no load is running (loadlock), else StorageError.
     """
@@ -122,7 +168,7 @@ def open_db(path: str | os.PathLike, create: bool = False) -> sqlite3.Connection
             except FileExistsError:  # made meanwhile by another load (which holds the load lock)
                 pass
         try:
-            conn = _opened(p, create, readonly)
+            conn = _opened(p, create, readonly, checks)
         except sqlite3.OperationalError:
             if create or readonly or not dbpath.disk_full(p):
                 raise
@@ -139,10 +185,10 @@ def open_db(path: str | os.PathLike, create: bool = False) -> sqlite3.Connection
     return conn
 
 
-def _opened(p: Path, create: bool, readonly: bool) -> sqlite3.Connection:
+def _opened(p: Path, create: bool, readonly: bool, checks: list | None = None) -> sqlite3.Connection:
     conn = _connect(p, readonly)
     try:
-        _setup(conn, p, create, readonly)
+        _setup(conn, p, create, readonly, checks)
     except BaseException:
         conn.close()
         raise
@@ -160,7 +206,7 @@ def _no_data(p: Path) -> errors.ShuntError:
     return errors.NotFound(f"no data in {p} yet (an empty file); run shunt load first")
 
 
-def _setup(conn: sqlite3.Connection, p: Path, create: bool, readonly: bool) -> None:
+def _setup(conn: sqlite3.Connection, p: Path, create: bool, readonly: bool, checks: list | None = None) -> None:
     conn.execute("PRAGMA busy_timeout = 10000")
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
@@ -170,7 +216,10 @@ def _setup(conn: sqlite3.Connection, p: Path, create: bool, readonly: bool) -> N
     if not create and _blank(conn):  # a first load not yet past its schema (or killed before it)
         raise _no_data(p)
     if create and not _blank(conn):
-        _refuse_damaged(conn, p)
+        if checks is not None and not _writes_on_open(conn):
+            checks.append(DamageCheck(p))
+        else:
+            _refuse_damaged(conn, p)
     if readonly:
         _check_readable(conn, p)
         return
@@ -184,6 +233,15 @@ def _setup(conn: sqlite3.Connection, p: Path, create: bool, readonly: bool) -> N
     if not create:  # readers: finish the derivation a killed load left undone
         from shunt.store.derive import ensure_derived
         ensure_derived(conn)
+
+
+def _writes_on_open(conn: sqlite3.Connection) -> bool:
+    """Will opening for a load write (a migration, an index to build)?"""
+    if conn.execute("PRAGMA user_version").fetchone()[0] != schema.SCHEMA_VERSION or \
+            conn.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
+        return True
+    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    return not schema.all_index_names() <= have
 
 
 def _check_readable(conn: sqlite3.Connection, p: Path) -> None:

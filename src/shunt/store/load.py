@@ -321,6 +321,7 @@ class Loader:
         self.incremental = False  # derive each batch in its own transaction (see _derive_batch)
         self.split = False  # a big plain file: its second half read by a second process (split.py)
         self.staged = False  # into a database with data: through part files (stage.py)
+        self.damage = None  # db.DamageCheck: to settle before the first write
         self.origin = 0  # loads.id << 32: a row's origin is this + its line number (rows hold the line)
         self.sql = ins.statements(0, MULTI)
         self.unique = set(_COLS)  # tables with their unique index now (a bulk load drops some)
@@ -350,6 +351,11 @@ class Loader:
             self.shop_tz[shop] = (ts, uid, tzname)
             self._zones.pop(shop, None)
             self._tz_changed.add(shop)
+
+    def before_write(self) -> None:
+        """The database's damage check (db.DamageCheck) passed: it may be written now."""
+        if self.damage is not None:
+            self.damage.settle()
 
     # -- parts (store/split.py, store/stage.py) -------------------------------------------
     def for_part(self, conn: sqlite3.Connection) -> Loader:
@@ -701,6 +707,7 @@ class Loader:
         started = int(time.time() * 1000)
         staged = stage.Stage(self, stage.next_load_id(conn)) if self.staged else None
         if staged is None:
+            self.before_write()
             conn.execute("INSERT INTO loads(file, started) VALUES (?, ?)", (name, started))
         load_id = staged.load_id if staged else conn.execute("SELECT last_insert_rowid()").fetchone()[0]
         self.origin = load_id << conflicts.ORIGIN_SHIFT
@@ -746,6 +753,8 @@ class Loader:
                     child = split.start(self, path, encoding, cut, _Source, src.encoding)
                     if child is not None:
                         src.limit(cut)
+            if self.damage is not None:
+                self.damage.start()  # (once the child is forked)
             done = (lambda n: self.progress(n + child.done(), src.total, name)) if child else \
                 (lambda n: self.progress(n, src.total, name))
             lines = into.read(src, name, done if self.progress else None)
@@ -823,7 +832,8 @@ def load_files(
 
 
 def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, tz, progress) -> LoadReport:
-    conn = open_db(path, create=True)
+    checks: list = []
+    conn = open_db(path, create=True, checks=checks)
     try:
         # A killed process loses nothing committed with WAL and synchronous OFF (only an OS
         # crash could); the last checkpoint at close makes the file durable.
@@ -832,6 +842,7 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
         conn.execute("PRAGMA cache_size = -8192")  # with the sorters of the index builds: peak RSS < 100 MB
         conn.execute("PRAGMA threads = 2")  # index builds and the derivation's sorts use both cores
         loader = Loader(conn, tz=tz, progress=progress)
+        loader.damage = checks[0] if checks else None
         zones.prescan(loader, paths, encoding)
         bulk = _bulk(conn, paths)
         loader.incremental = not bulk
@@ -840,9 +851,11 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
         if bulk:
             loader.unique = {"configs"}  # (the others are dropped below)
         split.clean_stale(conn)
-        if not bulk:
+        if not bulk and derive.dirty_shops(conn):
+            loader.before_write()
             derive.derive(conn)  # what a killed load left undone, before batches derive themselves
         if bulk:
+            loader.before_write()
             schema.drop_indexes(conn, {"consults", "statuses", "stats", "session_ends", "messages", "logistics",
                                        "other_events"}, unique=True)
         try:
@@ -850,6 +863,7 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
                 for p in paths:
                     loader.load_file(p, encoding=encoding, strict=strict)
                     loader.report.files.append(str(p))
+                loader.before_write()  # (every file skipped: the check is still due before the writes below)
                 zones.record(loader, loader.decoder.naive_shops)
             finally:
                 loader.close()

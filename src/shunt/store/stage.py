@@ -70,6 +70,7 @@ class Stage:
         conn.close()
         self.outs.insert(0, split.part_out(mine, src, lines, path, {}))
         main = self.loader.conn
+        self.loader.before_write()
         for i, out in enumerate(self.outs):
             main.execute(f"ATTACH DATABASE ? AS p{i:d}", (out["part"],))
             main.execute(f"PRAGMA p{i:d}.cache_size = -1024")  # read once, in order
