@@ -138,3 +138,28 @@ def test_a_failed_merge_leaves_the_database_as_it_was(tmp_path, monkeypatch, day
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_a_damaged_database_is_refused_before_the_staged_merge_writes(tmp_path, monkeypatch, days):
+    """The damage check runs beside the staging (db.DamageCheck): still exit 3, the file untouched."""
+    head, day3, _ = days
+    db = tmp_path / "s.db"
+    load_files(db, [head])
+    data = bytearray(db.read_bytes())
+    pages = len(data) // 4096
+    data[4096 * (pages - 3):] = bytes(len(data) - 4096 * (pages - 3))  # the last pages zeroed
+    db.write_bytes(bytes(data))
+    monkeypatch.setattr(stage, "STAGE_BYTES", 0)
+    monkeypatch.setattr(split, "PARALLEL_BYTES", 0)
+    monkeypatch.setenv("SHUNT_WORKERS", "2")
+    merges = []
+    real_take = stage.Stage.take
+    monkeypatch.setattr(stage.Stage, "take", lambda self, out: (merges.append(1), real_take(self, out))[1])
+    from cli_helpers import shunt
+
+    res = shunt("load", str(day3), db=db)
+    assert res.exit_code == 3, (res.exit_code, res.stderr)
+    assert "damaged" in res.stderr and "Traceback" not in res.stderr
+    assert merges, "the file was not split and staged"
+    assert db.read_bytes() == bytes(data)
+    assert not list(tmp_path.glob("*.part-*"))
