@@ -1,6 +1,6 @@
 """The chunked reader and the many-lines decoder give what reading and decoding line by line gives.
 
-`_Source.blocks` reads a chunk at a time and `Loader._fast_lines` decodes a block of lines in one
+`Source.blocks` (store/source.py) reads a chunk at a time and `Loader._fast_lines` decodes a block of lines in one
 call; the reference here is the line-by-line reader they replaced (readline with a 1 MiB limit).
 Chunks and the line limit are made tiny so that lines cross chunks, BOMs and long lines split.
 """
@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import shunt.store.load as load_mod
+import shunt.store.source as source_mod
 from shunt.store import load_files
 from shunt.store.decode import LineError
 from tests.test_store_gen import SHOP, T0, events, write
@@ -24,7 +25,7 @@ from tests.test_store_gen import SHOP, T0, events, write
 
 def reference_lines(path, limit_bytes: int, encoding: str | None = None):
     """The former reader: readline(limit + 1) per line, same encoding rules."""
-    src = load_mod._Source(path, encoding)
+    src = source_mod.Source(path, encoding)
     stream = src.stream
     readline = stream.readline
     limit = limit_bytes + 1
@@ -87,7 +88,7 @@ def reference_lines(path, limit_bytes: int, encoding: str | None = None):
 
 
 def new_lines(path, encoding: str | None = None):
-    src = load_mod._Source(path, encoding)
+    src = source_mod.Source(path, encoding)
     try:
         out = []
         for n, data in src.lines():
@@ -108,8 +109,8 @@ PIECES = [b'{"a":1}', b"", b"  ", b"\t", b"x" * 7, b"y" * 8, b"z" * 9, b"z" * 15
 @given(lines=st.lists(st.sampled_from(PIECES), max_size=14), bom=st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe"]),
        tail=st.booleans(), chunk=st.integers(1, 8), gz=st.booleans(), cut=st.booleans())
 def test_chunked_reader_matches_readline(tmp_path, monkeypatch, lines, bom, tail, chunk, gz, cut):
-    monkeypatch.setattr(load_mod, "MAX_LINE", 8)
-    monkeypatch.setattr(load_mod, "CHUNK", chunk)
+    monkeypatch.setattr(source_mod, "MAX_LINE", 8)
+    monkeypatch.setattr(source_mod, "CHUNK", chunk)
     body = bom + b"\n".join(lines) + (b"\n" if tail and lines else b"")
     path = tmp_path / "f.jsonl"
     if gz:
@@ -166,7 +167,7 @@ def test_blocks_load_what_lines_load(tmp_path, monkeypatch, chunk):
     path.write_bytes(b"\n".join(lines) + b"\n")
 
     def run(db, chunk, batch):
-        monkeypatch.setattr(load_mod, "CHUNK", chunk)
+        monkeypatch.setattr(source_mod, "CHUNK", chunk)
         monkeypatch.setattr(load_mod, "BATCH_LINES", batch)
         rep = load_files(db, [path])
         return rep.as_dict() | {"seconds": 0}, _dump(db)

@@ -14,6 +14,7 @@ import pytest
 from shunt.generate.forms import escape_non_ascii
 from shunt.store import gzscan, schema
 from shunt.store import load as load_mod
+from shunt.store import source as source_mod
 from shunt.store import load_files
 from tests.test_store_split import log_lines, one_process, report, rows, splitting  # noqa: F401 - fixture
 
@@ -56,7 +57,7 @@ def test_gb18030_splits(tmp_path, monkeypatch, splitting):
 @pytest.mark.parametrize("tail", ["utf-8", "gb18030"])
 def test_ascii_head_then_the_second_half_chooses(tmp_path, monkeypatch, splitting, tail):
     """Undecided at the cut: the child chooses at its first non-ASCII line, as one process would."""
-    monkeypatch.setattr(load_mod, "SNIFF_BYTES", 64)
+    monkeypatch.setattr(source_mod, "SNIFF_BYTES", 64)
     lines = _texts(tmp_path)
     half = len(lines) // 2 + 30  # (past the cut)
     path = tmp_path / "mixed.jsonl"
@@ -70,7 +71,7 @@ def test_ascii_head_then_the_second_half_chooses(tmp_path, monkeypatch, splittin
 def test_the_first_half_chose_otherwise(tmp_path, monkeypatch, splitting):
     """A UTF-8 line in the first half (after the sniffed head) makes one process reject the second
     half's GB18030 lines: the child, which chose GB18030, is overruled and the parent reads its half."""
-    monkeypatch.setattr(load_mod, "SNIFF_BYTES", 64)
+    monkeypatch.setattr(source_mod, "SNIFF_BYTES", 64)
     lines = _texts(tmp_path)
     half = len(lines) // 2 + 30
     head = [escape_non_ascii(s) for s in lines[:half]]

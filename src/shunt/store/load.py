@@ -8,17 +8,13 @@ transaction) and running it again completes it.
 
 from __future__ import annotations
 
-import codecs
-import gzip
 import json
 import os
 import sqlite3
 import time
-import zlib
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from shunt import errors
@@ -27,14 +23,13 @@ from shunt.store import conflicts, dbpath, derive, gzscan, inputs, loadlock, sch
 from shunt.store import inserts as ins
 from shunt.store.db import open_db
 from shunt.store import decode as dc
-from shunt.store.decode import MAX_LINE, LineDecoder, LineError, decode_block
+from shunt.store.decode import LineDecoder, LineError, decode_block
+from shunt.store.source import Source
 from shunt.timeutil import DEFAULT_TZ, zone
 from shunt.workers import workers
 
 BATCH_LINES = 10_000
-CHUNK = 1 << 20  # bytes read at a time; at most MAX_LINE (see _Source.blocks)
 BULK_BYTES = 16 << 20  # drop secondary indexes for a load into empty tables bigger than this
-SNIFF_BYTES = 1 << 22  # the encoding is chosen from the first 4 MiB (then, if all ASCII, at the first non-ASCII line)
 
 Progress = Callable[[int, int, str], None]
 
@@ -42,7 +37,6 @@ _COLS = ins.COLUMNS
 TYPE_OF = ins.TYPE_OF
 NULL_TEXT, NULL_COUNT = ins.NULL_TEXT, ins.NULL_COUNT
 MULTI = ins.MULTI  # (tests change it: read at each file's start)
-_UTF8 = {"utf-8", "utf-8-sig"}
 
 
 @dataclass
@@ -89,214 +83,6 @@ class LoadReport:
             "warnings": self.warnings, "conflicts": len(self.conflicts),
             "conflicting": [c.as_dict() for c in self.conflicts],
         }
-
-
-class _Source:
-    """Lines of one file as (line number, bytes-or-str or LineError)."""
-
-    def __init__(self, path: Path, encoding: str | None, start: int = 0, first_line: int = 1):
-        """`start`, `first_line`: read from that byte offset (the start of a line, in a plain file),
-        numbering lines from `first_line`; `limit(stop)` ends the reading at another offset."""
-        self.path = path
-        self.raw = open(path, "rb")
-        self.total = os.fstat(self.raw.fileno()).st_size
-        self.start, self.stop, self.first_line = start, None, first_line
-        magic = self.raw.read(2)
-        self.raw.seek(0)
-        self.utf16 = False  # UTF-16 without a byte-order mark (seen by _sniff)
-        self.gz = magic == b"\x1f\x8b"
-        self.stream = gzip.GzipFile(fileobj=self.raw, mode="rb") if self.gz else self.raw
-        self.forced = codecs.lookup(encoding).name if encoding else None
-        self.encoding: str | None = self.forced
-        self.decided: str | None = None  # the encoding chosen by a line (None: not by a line; "!": a bad line chose)
-        if self.forced in _UTF8:
-            self.encoding = "utf-8"
-        if self.encoding is None:
-            self.encoding = self._sniff()
-        self.start_encoding = self.encoding  # (a second half's reader starts from the first half's)
-        if start:
-            self.raw.seek(start)
-
-    def limit(self, stop: int) -> None:
-        self.stop = stop
-
-    def _sniff(self) -> str | None:
-        """Decide UTF-8 or GB18030 from the first 4 MiB: the encoding most non-ASCII lines
-        decode in. One corrupt line in a UTF-8 file must not switch the file to GB18030."""
-        size = SNIFF_BYTES
-        try:
-            sample = self.stream.read(size)
-        except (OSError, EOFError, zlib.error):
-            sample = b""  # lines() reports the unreadable data
-        try:
-            self.stream.seek(0)
-        except (OSError, EOFError, zlib.error):
-            pass
-        if sample.startswith(b"\xef\xbb\xbf"):
-            return "utf-8"
-        self.utf16 = dc.looks_utf16(sample[:4096])
-        if sample.isascii():
-            return None
-        ok = gb = 0
-        pieces = sample.split(b"\n")
-        if len(sample) == size and len(pieces) > 1:
-            pieces.pop()  # may end inside a character
-        for line in pieces:
-            if line.isascii():
-                continue
-            try:
-                line.decode("utf-8")
-                ok += 1
-            except UnicodeDecodeError:
-                try:
-                    line.decode("gb18030")
-                    gb += 1
-                except UnicodeDecodeError:
-                    pass  # neither: a corrupt line, reported as such
-        if ok == gb == 0:
-            return None
-        return "utf-8" if ok >= gb else "gb18030"
-
-    def done(self) -> int:
-        """Bytes read so far (of this source's range)."""
-        try:
-            return self.raw.tell() - self.start
-        except (OSError, ValueError):
-            return (self.stop or self.total) - self.start
-
-    def close(self) -> None:
-        if self.gz:
-            self.stream.close()
-        self.raw.close()
-
-    def convert(self, n: int, line: bytes) -> object:
-        """One line → bytes or str to decode, a LineError, or None (blank)."""
-        if not line or line.isspace():
-            return None
-        enc = self.encoding
-        if enc == "utf-8" or line.isascii():
-            return line
-        if enc is None:  # decide on the first non-ASCII line
-            try:
-                line.decode("utf-8")
-                self.encoding = self.decided = "utf-8"
-                return line
-            except UnicodeDecodeError:
-                try:
-                    text = line.decode("gb18030")
-                except UnicodeDecodeError:
-                    self.encoding, self.decided = "utf-8", "!"
-                    return LineError("invalid UTF-8 bytes (and not GB18030 either)")
-                self.encoding = self.decided = "gb18030"
-                return text
-        try:
-            return line.decode(enc)
-        except UnicodeDecodeError:
-            return LineError(f"invalid {enc.upper()} bytes")
-        except LookupError:
-            self.stopped = True
-            return LineError(f"unknown encoding {enc!r}")
-
-    def blocks(self) -> Iterator[tuple[int, object, bool]]:
-        """The file as (number of the first line, lines, fast) blocks, read a chunk at a time.
-
-        `lines` is a list of the lines' bytes, each with its newline but perhaps the file's last
-        (`convert` each, unless
-        `fast`: then they are all UTF-8 or ASCII bytes for the decoder as they are), or a
-        LineError for one line (too long, unreadable data, UTF-16). Line numbers and errors
-        are those of reading the file line by line."""
-        read = self.stream.read1 if self.gz else self.stream.read
-        if self.stop is not None:  # a plain file's range [start, stop)
-            left = self.stop - self.start
-            whole = read
-
-            def read(size: int) -> bytes:
-                nonlocal left
-                if left <= 0:
-                    return b""
-                got = whole(min(size, left))
-                left -= len(got)
-                return got
-        self.stopped = False
-        n = self.first_line - 1
-        carry = b""
-        first = not self.start
-        try:
-            while True:
-                chunk = read(CHUNK)
-                if not chunk:
-                    break
-                if first:
-                    first = False
-                    while len(chunk) < 3:  # room for a BOM
-                        more = read(CHUNK)
-                        if not more:
-                            break
-                        chunk += more
-                    if chunk.startswith(b"\xef\xbb\xbf"):  # (not part of the first line's 1 MiB)
-                        chunk = chunk[3:]
-                        if self.encoding is None:
-                            self.encoding = "utf-8"
-                    elif (self.utf16 or chunk.startswith((b"\xff\xfe", b"\xfe\xff"))) and self.forced is None:
-                        bom = "" if chunk.startswith((b"\xff\xfe", b"\xfe\xff")) else " (without a byte-order mark)"
-                        yield 1, LineError(f"UTF-16 text{bom}: not supported; save the export as UTF-8"), False
-                        return
-                    if not chunk:
-                        continue
-                data = carry + chunk if carry else chunk
-                last = data.rfind(b"\n")
-                if last < 0:
-                    if len(data) > MAX_LINE:  # skip the rest of the line without holding it
-                        n += 1
-                        yield n, LineError("line longer than 1 MiB" + dc.line_end_hint(data[:4096])), False
-                        while True:
-                            chunk = read(CHUNK)
-                            if not chunk:
-                                return
-                            cut = chunk.find(b"\n")
-                            if cut >= 0:
-                                break
-                        data = chunk[cut + 1:]  # the lines after it
-                        last = data.rfind(b"\n")
-                    if last < 0:
-                        carry = data
-                        continue
-                carry = data[last + 1:]
-                lines = BytesIO(data[:last + 1]).readlines()  # (finds newlines with memchr: ~3x split's speed)
-                # a chunk holds at most MAX_LINE bytes: only a line begun in `carry` can be too long
-                if len(lines[0]) > MAX_LINE + 1:
-                    n += 1
-                    yield n, LineError("line longer than 1 MiB"), False
-                    del lines[0]
-                if lines:
-                    enc = self.encoding
-                    yield n + 1, lines, enc == "utf-8" or (enc is None and data.isascii())
-                    n += len(lines)
-                    if self.stopped:
-                        return
-            if carry:  # the last line, without a newline
-                n += 1
-                if len(carry) > MAX_LINE:
-                    yield n, LineError("line longer than 1 MiB"), False
-                else:
-                    enc = self.encoding
-                    yield n, [carry], enc == "utf-8" or (enc is None and carry.isascii())
-        except (OSError, EOFError, zlib.error) as exc:
-            yield n + 1, LineError(f"unreadable {'gzip ' if self.gz else ''}data: {exc}"), False
-
-    def lines(self) -> Iterator[tuple[int, object]]:
-        """Lines as (line number, bytes-or-str or LineError); blank lines are left out."""
-        convert = self.convert
-        for n0, lines, fast in self.blocks():
-            if isinstance(lines, LineError):
-                yield n0, lines
-                continue
-            for i, line in enumerate(lines):
-                data = line if fast and line and not line.isspace() else convert(n0 + i, line)
-                if data is not None:
-                    yield n0 + i, data
-                if self.stopped:
-                    return
 
 
 class Loader:
@@ -510,7 +296,7 @@ class Loader:
     # -- files -----------------------------------------------------------------------
     def _validate(self, path: Path, encoding: str | None) -> list[tuple[str, int, str]]:
         bad = []
-        src = _Source(path, encoding)
+        src = Source(path, encoding)
         damage = self.gz_damage.get(str(path))
         if damage is not None and src.gz:
             src.limit(damage.offset)
@@ -538,7 +324,7 @@ class Loader:
             return
         self.add(table, shop, row, n)
 
-    def _slow_lines(self, src: _Source, name: str, n0: int, lines: list[bytes]) -> int:
+    def _slow_lines(self, src: Source, name: str, n0: int, lines: list[bytes]) -> int:
         """Lines that need converting (GB18030, or the encoding not decided yet). → non-blank lines."""
         count = 0
         for i, line in enumerate(lines):
@@ -665,7 +451,7 @@ class Loader:
         self.pending += added
         return len(objs) - blank
 
-    def read(self, src: _Source, name: str, progress: Callable[[int], None] | None) -> int:
+    def read(self, src: Source, name: str, progress: Callable[[int], None] | None) -> int:
         """Load the lines of `src`, a batch at a time. → lines read (blank ones not counted)."""
         rejected = self.report.rejected
         lines = 0
@@ -713,7 +499,7 @@ class Loader:
         self.origin = load_id << conflicts.ORIGIN_SHIFT
         self.sql = ins.statements(self.origin, MULTI)
         before = dict(rep.loaded), dict(rep.duplicates_by_type), len(rep.rejected)
-        src = _Source(path, encoding)
+        src = Source(path, encoding)
         try:
             lines = self._read_file(src, path, encoding, staged)
             if staged is not None:  # (its rejected lines and zones are folded in as its parts merge)
@@ -737,7 +523,7 @@ class Loader:
         conn.execute("UPDATE loads SET finished = ?, counts = ? WHERE id = ?",
                      (int(time.time() * 1000), json.dumps(counts, ensure_ascii=False), load_id))
 
-    def _read_file(self, src: _Source, path: Path, encoding: str | None, staged) -> int:
+    def _read_file(self, src: Source, path: Path, encoding: str | None, staged) -> int:
         """Read `src` into the database (or, `staged`, into this process's part file), its second half
         by a second process when it splits. → lines read."""
         name = str(path)
@@ -750,7 +536,7 @@ class Loader:
             if self.split and src.total >= split.PARALLEL_BYTES and split.splittable(src) and workers() > 1:
                 cut = split.cut_of(path, src.total)
                 if cut is not None:
-                    child = split.start(self, path, encoding, cut, _Source, src.encoding)
+                    child = split.start(self, path, encoding, cut, Source, src.encoding)
                     if child is not None:
                         src.limit(cut)
             if self.damage is not None:
@@ -768,7 +554,7 @@ class Loader:
                     else:
                         split.merge(self, out)
                 else:  # the child failed, or decoded with other zones than ours: read the half here
-                    rest = _Source(path, encoding, start=cut, first_line=1 + split.newlines(path, cut))
+                    rest = Source(path, encoding, start=cut, first_line=1 + split.newlines(path, cut))
                     rest.encoding = src.encoding
                     try:
                         lines += into.read(rest, name, (lambda n: self.progress(cut + n, src.total, name))
