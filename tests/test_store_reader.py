@@ -1,6 +1,6 @@
 """The chunked reader and the many-lines decoder give what reading and decoding line by line gives.
 
-`Source.blocks` (store/source.py) reads a chunk at a time and `Loader._fast_lines` decodes a block of lines in one
+`Source.blocks` (store/source.py) reads a chunk at a time and `decode.block_rows` decodes a block of lines in one
 call; the reference here is the line-by-line reader they replaced (readline with a 1 MiB limit).
 Chunks and the line limit are made tiny so that lines cross chunks, BOMs and long lines split.
 """
@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import shunt.store.load as load_mod
+import shunt.store.decode as decode_mod
 import shunt.store.source as source_mod
 from shunt.store import load_files
 from shunt.store.decode import LineError
@@ -173,7 +174,7 @@ def test_blocks_load_what_lines_load(tmp_path, monkeypatch, chunk):
         return rep.as_dict() | {"seconds": 0}, _dump(db)
 
     want = run(tmp_path / "a.db", 1 << 20, 10_000)
-    monkeypatch.setattr(load_mod, "decode_block",  # every line the long way
+    monkeypatch.setattr(decode_mod, "decode_block",  # every line the long way
                         lambda ls: [False if not x or x.isspace() else None for x in ls])
     ref = run(tmp_path / "ref.db", 1 << 20, 10_000)
     monkeypatch.undo()

@@ -86,7 +86,8 @@ def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as
         from shunt.render.jsonout import dump
 
         dump({
-            "db": str(db), "files": [str(f) for f in files], "loaded": report.loaded, "events": loaded,
+            "db": str(db), "files": [str(f) for f in files], "loaded": dict(sorted(report.loaded.items())),
+            "events": loaded,
             "duplicates": report.duplicates, "unknown_types": report.unknown, "skipped_files": report.skipped_files,
             "rejected": [{"file": str(f), "line": n, "why": w} for f, n, w in report.rejected],
             "warnings": report.warnings, "conflicts": len(report.conflicts),

@@ -13,13 +13,15 @@ import json
 import math
 import re
 from datetime import datetime
-from typing import Annotated, Any, Callable, Literal, Union
+from typing import Annotated, Any, Callable, Literal, Protocol, Union
 from zoneinfo import ZoneInfo
 
 import msgspec
 
 from shunt.engine.model import ORDER_STATES, SOURCES, STATUSES, Config
 from shunt.store.config_schema import ConfigInvalid
+from shunt.store.inserts import NULL_COUNT as NC
+from shunt.store.inserts import NULL_TEXT as NT
 from shunt.store.config_schema import validate as validate_config
 from shunt.timeutil import DEFAULT_TZ, parse_ts, zone
 
@@ -293,6 +295,115 @@ def decode_block(lines: list[bytes]) -> list:
         except (ValueError, RecursionError):
             out.append(None)
     return out
+
+
+class RowTarget(Protocol):
+    """Where `block_rows` puts a block's rows (the loader's batch): rows by table, each
+    `(shop_id, *inserts.COLUMNS[table])` with the line number as origin and NULLs bound as
+    inserts.NULL_TEXT / NULL_COUNT; each shop's first consult time; the shops with session ends."""
+
+    decoder: LineDecoder
+    rows: dict[str, list[tuple]]
+    shop_ids: dict[str, int]
+    consult_min: dict[int, int]
+    end_shops: set[int]
+
+    def tz_for(self, shop: str) -> ZoneInfo: ...
+
+    def shop_id(self, nick: str) -> int: ...  # (makes the shop)
+
+    def reject(self, n: int, why: str) -> None: ...
+
+    def long_way(self, n: int, data: bytes) -> None: ...  # LineDecoder.decode, then the row
+
+
+_OTHER_KINDS = (AgentStatus, AgentStats, Logistics)
+
+
+def block_rows(lines: list[bytes], n0: int, target: RowTarget) -> tuple[int, int]:
+    """UTF-8 lines (numbered from `n0`) decoded in one call (`decode_block`), each event made into
+    its row of `target` — what LineDecoder.decode does line by line, without a call per line; a
+    line the fast decoder refuses, and a shop_config, go the long way. → (non-blank lines, rows added)."""
+    objs = decode_block(lines)
+    dec, rows = target.decoder, target.rows
+    msgs, ends = rows["messages"].append, rows["session_ends"].append
+    shop_ids = target.shop_ids
+    ctx: dict[str, tuple] = {}  # shop → (shop id or None, zone, its time cache)
+    last = sid = tz = cache = None
+    added = blank = 0
+    n = n0 - 1
+    for e in objs:
+        n += 1
+        t = type(e)
+        rare = t is not Message and t is not ConsultE and t is not SessionEnd
+        if rare and t not in _OTHER_KINDS:
+            if t is bool:
+                blank += 1
+                continue
+            target.long_way(n, lines[n - n0])  # None (refused by the fast decoder) or a shop_config
+            ctx.clear()  # a shop_config may change the zone of the lines after it
+            last = None
+            continue
+        try:
+            shop = e.shop
+            if shop != last:
+                c = ctx.get(shop)
+                if c is None:
+                    z = target.tz_for(shop)
+                    c = ctx[shop] = (shop_ids.get(shop), z, dec.cache_for(z, shop))
+                sid, tz, cache = c
+                last = shop
+            v = e.ts
+            ts = cache.get(v) if type(v) is str else (v if type(v) is int and _MS_MIN <= v <= _MS_MAX else None)
+            if ts is None:
+                ts = dec.ts(v, tz, shop)
+            fields = _fields(e) if rare else None  # (may refuse the line: before its shop is made)
+            if sid is None:  # a new shop: made once its first event is known to be good
+                sid = target.shop_id(shop)
+                ctx[shop] = (sid, tz, cache)
+            i = e.id
+            if t is Message:  # (the rows bind NULL as NT / NC; the uid hashes the values as they are)
+                b, snd, acc, con = e.buyer, e.sender, e.account, e.consult
+                i = _hash(["message", shop, ts, b, snd, acc, con, None]) if i is None else i if type(i) is str else str(i)
+                msgs((sid, ts, i, b, snd, NT if acc is None else acc, NT if con is None else con, NT, n))
+            elif t is ConsultE:
+                _consult_row(e, shop, sid, ts, n, rows["consults"])
+                m = target.consult_min.get(sid)
+                if m is None or ts < m:
+                    target.consult_min[sid] = ts
+            elif t is SessionEnd:
+                con = e.consult
+                i = _hash(["session_end", shop, ts, con, None]) if i is None else i if type(i) is str else str(i)
+                ends((sid, ts, i, con, NT, n))
+                target.end_shops.add(sid)
+            else:
+                table, typ = _KIND[t]
+                i = _hash([typ, shop, ts, *fields, None]) if i is None else i if type(i) is str else str(i)
+                rows[table].append((sid, ts, i, *fields, None, n))
+        except LineError as exc:
+            target.reject(n, str(exc))
+            continue
+        added += 1
+    return len(objs) - blank, added
+
+
+def _consult_row(e: ConsultE, shop: str, sid: int, ts: int, n: int, out: list) -> None:
+    o, r = e.order, e.routed
+    item, intent, by, target, agent, grp = _s(e.item), e.intent, e.by, e.target, r.agent, r.group
+    if o is None:
+        oid = ost = car = pk = None
+    else:
+        oid, ost, car, pk = _s(o.id), o.state, o.carrier, o.packages
+    i = e.id
+    if i is None:
+        i = _hash(["consult", shop, ts, e.buyer, e.source, item, oid, ost, car, pk, intent, by, target, agent, grp,
+                   r.reason, None])
+    elif type(i) is not str:
+        i = str(i)
+    out.append((sid, ts, i, e.buyer, e.source, NT if item is None else item, NT if oid is None else oid,
+                NT if ost is None else ost, NT if car is None else car, NC if pk is None else pk,
+                NT if intent is None else intent, NT if by is None else by, NT if target is None else target,
+                NT if agent is None else agent, NT if grp is None else grp, r.reason, NT, n))
 
 
 class LineDecoder:

@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 
 from shunt import errors
 from shunt.gcpause import paused_gc
-from shunt.store import conflicts, dbpath, derive, gzscan, inputs, loadlock, schema, split, stage, zones
+from shunt.store import batches, conflicts, dbpath, derive, gzscan, inputs, loadlock, schema, split, stage, zones
 from shunt.store import inserts as ins
 from shunt.store.db import open_db
 from shunt.store import decode as dc
-from shunt.store.decode import LineDecoder, LineError, decode_block
+from shunt.store.decode import LineDecoder, LineError
 from shunt.store.source import Source
 from shunt.timeutil import DEFAULT_TZ, zone
 from shunt.workers import workers
@@ -33,9 +33,6 @@ BULK_BYTES = 16 << 20  # drop secondary indexes for a load into empty tables big
 
 Progress = Callable[[int, int, str], None]
 
-_COLS = ins.COLUMNS
-TYPE_OF = ins.TYPE_OF
-NULL_TEXT, NULL_COUNT = ins.NULL_TEXT, ins.NULL_COUNT
 MULTI = ins.MULTI  # (tests change it: read at each file's start)
 
 
@@ -108,9 +105,10 @@ class Loader:
         self.split = False  # a big plain file: its second half read by a second process (split.py)
         self.staged = False  # into a database with data: through part files (stage.py)
         self.damage = None  # db.DamageCheck: to settle before the first write
+        self.reading = ""  # the file being read (its rejected lines name it)
         self.origin = 0  # loads.id << 32: a row's origin is this + its line number (rows hold the line)
         self.sql = ins.statements(0, MULTI)
-        self.unique = set(_COLS)  # tables with their unique index now (a bulk load drops some)
+        self.unique = set(ins.COLUMNS)  # tables with their unique index now (a bulk load drops some)
         self._reset_batch()
 
     # -- time zones ------------------------------------------------------------------
@@ -190,7 +188,6 @@ class Loader:
     def shop_id(self, nick: str) -> int:
         sid = self.shop_ids.get(nick)
         if sid is None:
-            self.drain()
             self.conn.execute("INSERT OR IGNORE INTO shops(nick) VALUES (?)", (nick,))
             sid = self.conn.execute("SELECT id FROM shops WHERE nick = ?", (nick,)).fetchone()[0]
             self.shop_ids[nick] = sid
@@ -198,7 +195,7 @@ class Loader:
 
     # -- batches ---------------------------------------------------------------------
     def _reset_batch(self) -> None:
-        self.rows: dict[str, list[tuple]] = {t: [] for t in _COLS}
+        self.rows: dict[str, list[tuple]] = {t: [] for t in ins.COLUMNS}
         self.consult_min: dict[int, int] = {}
         self.end_shops: set[int] = set()
         self._tz_changed: set[str] = set()
@@ -224,12 +221,6 @@ class Loader:
     # Batches are written in the main thread, between decoding: the write lock is free while
     # the next batch is decoded, so readers that must finish a derivation get their turn (a
     # writer thread overlapping the two was ~10% faster but starved them: "database is locked").
-    def drain(self) -> None:
-        """Kept for callers: every batch is written by the time flush() returns."""
-
-    def close(self) -> None:
-        """Kept for callers: nothing to stop."""
-
     def flush(self) -> None:
         if not self.pending and not self._tz_changed:
             return
@@ -239,59 +230,16 @@ class Loader:
         self._write(*batch)
 
     def _write(self, batch_rows: dict, consult_min: dict, end_shops: set, tz: dict) -> None:
-        conn = self.conn
-        rep = self.report
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            inserted = {}
-            found = []
-            for table, rows in batch_rows.items():
-                if rows:
-                    inserted[table] = self._insert(table, rows, found)
-            if found:
-                found.sort(key=lambda c: c.line)
-                rep.conflicts.extend(found)
-            if self.incremental:
-                self._derive_batch(batch_rows, consult_min if inserted.get("consults") else {},
-                                   end_shops if inserted.get("session_ends") else set())
-            else:
-                if inserted.get("consults"):
-                    for sid, t in consult_min.items():
-                        derive.mark_dirty(conn, sid, t)
-                if inserted.get("session_ends"):
-                    for sid in end_shops:
-                        derive.mark_dirty(conn, sid, derive.BIG)
-            for sid, (ts, uid, tzname) in tz.values():
-                conn.execute(
-                    "UPDATE shops SET timezone = ?, tz_ts = ?, tz_uid = ? WHERE id = ? "
-                    "AND (tz_ts IS NULL OR tz_ts < ? OR (tz_ts = ? AND tz_uid < ?))",
-                    (tzname, ts, uid, sid, ts, ts, uid))
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+        """One batch in its own transaction (store/batches.py)."""
+        batches.write(self.conn, batch_rows, self._insert, self.report.conflicts,
+                      derive_now=self.incremental, consult_min=consult_min, end_shops=end_shops, tz=tz)
 
-    def _insert(self, table: str, rows: list[tuple], found: list, sql: ins.Statements | None = None) -> int:
+    def _insert(self, table: str, rows: list[tuple], found: list) -> int:
         """Write one table's rows of a batch and count them (inserts.insert_rows). → rows added."""
-        n, got = ins.insert_rows(self.conn, table, rows, sql or self.sql, table in self.unique)
+        n, got = ins.insert_rows(self.conn, table, rows, self.sql, table in self.unique)
         found.extend(got)
         ins.count(self.report, table, len(rows), n, len(got))
         return n
-
-    def _derive_batch(self, batch_rows: dict, consult_min: dict, end_shops: set) -> None:
-        """Derive a batch's sessions and load steps in its own transaction (loads into a database
-        that has data): every committed state is whole, and readers never have to derive."""
-        conn = self.conn
-        derive.create_temp(conn)
-        for sid in sorted(set(consult_min) | end_shops):
-            conn.execute("DELETE FROM temp._touched")
-            conn.executemany("INSERT OR IGNORE INTO temp._touched(buyer) VALUES (?)",
-                             [(r[3],) for r in batch_rows.get("consults", ()) if r[0] == sid])
-            conn.executemany("INSERT OR IGNORE INTO temp._touched(buyer) "
-                             "SELECT buyer FROM consults WHERE shop_id = ? AND uid = ?",
-                             [(sid, r[3]) for r in batch_rows.get("session_ends", ()) if r[0] == sid])
-            derive.derive_shop(conn, sid, consult_min.get(sid, derive.BIG), touched=True)
 
     # -- files -----------------------------------------------------------------------
     def _validate(self, path: Path, encoding: str | None) -> list[tuple[str, int, str]]:
@@ -315,16 +263,20 @@ class Loader:
             src.close()
         return bad
 
-    def _line(self, name: str, n: int, data: bytes | str) -> None:
-        """One line the long way: LineDecoder.decode, then add (or report it)."""
+    def reject(self, n: int, why: str) -> None:
+        """Line `n` of the file being read is refused."""
+        self.report.rejected.append((self.reading, n, why))
+
+    def long_way(self, n: int, data: bytes | str) -> None:
+        """Line `n` the long way: LineDecoder.decode, then add (or reject it)."""
         try:
             table, shop, row = self.decoder.decode(data)
         except LineError as exc:
-            self.report.rejected.append((name, n, str(exc)))
+            self.reject(n, str(exc))
             return
         self.add(table, shop, row, n)
 
-    def _slow_lines(self, src: Source, name: str, n0: int, lines: list[bytes]) -> int:
+    def _slow_lines(self, src: Source, n0: int, lines: list[bytes]) -> int:
         """Lines that need converting (GB18030, or the encoding not decided yet). → non-blank lines."""
         count = 0
         for i, line in enumerate(lines):
@@ -333,127 +285,23 @@ class Loader:
                 continue
             count += 1
             if isinstance(data, LineError):
-                self.report.rejected.append((name, n0 + i, str(data)))
+                self.reject(n0 + i, str(data))
             else:
-                self._line(name, n0 + i, data)
+                self.long_way(n0 + i, data)
             if src.stopped:
                 break
         return count
 
-    def _fast_lines(self, name: str, n0: int, lines: list[bytes]) -> int:
-        """UTF-8 lines: decoded in one call (decode.decode_block), each event made into its row
-        here — what LineDecoder.decode and add do, without a call per line. → non-blank lines."""
-        objs = decode_block(lines)
-        dec = self.decoder
-        rows = self.rows
-        msgs, cons, ends = rows["messages"].append, rows["consults"].append, rows["session_ends"].append
-        shop_ids, consult_min = self.shop_ids, self.consult_min
-        rejected = self.report.rejected
-        Message, Consult, SessionEnd = dc.Message, dc.ConsultE, dc.SessionEnd
-        h, s_, ms_min, ms_max = dc._hash, dc._s, dc._MS_MIN, dc._MS_MAX
-        NT, NC = NULL_TEXT, NULL_COUNT
-        ctx: dict[str, tuple] = {}  # shop → (shop id or None, zone, its time cache)
-        last = None
-        sid = tz = cache = None
-        added = blank = 0
-        n = n0 - 1
-        Other = (dc.AgentStatus, dc.AgentStats, dc.Logistics)
-        for e in objs:
-            n += 1
-            t = type(e)
-            rare = t is not Message and t is not Consult and t is not SessionEnd
-            if rare and t not in Other:
-                if t is bool:
-                    blank += 1
-                    continue
-                # None (refused by the fast decoder) or a shop_config: the long way
-                self._line(name, n, lines[n - n0])  # (add counts it in self.pending)
-                ctx.clear()  # a shop_config may change the zone of the lines after it
-                last = None
-                continue
-            try:
-                shop = e.shop
-                if shop != last:
-                    c = ctx.get(shop)
-                    if c is None:
-                        z = self.tz_for(shop)
-                        c = ctx[shop] = (shop_ids.get(shop), z, dec.cache_for(z, shop))
-                    sid, tz, cache = c
-                    last = shop
-                v = e.ts
-                if type(v) is str:
-                    ts = cache.get(v)
-                    if ts is None:
-                        ts = dec.ts(v, tz, shop)
-                elif type(v) is int and ms_min <= v <= ms_max:
-                    ts = v
-                else:
-                    ts = dec.ts(v, tz, shop)
-                if rare:
-                    fields = dc._fields(e)  # the rarer types, as LineDecoder.decode does (may refuse)
-                if sid is None:  # a new shop: made once its first event is known to be good
-                    sid = self.shop_id(shop)
-                    ctx[shop] = (sid, tz, cache)
-                # (the rows bind NULL as NT / NC: see _param; the uid hashes the values as they are)
-                i = e.id
-                if t is Message:
-                    b, snd, acc, con = e.buyer, e.sender, e.account, e.consult
-                    if i is None:
-                        i = h(["message", shop, ts, b, snd, acc, con, None])
-                    elif type(i) is not str:
-                        i = str(i)
-                    msgs((sid, ts, i, b, snd, NT if acc is None else acc, NT if con is None else con, NT, n))
-                elif t is Consult:
-                    o, r = e.order, e.routed
-                    item, intent, by, target, agent, grp = s_(e.item), e.intent, e.by, e.target, r.agent, r.group
-                    if o is None:
-                        oid = ost = car = pk = None
-                    else:
-                        oid, ost, car, pk = s_(o.id), o.state, o.carrier, o.packages
-                    if i is None:
-                        i = h(["consult", shop, ts, e.buyer, e.source, item, oid, ost, car, pk, intent, by, target,
-                               agent, grp, r.reason, None])
-                    elif type(i) is not str:
-                        i = str(i)
-                    if o is None:
-                        cons((sid, ts, i, e.buyer, e.source, NT if item is None else item, NT, NT, NT, NC,
-                              NT if intent is None else intent, NT if by is None else by,
-                              NT if target is None else target, NT if agent is None else agent,
-                              NT if grp is None else grp, r.reason, NT, n))
-                    else:
-                        cons((sid, ts, i, e.buyer, e.source, NT if item is None else item,
-                              NT if oid is None else oid, ost, NT if car is None else car, NC if pk is None else pk,
-                              NT if intent is None else intent, NT if by is None else by,
-                              NT if target is None else target, NT if agent is None else agent,
-                              NT if grp is None else grp, r.reason, NT, n))
-                    m = consult_min.get(sid)
-                    if m is None or ts < m:
-                        consult_min[sid] = ts
-                elif t is SessionEnd:
-                    con = e.consult
-                    if i is None:
-                        i = h(["session_end", shop, ts, con, None])
-                    elif type(i) is not str:
-                        i = str(i)
-                    ends((sid, ts, i, con, NT, n))
-                    self.end_shops.add(sid)
-                else:
-                    table, typ = dc._KIND[t]
-                    if i is None:
-                        i = h([typ, shop, ts, *fields, None])
-                    elif type(i) is not str:
-                        i = str(i)
-                    rows[table].append((sid, ts, i, *fields, None, n))
-            except LineError as exc:
-                rejected.append((name, n, str(exc)))
-                continue
-            added += 1
+    def _fast_lines(self, n0: int, lines: list[bytes]) -> int:
+        """UTF-8 lines, decoded in one call (decode.block_rows). → non-blank lines."""
+        got, added = dc.block_rows(lines, n0, self)
         self.pending += added
-        return len(objs) - blank
+        return got
 
     def read(self, src: Source, name: str, progress: Callable[[int], None] | None) -> int:
         """Load the lines of `src`, a batch at a time. → lines read (blank ones not counted)."""
         rejected = self.report.rejected
+        self.reading = name
         lines = 0
         # the batches are tuples of strings and numbers: no reference cycle for the collector
         with paused_gc():
@@ -467,9 +315,9 @@ class Loader:
                     k = max(BATCH_LINES - self.pending, 1)
                     part = block if (i == 0 and k >= end) else block[i:i + k]
                     if fast:
-                        lines += self._fast_lines(name, n0 + i, part)
+                        lines += self._fast_lines(n0 + i, part)
                     else:
-                        lines += self._slow_lines(src, name, n0 + i, part)
+                        lines += self._slow_lines(src, n0 + i, part)
                     i += k
                     if self.pending >= BATCH_LINES:
                         self.flush()
@@ -630,55 +478,21 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
         loader = Loader(conn, tz=tz, progress=progress)
         loader.damage = checks[0] if checks else None
         zones.prescan(loader, paths, encoding)
-        bulk = _bulk(conn, paths)
-        loader.incremental = not bulk
-        loader.staged = not bulk and stage.wanted(paths)
-        loader.split = bulk or loader.staged
-        if bulk:
-            loader.unique = {"configs"}  # (the others are dropped below)
-        split.clean_stale(conn)
-        if not bulk and derive.dirty_shops(conn):
-            loader.before_write()
-            derive.derive(conn)  # what a killed load left undone, before batches derive themselves
-        if bulk:
-            loader.before_write()
-            schema.drop_indexes(conn, {"consults", "statuses", "stats", "session_ends", "messages", "logistics",
-                                       "other_events"}, unique=True)
+        bulk = _prepare(loader, paths)
         try:
-            try:
-                for p in paths:
-                    loader.load_file(p, encoding=encoding, strict=strict)
-                    loader.report.files.append(str(p))
-                loader.before_write()  # (every file skipped: the check is still due before the writes below)
-                zones.record(loader, loader.decoder.naive_shops)
-            finally:
-                loader.close()
+            for p in paths:
+                loader.load_file(p, encoding=encoding, strict=strict)
+                loader.report.files.append(str(p))
+            loader.before_write()  # (every file skipped: the check is still due before the writes below)
+            zones.record(loader, loader.decoder.naive_shops)
         except KeyboardInterrupt:  # Ctrl-C: stop now; the indexes are built by the next open
             raise
         except BaseException:
             if bulk:
                 schema.create_indexes(conn)
             raise
-        else:
-            if bulk:
-                rep = loader.report
-                found: dict[str, list] = {}
-
-                def before_dedupe(table: str) -> None:
-                    found[table] = conflicts.find_in_table(conn, table, TYPE_OF.get(table, "other"), _COLS[table])
-
-                removed = schema.create_indexes(conn, before_dedupe)
-                for table, n in removed.items():  # duplicates met by the unique index build
-                    typ = TYPE_OF.get(table, "other")
-                    bad = len(found.get(table, ()))
-                    rep.loaded[typ] = rep.loaded.get(typ, 0) - n
-                    rep.duplicates_by_type[typ] = rep.duplicates_by_type.get(typ, 0) + n - bad
-                    if bad:
-                        rep.conflicts_by_type[typ] = rep.conflicts_by_type.get(typ, 0) + bad
-                order = {f: i for i, f in enumerate(rep.files)}
-                rep.conflicts.extend(sorted((c for cs in found.values() for c in cs),
-                                            key=lambda c: (order.get(c.file, len(order)), c.line)))
-                rep.conflicts.sort(key=lambda c: (order.get(c.file, len(order)), c.line))
+        if bulk:
+            _build_indexes(conn, loader.report)
         derive.derive(conn)
         conn.execute("PRAGMA optimize")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -687,3 +501,45 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
         conn.close()
     loader.report.seconds = time.perf_counter() - t0
     return loader.report
+
+
+def _prepare(loader: Loader, paths: list[Path]) -> bool:
+    """Choose the load's path: bulk (a big load into empty tables: indexes dropped now, built at the
+    end), staged (a big file into a database with data: store/stage.py) or row by row; the split
+    for both big paths. Finish what a killed load left. → bulk?"""
+    conn = loader.conn
+    bulk = _bulk(conn, paths)
+    loader.incremental = not bulk
+    loader.staged = not bulk and stage.wanted(paths)
+    loader.split = bulk or loader.staged
+    split.clean_stale(conn)
+    if not bulk and derive.dirty_shops(conn):
+        loader.before_write()
+        derive.derive(conn)  # what a killed load left undone, before batches derive themselves
+    if bulk:
+        loader.unique = {"configs"}  # (the others are dropped here)
+        loader.before_write()
+        schema.drop_indexes(conn, {"consults", "statuses", "stats", "session_ends", "messages", "logistics",
+                                   "other_events"}, unique=True)
+    return bulk
+
+
+def _build_indexes(conn: sqlite3.Connection, rep: LoadReport) -> None:
+    """A bulk load's end: the indexes built, the duplicates the unique ones meet removed (the first
+    copy kept) and counted, their conflicts reported (store/conflicts.py)."""
+    found: dict[str, list] = {}
+
+    def before_dedupe(table: str) -> None:
+        found[table] = conflicts.find_in_table(conn, table, ins.type_of(table), ins.COLUMNS[table])
+
+    removed = schema.create_indexes(conn, before_dedupe)
+    for table, n in removed.items():  # duplicates met by the unique index build
+        typ = ins.type_of(table)
+        bad = len(found.get(table, ()))
+        rep.loaded[typ] = rep.loaded.get(typ, 0) - n
+        rep.duplicates_by_type[typ] = rep.duplicates_by_type.get(typ, 0) + n - bad
+        if bad:
+            rep.conflicts_by_type[typ] = rep.conflicts_by_type.get(typ, 0) + bad
+    order = {f: i for i, f in enumerate(rep.files)}
+    rep.conflicts.extend(c for cs in found.values() for c in cs)
+    rep.conflicts.sort(key=lambda c: (order.get(c.file, len(order)), c.line))
