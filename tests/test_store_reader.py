@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import shunt.store.load as load_mod
 import shunt.store.decode as decode_mod
+import shunt.store.inserts as inserts_mod
 import shunt.store.source as source_mod
 from shunt.store import load_files
 from shunt.store.decode import LineError
@@ -246,7 +247,7 @@ def test_many_rows_per_insert_statement_as_one_per_row(tmp_path, monkeypatch, bu
     monkeypatch.setattr(load_mod, "BATCH_LINES", 97)
 
     def run(db, multi):
-        monkeypatch.setattr(load_mod, "MULTI", multi)
+        monkeypatch.setattr(inserts_mod, "MULTI", multi)
         r1 = load_files(db, [a, b]).as_dict() | {"seconds": 0}
         r2 = load_files(db, [a, b]).as_dict() | {"seconds": 0}
         c = sqlite3.connect(db)

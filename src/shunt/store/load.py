@@ -8,7 +8,6 @@ transaction) and running it again completes it.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
@@ -20,20 +19,19 @@ from zoneinfo import ZoneInfo
 from shunt import errors
 from shunt.gcpause import paused_gc
 from shunt.store import batches, conflicts, dbpath, derive, gzscan, inputs, loadlock, schema, split, stage, zones
+from shunt.store.files import load_file
 from shunt.store import inserts as ins
 from shunt.store.db import open_db
 from shunt.store import decode as dc
 from shunt.store.decode import LineDecoder, LineError
 from shunt.store.source import Source
 from shunt.timeutil import DEFAULT_TZ, zone
-from shunt.workers import workers
 
 BATCH_LINES = 10_000
 BULK_BYTES = 16 << 20  # drop secondary indexes for a load into empty tables bigger than this
 
 Progress = Callable[[int, int, str], None]
 
-MULTI = ins.MULTI  # (tests change it: read at each file's start)
 
 
 @dataclass
@@ -107,7 +105,7 @@ class Loader:
         self.damage = None  # db.DamageCheck: to settle before the first write
         self.reading = ""  # the file being read (its rejected lines name it)
         self.origin = 0  # loads.id << 32: a row's origin is this + its line number (rows hold the line)
-        self.sql = ins.statements(0, MULTI)
+        self.sql = ins.statements(0)
         self.unique = set(ins.COLUMNS)  # tables with their unique index now (a bulk load drops some)
         self._reset_batch()
 
@@ -241,28 +239,7 @@ class Loader:
         ins.count(self.report, table, len(rows), n, len(got))
         return n
 
-    # -- files -----------------------------------------------------------------------
-    def _validate(self, path: Path, encoding: str | None) -> list[tuple[str, int, str]]:
-        bad = []
-        src = Source(path, encoding)
-        damage = self.gz_damage.get(str(path))
-        if damage is not None and src.gz:
-            src.limit(damage.offset)
-            bad.append((str(path), damage.lines + 1, damage.message()))
-        decode = self.decoder.decode
-        try:
-            for n, data in src.lines():
-                if isinstance(data, LineError):
-                    bad.append((str(path), n, str(data)))
-                    continue
-                try:
-                    decode(data)
-                except LineError as exc:
-                    bad.append((str(path), n, str(exc)))
-        finally:
-            src.close()
-        return bad
-
+    # -- lines -----------------------------------------------------------------------
     def reject(self, n: int, why: str) -> None:
         """Line `n` of the file being read is refused."""
         self.report.rejected.append((self.reading, n, why))
@@ -328,95 +305,6 @@ class Loader:
             self.flush()
         return lines
 
-    def load_file(self, path: Path, encoding: str | None = None, strict: bool = False) -> None:
-        rep = self.report
-        name = str(path)
-        if strict:
-            bad = self._validate(path, encoding)
-            if bad:
-                rep.rejected.extend(bad)
-                rep.skipped_files.append(name)
-                return
-        conn = self.conn
-        started = int(time.time() * 1000)
-        staged = stage.Stage(self, stage.next_load_id(conn)) if self.staged else None
-        if staged is None:
-            self.before_write()
-            conn.execute("INSERT INTO loads(file, started) VALUES (?, ?)", (name, started))
-        load_id = staged.load_id if staged else conn.execute("SELECT last_insert_rowid()").fetchone()[0]
-        self.origin = load_id << conflicts.ORIGIN_SHIFT
-        self.sql = ins.statements(self.origin, MULTI)
-        before = dict(rep.loaded), dict(rep.duplicates_by_type), len(rep.rejected)
-        src = Source(path, encoding)
-        try:
-            lines = self._read_file(src, path, encoding, staged)
-            if staged is not None:  # (its rejected lines and zones are folded in as its parts merge)
-                staged.merge(src, lines, name, started)
-            rep.lines += lines
-            rep.bytes += src.total
-            rep.encodings[name] = src.encoding or "utf-8"
-            if self.progress:
-                self.progress(src.total, src.total, name)
-        finally:
-            src.close()
-            if staged is not None:
-                staged.close()
-        counts = {  # (by type name: the same whichever way the rows went in)
-            "loaded": {k: v - before[0].get(k, 0) for k, v in sorted(rep.loaded.items()) if v - before[0].get(k, 0)},
-            "duplicates": {k: v - before[1].get(k, 0) for k, v in sorted(rep.duplicates_by_type.items())
-                           if v - before[1].get(k, 0)},
-            "rejected": len(rep.rejected) - before[2],
-            "encoding": src.encoding or "utf-8",
-        }
-        conn.execute("UPDATE loads SET finished = ?, counts = ? WHERE id = ?",
-                     (int(time.time() * 1000), json.dumps(counts, ensure_ascii=False), load_id))
-
-    def _read_file(self, src: Source, path: Path, encoding: str | None, staged) -> int:
-        """Read `src` into the database (or, `staged`, into this process's part file), its second half
-        by a second process when it splits. → lines read."""
-        name = str(path)
-        into = staged.part_loader() if staged is not None else self
-        damage = self.gz_damage.get(name)
-        if damage is not None and src.gz:  # stop where the damaged member starts
-            src.limit(damage.offset)
-        child = cut = None
-        try:
-            if self.split and src.total >= split.PARALLEL_BYTES and split.splittable(src) and workers() > 1:
-                cut = split.cut_of(path, src.total)
-                if cut is not None:
-                    child = split.start(self, path, encoding, cut, Source, src.encoding)
-                    if child is not None:
-                        src.limit(cut)
-            if self.damage is not None:
-                self.damage.start()  # (once the child is forked)
-            done = (lambda n: self.progress(n + child.done(), src.total, name)) if child else \
-                (lambda n: self.progress(n, src.total, name))
-            lines = into.read(src, name, done if self.progress else None)
-            if child is not None:
-                out = child.result()
-                if out is not None and out["initial"] == into.shop_tz and split.same_encoding(src, out):
-                    lines += out["lines"]
-                    if staged is not None:
-                        staged.take(out)
-                        child.keep_part()  # (merged, then removed, by the stage)
-                    else:
-                        split.merge(self, out)
-                else:  # the child failed, or decoded with other zones than ours: read the half here
-                    rest = Source(path, encoding, start=cut, first_line=1 + split.newlines(path, cut))
-                    rest.encoding = src.encoding
-                    try:
-                        lines += into.read(rest, name, (lambda n: self.progress(cut + n, src.total, name))
-                                           if self.progress else None)
-                    finally:
-                        rest.close()
-            if damage is not None and src.gz:
-                (into.report if staged is not None else self.report).rejected.append(
-                    (name, damage.lines + 1, damage.message()))
-            return lines
-        finally:
-            if child is not None:
-                child.stop()
-
 
 def _bulk(conn: sqlite3.Connection, files: list[Path]) -> bool:
     """A big load into empty event tables: build the secondary indexes afterwards."""
@@ -481,7 +369,7 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
         bulk = _prepare(loader, paths)
         try:
             for p in paths:
-                loader.load_file(p, encoding=encoding, strict=strict)
+                load_file(loader, p, encoding=encoding, strict=strict)
                 loader.report.files.append(str(p))
             loader.before_write()  # (every file skipped: the check is still due before the writes below)
             zones.record(loader, loader.decoder.naive_shops)
