@@ -13,122 +13,29 @@ import json
 import math
 import re
 from datetime import datetime
-from typing import Annotated, Any, Callable, Literal, Protocol, Union
+from typing import Any, Callable, Protocol, Union
 from zoneinfo import ZoneInfo
 
 import msgspec
 
-from shunt.engine.model import ORDER_STATES, SOURCES, STATUSES, Config
+from shunt.engine.model import Config
 from shunt.store.config_schema import ConfigInvalid
+from shunt.store.config_schema import validate as validate_config
+from shunt.store.events import (
+    KIND, NESTED, ENUMS, TABLE_OF, TYPES, AgentStats, AgentStatus, ConsultE, Logistics, Message, SessionEnd,
+    ShopConfig,
+)
 from shunt.store.inserts import NULL_COUNT as NC
 from shunt.store.inserts import NULL_TEXT as NT
-from shunt.store.config_schema import validate as validate_config
 from shunt.timeutil import DEFAULT_TZ, parse_ts, zone
 
 MAX_LINE = 1 << 20  # 1 MiB
 _I64 = 2**63 - 1
 
-NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
-Count = Annotated[int, msgspec.Meta(ge=0, le=_I64)]
-Status = Literal[STATUSES]  # type: ignore[valid-type]
-Source = Literal[SOURCES]  # type: ignore[valid-type]
-OrderState = Literal[ORDER_STATES]  # type: ignore[valid-type]
-Sender = Literal["buyer", "agent", "logistics"]
-Action = Literal["invite", "join", "decline", "end"]
-Party = Literal["platform", "merchant"]
-
-ENUMS = {
-    "status": STATUSES, "source": SOURCES, "order.state": ORDER_STATES,
-    "sender": ("buyer", "agent", "logistics"), "action": ("invite", "join", "decline", "end"),
-    "by": ("platform", "merchant"),
-}
-
 
 class LineError(ValueError):
     """A rejected line; str(e) is the reason."""
 
-
-# gc=False: decoded JSON cannot form reference cycles, and untracked Structs cost the collector nothing
-class _Event(msgspec.Struct, forbid_unknown_fields=True, tag_field="type", kw_only=True, gc=False):
-    ts: Union[str, int]
-    shop: NonEmpty
-    id: Union[str, int, None] = None
-    v: Union[int, None] = None
-
-
-class ShopConfig(_Event, tag="shop_config", forbid_unknown_fields=False):
-    timezone: Union[str, None] = None
-    settings: Union[dict, None] = None
-    agents: Union[list, None] = None
-    groups: Union[list, None] = None
-    exclusive: Union[list, None] = None
-
-
-class AgentStatus(_Event, tag="agent_status"):
-    account: NonEmpty
-    status: Status
-
-
-class AgentStats(_Event, tag="agent_stats"):
-    account: NonEmpty
-    conversion_rate: float
-
-
-class Order(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    state: OrderState
-    id: Union[str, int, None] = None
-    carrier: Union[str, None] = None
-    packages: Union[Count, None] = None
-
-
-class RoutedS(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    reason: NonEmpty
-    agent: Union[str, None] = None
-    group: Union[str, None] = None
-
-
-class ConsultE(_Event, tag="consult"):
-    buyer: NonEmpty
-    routed: RoutedS
-    source: Source = "unknown"
-    item: Union[str, int, None] = None
-    order: Union[Order, None] = None
-    intent: Union[str, None] = None
-    by: Union[str, None] = None
-    target: Union[str, None] = None
-
-
-class SessionEnd(_Event, tag="session_end"):
-    consult: NonEmpty
-
-
-class Message(_Event, tag="message"):
-    buyer: NonEmpty
-    sender: Sender
-    account: Union[str, None] = None
-    consult: Union[str, None] = None
-
-
-class Logistics(_Event, tag="logistics"):
-    consult: NonEmpty
-    action: Action
-    by: Union[Party, None] = None
-    account: Union[str, None] = None
-    carrier: Union[str, None] = None
-    order: Union[str, int, None] = None
-
-
-TYPES: dict[str, type] = {
-    "shop_config": ShopConfig, "agent_status": AgentStatus, "agent_stats": AgentStats,
-    "consult": ConsultE, "session_end": SessionEnd, "message": Message, "logistics": Logistics,
-}
-TABLE_OF = {
-    "shop_config": "configs", "agent_status": "statuses", "agent_stats": "stats",
-    "consult": "consults", "session_end": "session_ends", "message": "messages",
-    "logistics": "logistics",
-}
-_NESTED = {"consult": {"order": Order, "routed": RoutedS}}
-_KIND = {cls: (TABLE_OF[typ], typ) for typ, cls in TYPES.items()}  # Struct class → (table, type)
 
 _fast = msgspec.json.Decoder(Union[tuple(TYPES.values())])  # type: ignore[arg-type]
 _to_dict = msgspec.json.Decoder()
@@ -377,7 +284,7 @@ def block_rows(lines: list[bytes], n0: int, target: RowTarget) -> tuple[int, int
                 ends((sid, ts, i, con, NT, n))
                 target.end_shops.add(sid)
             else:
-                table, typ = _KIND[t]
+                table, typ = KIND[t]
                 i = _hash([typ, shop, ts, *fields, None]) if i is None else i if type(i) is str else str(i)
                 rows[table].append((sid, ts, i, *fields, None, n))
         except LineError as exc:
@@ -478,7 +385,7 @@ class LineDecoder:
         shop = e.shop
         ts = self.ts(e.ts, self.tz_for(shop), shop)
         fields = _fields(e)
-        table, typ = _KIND[type(e)]
+        table, typ = KIND[type(e)]
         i = e.id
         uid = (i if type(i) is str else str(i)) if i is not None else _hash([typ, shop, ts, *fields, None])
         return table, shop, (ts, uid, *fields, None)
@@ -535,7 +442,7 @@ class LineDecoder:
         known_names = set(cls.__struct_fields__) | {"type"}
         known = {k: v for k, v in obj.items() if k in known_names}
         extra = {k: v for k, v in obj.items() if k not in known_names}
-        for name, sub in _NESTED.get(typ, {}).items():
+        for name, sub in NESTED.get(typ, {}).items():
             val = known.get(name)
             if isinstance(val, dict):
                 names = set(sub.__struct_fields__)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
@@ -20,6 +19,7 @@ from shunt import errors
 from shunt.gcpause import paused_gc
 from shunt.store import batches, conflicts, dbpath, derive, gzscan, inputs, loadlock, schema, split, stage, zones
 from shunt.store.files import load_file
+from shunt.store.report import LoadReport
 from shunt.store import inserts as ins
 from shunt.store.db import open_db
 from shunt.store import decode as dc
@@ -32,52 +32,6 @@ BULK_BYTES = 16 << 20  # drop secondary indexes for a load into empty tables big
 
 Progress = Callable[[int, int, str], None]
 
-
-
-@dataclass
-class LoadReport:
-    loaded: dict[str, int] = field(default_factory=dict)  # event type → rows added
-    duplicates_by_type: dict[str, int] = field(default_factory=dict)  # event type → already there
-    rejected: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line number, why)
-    unknown_types: dict[str, int] = field(default_factory=dict)  # unknown type → lines (kept in other_events)
-    files: list[str] = field(default_factory=list)
-    skipped_files: list[str] = field(default_factory=list)  # strict mode: files with a bad line
-    lines: int = 0
-    bytes: int = 0
-    seconds: float = 0.0
-    encodings: dict[str, str] = field(default_factory=dict)  # file → encoding used
-    warnings: list[str] = field(default_factory=list)  # what the load could not do (store/zones.py)
-    conflicts: list = field(default_factory=list)  # conflicts.Conflict: an id already loaded with other content
-    conflicts_by_type: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def total_loaded(self) -> int:
-        return sum(self.loaded.values())
-
-    @property
-    def duplicates(self) -> int:
-        """Events skipped because the database already held them (or the same load did)."""
-        return sum(self.duplicates_by_type.values())
-
-    total_duplicates = duplicates
-
-    @property
-    def unknown(self) -> int:
-        """Lines of an unknown type (kept in other_events, not rejected)."""
-        return sum(self.unknown_types.values())
-
-    unknown_count = unknown
-
-    def as_dict(self) -> dict:
-        return {
-            "files": self.files, "loaded": dict(sorted(self.loaded.items())), "duplicates": self.duplicates,
-            "duplicates_by_type": dict(sorted(self.duplicates_by_type.items())),
-            "unknown_types": self.unknown_types,
-            "rejected": [{"file": f, "line": n, "why": w} for f, n, w in self.rejected],
-            "skipped_files": self.skipped_files, "lines": self.lines, "seconds": round(self.seconds, 3),
-            "warnings": self.warnings, "conflicts": len(self.conflicts),
-            "conflicting": [c.as_dict() for c in self.conflicts],
-        }
 
 
 class Loader:
