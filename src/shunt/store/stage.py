@@ -71,10 +71,12 @@ class Stage:
         self.outs.insert(0, split.part_out(mine, src, lines, path, {}))
         main = self.loader.conn
         self.loader.before_write()
-        for i, out in enumerate(self.outs):
-            main.execute(f"ATTACH DATABASE ? AS p{i:d}", (out["part"],))
-            main.execute(f"PRAGMA p{i:d}.cache_size = -1024")  # read once, in order
+        attached = 0
         try:
+            for i, out in enumerate(self.outs):
+                main.execute(f"ATTACH DATABASE ? AS p{i:d}", (out["part"],))
+                attached += 1
+                main.execute(f"PRAGMA p{i:d}.cache_size = -1024")  # read once, in order
             main.execute("CREATE TEMP TABLE IF NOT EXISTS _stage_touched(sid INTEGER, buyer TEXT, "
                          "PRIMARY KEY(sid, buyer))")
             main.execute("CREATE TEMP TABLE IF NOT EXISTS _stage_first(sid INTEGER PRIMARY KEY, ts INTEGER)")
@@ -87,7 +89,7 @@ class Stage:
                     main.execute("ROLLBACK")
                 raise
         finally:
-            for i in range(len(self.outs)):
+            for i in range(attached):
                 main.execute(f"DETACH DATABASE p{i:d}")
 
     def _merge_all(self, name: str, started: int) -> None:
