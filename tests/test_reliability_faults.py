@@ -214,8 +214,8 @@ def test_readers_during_a_load_see_whole_batches(small, tmp_path):
 def _limited_open(pages: int):
     from shunt.store import db as dbmod
 
-    def open_db(path, create=False):
-        conn = dbmod.open_db(path, create)
+    def open_db(path, create=False, **kw):  # (kw: the load's deferred damage check, store/db.py)
+        conn = dbmod.open_db(path, create, **kw)
         conn.execute(f"PRAGMA max_page_count = {int(pages):d}")
         return conn
 
