@@ -85,12 +85,9 @@ MODULE_LINES = 400
 FUNCTION_LINES = 80
 BIG_MODULES = {  # module -> lines (the ceiling)
     "cli.py": 478,  # typer entry points and their options' help (a few lines per command)
-    "store/decode.py": 463,
-    "store/load.py": 931,  # reshaped by the load work (decode, INSERT statements, staging)
+    "store/decode.py": 458,  # (the line decoder and block_rows; its event types went to store/events.py)
 }
-LONG_FUNCTIONS = {  # module:qualified name -> lines (the ceiling)
-    "store/load.py:_Source.blocks": 86,
-    "store/load.py:Loader._fast_lines": 110,
+LONG_FUNCTIONS: dict[str, int] = {  # module:qualified name -> lines (the ceiling)
 }
 
 
@@ -155,5 +152,5 @@ def test_the_size_check_can_fail(tmp_path):
     assert functions == {"engine/long.py:A.f": FUNCTION_LINES + 1}
     grown, paid = _over(modules, BIG_MODULES)
     assert grown == {"cli.py": (BIG_MODULES["cli.py"], BIG_MODULES["cli.py"] + 1)}
-    assert "store/load.py" in paid  # not in this tree: the test would say to take it out
+    assert "store/decode.py" in paid  # not in this tree: the test would say to take it out
     assert _over(functions, LONG_FUNCTIONS)[0]["engine/long.py:A.f"] == (None, FUNCTION_LINES + 1)

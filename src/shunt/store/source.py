@@ -16,8 +16,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Callable, Iterator
 
-from shunt.store import decode as dc
 from shunt.store.decode import MAX_LINE, LineError
+from shunt.store.textforms import line_end_hint, looks_utf16
 
 CHUNK = 1 << 20  # bytes read at a time; at most MAX_LINE (see Source.blocks)
 SNIFF_BYTES = 1 << 22  # the encoding is chosen from the first 4 MiB (then, if all ASCII, at the first non-ASCII line)
@@ -67,7 +67,7 @@ class Source:
             pass
         if sample.startswith(b"\xef\xbb\xbf"):
             return "utf-8"
-        self.utf16 = dc.looks_utf16(sample[:4096])
+        self.utf16 = looks_utf16(sample[:4096])
         if sample.isascii():
             return None
         ok = gb = 0
@@ -206,7 +206,7 @@ class Source:
                 last = data.rfind(b"\n")
                 if last < 0 and len(data) > MAX_LINE:
                     n += 1
-                    yield n, LineError("line longer than 1 MiB" + dc.line_end_hint(data[:4096])), False
+                    yield n, LineError("line longer than 1 MiB" + line_end_hint(data[:4096])), False
                     data = self._after_long_line(read)
                     if data is None:
                         return
