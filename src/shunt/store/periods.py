@@ -70,17 +70,27 @@ def fingerprint(conn: sqlite3.Connection) -> tuple:
         conn.execute("SELECT count(*) FROM meta WHERE key LIKE 'dirty:%'").fetchone()[0],)
 
 
+def for_sweeping(conn: sqlite3.Connection) -> None:
+    """Shrink the connection's page cache for a sweep over a long period (read in order: a large
+    cache only adds its size to the peak memory, twice when the period is swept in two processes)."""
+    conn.execute(f"PRAGMA cache_size = -{SWEEP_CACHE_KB}")
+
+
 def db_file(conn: sqlite3.Connection) -> str:
     """The file of the connection's main database ("" for an in-memory one): what a forked child reopens."""
     row = conn.execute("PRAGMA database_list").fetchone()
     return row[2] if row else ""
 
 
+SWEEP_CACHE_KB = 8192  # page cache of a connection that sweeps a period: it reads in order
+
+
 def open_reader(path: str) -> sqlite3.Connection:
-    """A read-only connection to `path` in one read transaction (a forked child's own connection)."""
+    """A read-only connection to `path` in one read transaction (a forked child's own connection,
+    which sweeps its half: a small page cache will do, the OS caches the file)."""
     conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
     conn.execute("PRAGMA busy_timeout = 10000")
     conn.execute("PRAGMA query_only = 1")
-    conn.execute("PRAGMA cache_size = -32768")
+    conn.execute(f"PRAGMA cache_size = -{SWEEP_CACHE_KB}")
     conn.execute("BEGIN")
     return conn

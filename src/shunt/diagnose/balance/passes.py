@@ -45,6 +45,7 @@ def sweep_period(conn, sid: int, start: int, end: int, P: Shared, split_at: int)
     consult's ts, each swept from the store's state at its start, their sums added. The halves
     are the same whether they run one after the other (SHUNT_WORKERS=1) or in two processes."""
     n = periods.count_consults(conn, sid, start, end)
+    periods.for_sweeping(conn)
     mid = periods.split_ts(conn, sid, start, end, n) if n >= split_at else None
     first, second = halves.in_halves(conn, start, end, mid, lambda c, lo, hi: SpanPass(P).run(c, sid, lo, hi),
                                      parallel=workers() > 1)
