@@ -73,7 +73,7 @@ def fingerprint(conn: sqlite3.Connection) -> tuple:
 def for_sweeping(conn: sqlite3.Connection) -> None:
     """Shrink the connection's page cache for a sweep over a long period (read in order: a large
     cache only adds its size to the peak memory, twice when the period is swept in two processes)."""
-    conn.execute(f"PRAGMA cache_size = -{SWEEP_CACHE_KB}")
+    conn.execute("PRAGMA cache_size = -8192")  # 8 MB
 
 
 def db_file(conn: sqlite3.Connection) -> str:
@@ -82,7 +82,6 @@ def db_file(conn: sqlite3.Connection) -> str:
     return row[2] if row else ""
 
 
-SWEEP_CACHE_KB = 8192  # page cache of a connection that sweeps a period: it reads in order
 
 
 def open_reader(path: str) -> sqlite3.Connection:
@@ -91,6 +90,6 @@ def open_reader(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
     conn.execute("PRAGMA busy_timeout = 10000")
     conn.execute("PRAGMA query_only = 1")
-    conn.execute(f"PRAGMA cache_size = -{SWEEP_CACHE_KB}")
+    conn.execute("PRAGMA cache_size = -8192")  # 8 MB
     conn.execute("BEGIN")
     return conn
