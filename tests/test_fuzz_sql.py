@@ -42,6 +42,7 @@ REVIEWED = {
     ("store/split.py", "ins.COPY[table]"): "fixed INSERT … SELECT per table, inserts.COPY, from the constant COLUMNS",
     ("store/stage.py", "i:d"): "the index of a part (int, :d): its schema name p0, p1",
     ("store/stage.py", "part"): "a part's schema name, 'p' + an int (Stage.merge)",
+    ("store/split.py", "part"): "an attached part's schema name: 'part' (merge) or 'p' + an int (Stage.merge), map_part_shops",
     ("store/stage.py", "table"): "table name, a key of inserts.COLUMNS",
     ("store/stage.py", "ins.merge_sql(table, part)"): "fixed INSERT … SELECT … upsert per table and part schema "
                                                       "(inserts.merge_sql: constants)",

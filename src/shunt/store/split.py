@@ -277,6 +277,29 @@ def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, count
     return out
 
 
+def map_part_shops(loader, part: str) -> tuple[list, dict]:
+    """temp._shop_map: the attached part's shop ids → the database's (made as the part's first lines
+    made them). → (the part's shops rows, {part id: database id})."""
+    conn = loader.conn
+    shops = conn.execute(f"SELECT id, nick, timezone, tz_ts, tz_uid FROM {part}.shops").fetchall()  # noqa: S608
+    ids = {pid: loader.shop_id(nick) for pid, nick, *_ in shops}
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _shop_map(part_id INTEGER PRIMARY KEY, main_id INTEGER)")
+    conn.execute("DELETE FROM temp._shop_map")
+    conn.executemany("INSERT INTO temp._shop_map VALUES (?, ?)", ids.items())
+    return shops, ids
+
+
+def adopt_part_zones(conn: sqlite3.Connection, shops: list, ids: dict) -> None:
+    """Each shop's zone as its latest shop_config says, the part's or the database's (as the batches
+    write it)."""
+    for pid, _nick, tzname, ts, uid in shops:
+        if ts is not None:
+            conn.execute(
+                "UPDATE shops SET timezone = ?, tz_ts = ?, tz_uid = ? WHERE id = ? "
+                "AND (tz_ts IS NULL OR tz_ts < ? OR (tz_ts = ? AND tz_uid < ?))",
+                (tzname, ts, uid, ids[pid], ts, ts, uid))
+
+
 MERGE_ROWS = 200_000  # rows copied per transaction: the write lock is never held long
 
 
@@ -288,20 +311,11 @@ def merge(loader, out: dict) -> None:
     conn.execute("ATTACH DATABASE ? AS part", (out["part"],))
     try:
         conn.execute("PRAGMA part.cache_size = -1024")  # read once, in order: its own 8 MB would only add to the peak
-        shops = conn.execute("SELECT id, nick, timezone, tz_ts, tz_uid FROM part.shops").fetchall()
-        ids = {pid: loader.shop_id(nick) for pid, nick, *_ in shops}
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _shop_map(part_id INTEGER PRIMARY KEY, main_id INTEGER)")
-        conn.execute("DELETE FROM temp._shop_map")
-        conn.executemany("INSERT INTO temp._shop_map VALUES (?, ?)", ids.items())
+        shops, ids = map_part_shops(loader, "part")
         with _transaction(conn):
             for key, value in conn.execute("SELECT key, value FROM part.meta WHERE key LIKE 'dirty:%'").fetchall():
                 derive.mark_dirty(conn, ids[int(key[len("dirty:"):])], int(value))
-            for pid, _nick, tzname, ts, uid in shops:
-                if ts is not None:
-                    conn.execute(
-                        "UPDATE shops SET timezone = ?, tz_ts = ?, tz_uid = ? WHERE id = ? "
-                        "AND (tz_ts IS NULL OR tz_ts < ? OR (tz_ts = ? AND tz_uid < ?))",
-                        (tzname, ts, uid, ids[pid], ts, ts, uid))
+            adopt_part_zones(conn, shops, ids)
         for table in ins.COLUMNS:
             if table in loader.unique:  # its unique index kept (configs): the batches' upsert notes conflicts
                 _copy_checked(loader, table)

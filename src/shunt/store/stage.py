@@ -126,18 +126,8 @@ class Stage:
 def _map_shops(loader, part: str) -> None:
     """temp._shop_map: the part's shop ids → the database's (shops made as the rows' first lines
     made them); each shop's zone as its latest shop_config says (as the batches write it)."""
-    conn = loader.conn
-    shops = conn.execute(f"SELECT id, nick, timezone, tz_ts, tz_uid FROM {part}.shops").fetchall()  # noqa: S608
-    ids = {pid: loader.shop_id(nick) for pid, nick, *_ in shops}
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _shop_map(part_id INTEGER PRIMARY KEY, main_id INTEGER)")
-    conn.execute("DELETE FROM temp._shop_map")
-    conn.executemany("INSERT INTO temp._shop_map VALUES (?, ?)", ids.items())
-    for pid, _nick, tzname, ts, uid in shops:
-        if ts is not None:
-            conn.execute(
-                "UPDATE shops SET timezone = ?, tz_ts = ?, tz_uid = ? WHERE id = ? "
-                "AND (tz_ts IS NULL OR tz_ts < ? OR (tz_ts = ? AND tz_uid < ?))",
-                (tzname, ts, uid, ids[pid], ts, ts, uid))
+    shops, ids = split.map_part_shops(loader, part)
+    split.adopt_part_zones(loader.conn, shops, ids)
 
 
 def _merge_table(conn: sqlite3.Connection, table: str, part: str, report) -> tuple[int, list]:
