@@ -68,3 +68,23 @@ def consult(source="item_page", *, buyer="tb_b1", ts=T0, item=None, order_state=
 
 __all__ = ["SHOP", "T0", "MIN", "HOUR", "BOT", "a", "agent", "group", "config", "state", "consult",
            "LogisticsSettings", "Order"]
+
+
+def generated_rows(seed: int, agents: int, groups: int, consults: int) -> list[dict]:
+    """A generated shop's events as dicts, each with its instant (`_ms`), in replay order (configs
+    first, then statuses and session ends, then consults and messages, at the same instant)."""
+    import io
+    import json
+
+    from shunt.generate import generate
+    from shunt.timeutil import parse_ts, zone
+
+    tz = zone("Asia/Shanghai")
+    buf = io.BytesIO()
+    generate(buf, consults=consults, agents=agents, groups=groups, seed=seed)
+    rows = [json.loads(x) for x in buf.getvalue().splitlines()]
+    for r in rows:
+        r["_ms"] = parse_ts(r["ts"], tz)
+    order = {"shop_config": 0, "agent_status": 1, "agent_stats": 1, "session_end": 1}
+    rows.sort(key=lambda r: (r["_ms"], order.get(r["type"], 2), r.get("id", "")))
+    return rows

@@ -12,34 +12,23 @@ A rule change that the cache's keys do not follow (an input the cache does not k
 from __future__ import annotations
 
 import dataclasses
-import io
-import json
 
 import pytest
+from engine_helpers import generated_rows
 
 from shunt.engine import decide
 from shunt.engine.cache import DecisionCache
 from shunt.engine.model import Config, Consult, Order, Routed
 from shunt.engine.replay_tracker import ReplayTracker
 from shunt.diagnose.variants import ALL, variant
-from shunt.generate import generate
-from shunt.timeutil import parse_ts, zone
 
-TZ = zone("Asia/Shanghai")
 _ROWS: dict[tuple, list] = {}
 
 
 def _events(seed: int, agents: int, groups: int, consults: int) -> list[dict]:
     key = (seed, agents, groups, consults)
     if key not in _ROWS:
-        buf = io.BytesIO()
-        generate(buf, consults=consults, agents=agents, groups=groups, seed=seed)
-        rows = [json.loads(x) for x in buf.getvalue().splitlines()]
-        for r in rows:
-            r["_ms"] = parse_ts(r["ts"], TZ)
-        order = {"shop_config": 0, "agent_status": 1, "agent_stats": 1, "session_end": 1}
-        rows.sort(key=lambda r: (r["_ms"], order.get(r["type"], 2), r.get("id", "")))
-        _ROWS[key] = rows
+        _ROWS[key] = generated_rows(seed, agents, groups, consults)
     return _ROWS[key]
 
 

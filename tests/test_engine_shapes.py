@@ -13,10 +13,9 @@ and strategies (config changes included: generate switches configs during the da
 from __future__ import annotations
 
 import dataclasses
-import io
-import json
 
 import pytest
+from engine_helpers import generated_rows
 
 from shunt.engine.cache import DecisionCache
 from shunt.engine.flags import FlagWatch, flags_of
@@ -25,21 +24,11 @@ from shunt.engine import decide
 from shunt.engine.context import Context
 from shunt.engine.eligibility import eligibility
 from shunt.engine.model import Config, Consult, Order, Routed
-from shunt.generate import generate
-from shunt.timeutil import parse_ts, zone
 
-TZ = zone("Asia/Shanghai")
 
 
 def _events(seed: int, agents: int, groups: int, consults: int = 600):
-    buf = io.BytesIO()
-    generate(buf, consults=consults, agents=agents, groups=groups, seed=seed)
-    rows = [json.loads(x) for x in buf.getvalue().splitlines()]
-    for r in rows:
-        r["_ms"] = parse_ts(r["ts"], TZ)
-    order = {"shop_config": 0, "agent_status": 1, "agent_stats": 1, "session_end": 1}
-    rows.sort(key=lambda r: (r["_ms"], order.get(r["type"], 2), r.get("id", "")))
-    return rows
+    return generated_rows(seed, agents, groups, consults)
 
 
 def _replay(rows, strategy: str | None):
