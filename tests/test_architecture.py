@@ -83,8 +83,7 @@ def test_no_new_sql_outside_store():
 # once within the limit: the test says so), never grow; anything new must fit. docs/architecture.md.
 MODULE_LINES = 400
 FUNCTION_LINES = 80
-BIG_MODULES = {  # module -> lines (the ceiling)
-    "store/decode.py": 458,  # (the line decoder and block_rows; its event types went to store/events.py)
+BIG_MODULES: dict[str, int] = {  # module -> lines (the ceiling)
 }
 LONG_FUNCTIONS: dict[str, int] = {  # module:qualified name -> lines (the ceiling)
 }

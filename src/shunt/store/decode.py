@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from datetime import datetime
 from typing import Any, Callable, Protocol, Union
 from zoneinfo import ZoneInfo
@@ -22,21 +21,16 @@ from shunt.engine.model import Config
 from shunt.store.config_schema import ConfigInvalid
 from shunt.store.config_schema import validate as validate_config
 from shunt.store.events import (
-    KIND, NESTED, ENUMS, TABLE_OF, TYPES, AgentStats, AgentStatus, ConsultE, Logistics, Message, SessionEnd,
+    KIND, NESTED, TABLE_OF, TYPES, AgentStats, AgentStatus, ConsultE, Logistics, Message, SessionEnd,
     ShopConfig,
 )
 from shunt.store.inserts import NULL_COUNT as NC
 from shunt.store.inserts import NULL_TEXT as NT
+from shunt.store.line_errors import LineError, check_values as _check_values, explain as _explain
 from shunt.store.textforms import line_end_hint
 from shunt.timeutil import DEFAULT_TZ, parse_ts, zone
 
 MAX_LINE = 1 << 20  # 1 MiB
-_I64 = 2**63 - 1
-
-
-class LineError(ValueError):
-    """A rejected line; str(e) is the reason."""
-
 
 _fast = msgspec.json.Decoder(Union[tuple(TYPES.values())])  # type: ignore[arg-type]
 _to_dict = msgspec.json.Decoder()
@@ -77,63 +71,7 @@ def _hash(parts: list) -> str:
     return "~" + hashlib.blake2b(_enc.encode(parts), digest_size=12).hexdigest()
 
 
-_MSG_RE = re.compile(r"^(.*?)(?: - at `\$\.?(.*)`)?$", re.S)
-
-
-def _explain(exc: Exception, prefix: str = "") -> str:
-    m = _MSG_RE.match(str(exc))
-    msg, where = (m.group(1), m.group(2)) if m else (str(exc), None)
-    where = (prefix + "." + where if prefix and where else prefix or where) or None
-    if where:
-        where = where.replace("$.", "").replace("$", "")
-    mm = re.match(r"Object missing required field `(.*)`", msg)
-    if mm:
-        return f"missing field `{where + '.' if where else ''}{mm.group(1)}`"
-    if msg.startswith("Invalid enum value"):
-        allowed = ENUMS.get(where or "")
-        val = msg[len("Invalid enum value "):]
-        return f"`{where}`: invalid value {val}" + (f"; expected one of {', '.join(allowed)}" if allowed else "")
-    if "Expected `int` <=" in msg or "Expected `int` >=" in msg:
-        if ">= 0" in msg:
-            return f"`{where}`: must not be negative"
-        return f"`{where}`: integer out of range"
-    if msg.startswith("Expected"):
-        return f"`{where}`: {msg[0].lower()}{msg[1:]}" if where else msg
-    return f"`{where}`: {msg}" if where else msg
-
-
-def _check_values(obj: Any, path: str = "") -> None:
-    """Lone surrogates (SQLite cannot store them) and integers beyond 64 bits."""
-    if isinstance(obj, str):
-        try:
-            obj.encode("utf-8")
-        except UnicodeEncodeError:
-            raise LineError(f"lone surrogate in `{path or 'value'}`") from None
-    elif isinstance(obj, bool) or obj is None or isinstance(obj, float):
-        return
-    elif isinstance(obj, int):
-        if not -_I64 - 1 <= obj <= _I64:
-            raise LineError(f"integer out of range in `{path or 'value'}`")
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            p = f"{path}.{k}" if path else str(k)
-            if isinstance(k, str):
-                try:
-                    k.encode("utf-8")
-                except UnicodeEncodeError:
-                    raise LineError(f"lone surrogate in a field name at `{path or '$'}`") from None
-            _check_values(v, p)
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            _check_values(v, f"{path}[{i}]")
-
-
 _MS_MIN, _MS_MAX = 631152000000, 4102444800000  # as timeutil.parse_ts: 1990..2100
-
-
-def _fast_ts(value: Any, tz: ZoneInfo) -> int:
-    """timeutil.parse_ts, with a quicker path for ISO strings (same results)."""
-    return _parse_ts(value, tz)[0]
 
 
 def _parse_ts(value: Any, tz: ZoneInfo) -> tuple[int, bool]:
