@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shunt.engine.model import (
     AgentConf, Bind, Config, Consult, Exclusive, GroupConf, LastPick, LogisticsSettings, Order,
-    RecentContact, Settings, State,
+    RecentContact, Routed, Settings, State,
 )
 
 SHOP = "zhenpin"
@@ -88,3 +88,13 @@ def generated_rows(seed: int, agents: int, groups: int, consults: int) -> list[d
     order = {"shop_config": 0, "agent_status": 1, "agent_stats": 1, "session_end": 1}
     rows.sort(key=lambda r: (r["_ms"], order.get(r["type"], 2), r.get("id", "")))
     return rows
+
+
+def consult_of(r: dict, ms: int) -> tuple[Consult, Routed]:
+    """A generated `consult` row as the engine's Consult, and the routing the log recorded for it."""
+    o = r.get("order")
+    c = Consult(id=r["id"], ts=ms, buyer=r["buyer"], source=r.get("source", "unknown"),
+                item=r.get("item"), intent=r.get("intent"), by=r.get("by"), target=r.get("target"),
+                order=Order(id=o.get("id"), state=o.get("state", "no_active_order")) if o else None)
+    rt = r.get("routed") or {}
+    return c, Routed(rt.get("agent"), rt.get("group"), rt.get("reason", ""))

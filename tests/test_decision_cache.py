@@ -14,11 +14,11 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from engine_helpers import generated_rows
+from engine_helpers import consult_of, generated_rows
 
 from shunt.engine import decide
 from shunt.engine.cache import DecisionCache
-from shunt.engine.model import Config, Consult, Order, Routed
+from shunt.engine.model import Config
 from shunt.engine.replay_tracker import ReplayTracker
 from shunt.diagnose.variants import ALL, variant
 
@@ -45,13 +45,9 @@ def _replay(rows, tracker: ReplayTracker):
         elif t == "session_end":
             tracker.session_end(ms, r["consult"])
         elif t == "consult":
-            o = r.get("order")
-            c = Consult(id=r["id"], ts=ms, buyer=r["buyer"], source=r.get("source", "unknown"),
-                        item=r.get("item"), intent=r.get("intent"), by=r.get("by"), target=r.get("target"),
-                        order=Order(id=o.get("id"), state=o.get("state", "no_active_order")) if o else None)
+            c, routed = consult_of(r, ms)
             yield tracker.state_for(c), c
-            rt = r.get("routed") or {}
-            tracker.consult(c, Routed(rt.get("agent"), rt.get("group"), rt.get("reason", "")))
+            tracker.consult(c, routed)
 
 
 def _with(strategy: str, threshold: int, equal_weights: bool):

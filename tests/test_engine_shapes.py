@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from engine_helpers import generated_rows
+from engine_helpers import consult_of, generated_rows
 
 from shunt.engine.cache import DecisionCache
 from shunt.engine.flags import FlagWatch, flags_of
@@ -23,7 +23,7 @@ from shunt.engine.replay_tracker import ReplayTracker
 from shunt.engine import decide
 from shunt.engine.context import Context
 from shunt.engine.eligibility import eligibility
-from shunt.engine.model import Config, Consult, Order, Routed
+from shunt.engine.model import Config
 
 
 
@@ -48,13 +48,9 @@ def _replay(rows, strategy: str | None):
         elif t == "session_end":
             tr.session_end(ms, r["consult"])
         elif t == "consult":
-            o = r.get("order")
-            c = Consult(id=r["id"], ts=ms, buyer=r["buyer"], source=r.get("source", "unknown"),
-                        item=r.get("item"), intent=r.get("intent"), by=r.get("by"), target=r.get("target"),
-                        order=Order(id=o.get("id"), state=o.get("state", "no_active_order")) if o else None)
+            c, routed = consult_of(r, ms)
             yield tr, tr.state_for(c), c
-            rt = r.get("routed") or {}
-            tr.consult(c, Routed(rt.get("agent"), rt.get("group"), rt.get("reason", "")))
+            tr.consult(c, routed)
 
 
 SHAPES = [(1, 40, 1), (2, 300, 20), (3, 120, 0), (4, 60, 6)]
