@@ -65,3 +65,10 @@ def path_get(doc, path: str):
         else:
             cur = cur[part]
     return cur
+
+
+def load_sample(db: Path) -> Path:
+    """The bundled sample shop (sample_data/zhenpin.jsonl) loaded into `db`; the load must succeed."""
+    res = shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db)
+    assert res.exit_code == 0, res.stderr
+    return db

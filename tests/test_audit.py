@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import ROOT, SAMPLE, shunt, shunt_json
+from cli_helpers import ROOT, SAMPLE, load_sample, shunt, shunt_json
 from shunt.engine.codes import FINDINGS
 from shunt.engine.replay import NEEDS_ELIGIBLE
 from shunt.generate import generate
@@ -26,7 +26,7 @@ ALL = ("--from", "2000-01-01", "--to", "2100-01-01")
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("audit_sample") / "shunt.db"
-    assert shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db).exit_code == 0
+    load_sample(db)
     return db
 
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from cli_helpers import SAMPLE, shunt, shunt_json
+from cli_helpers import load_sample, shunt, shunt_json
 
 SHOP = "zhenpin"
 A, B, BOT = f"{SHOP}:甲", f"{SHOP}:乙", f"{SHOP}:店小蜜"
@@ -17,7 +17,7 @@ A, B, BOT = f"{SHOP}:甲", f"{SHOP}:乙", f"{SHOP}:店小蜜"
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("answers") / "shunt.db"
-    assert shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db).exit_code == 0
+    load_sample(db)
     return db
 
 

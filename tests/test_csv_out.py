@@ -9,7 +9,7 @@ import io
 
 import pytest
 
-from cli_helpers import SAMPLE, shunt, shunt_json
+from cli_helpers import SAMPLE, load_sample, shunt, shunt_json
 from shunt.render.csvout import cell
 
 CHANGE = str(SAMPLE / "change-raise-limit.json")
@@ -18,7 +18,7 @@ CHANGE = str(SAMPLE / "change-raise-limit.json")
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     path = tmp_path_factory.mktemp("csv_out") / "shunt.db"
-    assert shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=path).exit_code == 0
+    load_sample(path)
     return path
 
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from cli_helpers import ROOT, SAMPLE, shunt, shunt_json
+from cli_helpers import ROOT, SAMPLE, load_sample, shunt, shunt_json
 
 
 @pytest.fixture()
@@ -126,7 +126,7 @@ def test_info_on_an_empty_database(tmp_path):
 def test_other_commands_do_not_import_sqlite_utils(tmp_path):
     """info's introspection costs nothing to the point questions' start-up."""
     db = tmp_path / "s.db"
-    assert shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db).exit_code == 0
+    load_sample(db)
     code = ("import sys\nfrom shunt.cli import app\n"
             f"try:\n  app(['trace', 'tb_buyer05', '--date', '2026-11-11', '--json', '--db', {str(db)!r}])\n"
             "except SystemExit:\n  pass\nsys.exit(3 if 'sqlite_utils' in sys.modules else 0)")

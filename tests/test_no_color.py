@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from cli_helpers import SAMPLE, runner, shunt
+from cli_helpers import SAMPLE, load_sample, runner, shunt
 from shunt.cli import app
 
 ESC = "\x1b["
@@ -25,7 +25,7 @@ COMMANDS = [
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     path = tmp_path_factory.mktemp("no_color") / "shunt.db"
-    assert shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=path).exit_code == 0
+    load_sample(path)
     return path
 
 

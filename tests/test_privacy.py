@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 
 import reliability_helpers as rh
-from cli_helpers import SAMPLE, runner, shunt
+from cli_helpers import SAMPLE, load_sample, runner, shunt
 from shunt.cli import app
 from shunt.render.text import mask_all, mask_nick
 
@@ -47,7 +47,7 @@ def test_database_wal_and_shm_are_owner_only_even_with_a_loose_umask(tmp_path):
 
 def test_side_files_made_loose_by_someone_else_are_tightened_on_open(tmp_path):
     db = tmp_path / "s.db"
-    assert shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db).exit_code == 0
+    load_sample(db)
     os.chmod(db, 0o644)  # e.g. copied with cp without -p, or a restored backup
     res = shunt("trace", "tb_buyer05", "--date", "2026-11-11", "--json", db=db)
     assert res.exit_code == 0
@@ -59,7 +59,7 @@ def test_side_files_made_loose_by_someone_else_are_tightened_on_open(tmp_path):
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("mask") / "s.db"
-    assert shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db).exit_code == 0
+    load_sample(db)
     c = sqlite3.connect(db)
     buyers = {r[0] for r in c.execute("SELECT buyer FROM consults UNION SELECT buyer FROM messages")}
     c.close()

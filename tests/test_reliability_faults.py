@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import reliability_helpers as rh
-from cli_helpers import shunt
+from cli_helpers import load_sample, shunt
 
 KILL_SEED = int(os.environ.get("SHUNT_KILL_SEED", "20261111"))
 slow = pytest.mark.skipif(not os.environ.get("SHUNT_SLOW"), reason="long fault run: set SHUNT_SLOW=1")
@@ -305,12 +305,11 @@ def test_disk_full_on_a_real_small_filesystem(small, tmp_path):
 def test_an_answer_reads_one_derived_snapshot_while_batches_commit(tmp_path):
     """Deterministic half of the reader test: a batch committed (and marked dirty) after the reader
     opened is invisible to the whole answer, so no answer mixes new rows with old derived tables."""
-    from cli_helpers import SAMPLE
     from shunt.commands.common import open_shop
     from shunt.store import derive
 
     db = tmp_path / "s.db"
-    assert shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db).exit_code == 0
+    load_sample(db)
     conn, sid, _nick, _tz = open_shop(db, None)
     before = conn.execute("SELECT count(*) FROM consults").fetchone()[0]
     w = sqlite3.connect(db, isolation_level=None, timeout=10)

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from cli_helpers import SAMPLE, shunt, shunt_json
+from cli_helpers import SAMPLE, load_sample, shunt, shunt_json
 from shunt.store import schema
 
 QUESTIONS = [
@@ -19,8 +19,7 @@ QUESTIONS = [
 @pytest.fixture()
 def sample_db(tmp_path):
     db = tmp_path / "s.db"
-    res = shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db)
-    assert res.exit_code == 0, res.stderr
+    load_sample(db)
     return db
 
 
@@ -87,8 +86,7 @@ def test_version_0_database_of_shunt_is_migrated(tmp_path):
     """An empty SQLite file (as left by a first open killed before its migration) becomes a shunt database."""
     db = tmp_path / "blank.db"
     sqlite3.connect(db).execute("PRAGMA user_version = 0").connection.close()
-    res = shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db)
-    assert res.exit_code == 0, res.stderr
+    load_sample(db)
     assert _version(db) == schema.SCHEMA_VERSION
 
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from cli_helpers import ROOT, SAMPLE, path_get, shunt, shunt_json
+from cli_helpers import ROOT, SAMPLE, load_sample, path_get, shunt, shunt_json
 
 EXPECTED = json.loads((SAMPLE / "expected.json").read_text(encoding="utf-8"))
 
@@ -15,8 +15,7 @@ EXPECTED = json.loads((SAMPLE / "expected.json").read_text(encoding="utf-8"))
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("sample") / "shunt.db"
-    res = shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db)
-    assert res.exit_code == 0, res.stderr
+    load_sample(db)
     return db
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cli_helpers import SAMPLE, shunt
+from cli_helpers import load_sample
 
 from shunt.commands.common import open_shop
 from shunt.store.shop import Shop
@@ -22,7 +22,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "shunt"
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory) -> Shop:
     db = tmp_path_factory.mktemp("shop") / "s.db"
-    assert shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db).exit_code == 0
+    load_sample(db)
     s = open_shop(db, None)
     yield s
     s.conn.close()

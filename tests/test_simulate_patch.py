@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from cli_helpers import SAMPLE, shunt, shunt_json
+from cli_helpers import load_sample, shunt, shunt_json
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     path = tmp_path_factory.mktemp("patch") / "shunt.db"
-    assert shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=path).exit_code == 0
+    load_sample(path)
     return path
 
 

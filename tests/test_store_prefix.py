@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cli_helpers import SAMPLE, shunt
+from cli_helpers import load_sample
 
 
 @pytest.fixture(scope="module")
@@ -12,7 +12,7 @@ def conn(tmp_path_factory):
     from shunt import store
 
     db = tmp_path_factory.mktemp("prefix") / "shunt.db"
-    assert shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=db).exit_code == 0
+    load_sample(db)
     c = store.open_db(db, create=False)
     return c, store.shop_id(c, None)
 

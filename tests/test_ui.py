@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import ROOT, SAMPLE, shunt, shunt_json
+from cli_helpers import ROOT, load_sample, shunt, shunt_json
 from ui_helpers import check_snapshot, drive, fill, screen_text, settle, text_of
 
 pytest.importorskip("textual")
@@ -33,8 +33,7 @@ BALANCE = dict(date="2026-11-11")
 def db(tmp_path_factory):
     """The demo shop in a directory of its own, as ./shunt.db: the screens then show no temporary path."""
     path = tmp_path_factory.mktemp("ui") / "shunt.db"
-    res = shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=path)
-    assert res.exit_code == 0, res.stderr
+    load_sample(path)
     return path
 
 

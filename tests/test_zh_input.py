@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cli_helpers import SAMPLE, shunt, shunt_json
+from cli_helpers import load_sample, shunt, shunt_json
 from shunt import timeutil
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -19,7 +19,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     path = tmp_path_factory.mktemp("zh_input") / "shunt.db"
-    assert shunt("load", str(SAMPLE / "zhenpin.jsonl"), db=path).exit_code == 0
+    load_sample(path)
     return path
 
 
