@@ -14,7 +14,8 @@ import typer
 
 from shunt.cli_lang import LangCommand, LangGroup
 from shunt.cli_options import (
-    DbOpt, JsonOpt, LangOpt, MaskOpt, NoColorOpt, NoPagerOpt, OutputOpt, ShopOpt, _csv_opt, _exists, _version, db_path, fail, run,
+    DbOpt, JsonOpt, LangOpt, MaskOpt, NoColorOpt, NoPagerOpt, OutputOpt, ShopOpt, csv_opt, db_path, fail, path_exists,
+    print_version, run,
 )
 from shunt.errors import UsageError
 from shunt.i18n import N_, _
@@ -35,7 +36,7 @@ app = typer.Typer(
 
 @app.callback()
 def _options(
-    _version_opt: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+    _version_opt: bool = typer.Option(False, "--version", "-V", callback=print_version, is_eager=True,
                                       help=N_("Print shunt's version and exit.")),
     no_color: bool = typer.Option(False, "--no-color", help=N_("No colors nor styles, for every command (as NO_COLOR).")),
     _lang: Optional[str] = LangOpt,
@@ -67,7 +68,7 @@ def load(
 ) -> None:
     from shunt.commands import load as cmd
 
-    missing = [f for f in files if not _exists(f)]
+    missing = [f for f in files if not path_exists(f)]
     if missing:  # a bad path is a usage error (exit 2), as a missing --config file
         from shunt.render.text import plain
 
@@ -89,7 +90,7 @@ def trace(
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
-    csv_out: bool = _csv_opt(N_("Print the nodes, one row each as CSV on stdout (UTF-8, header row; the --json values).")),
+    csv_out: bool = csv_opt(N_("Print the nodes, one row each as CSV on stdout (UTF-8, header row; the --json values).")),
     output: Optional[Path] = OutputOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,
@@ -196,7 +197,7 @@ def info(
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = typer.Option(None, "--shop", help=N_("Only this shop (default: every shop in the database).")),
     json_out: bool = JsonOpt,
-    csv_out: bool = _csv_opt(N_("Print the consults per day (shop, date, consults) as CSV on stdout (UTF-8, header row; the --json values).")),
+    csv_out: bool = csv_opt(N_("Print the consults per day (shop, date, consults) as CSV on stdout (UTF-8, header row; the --json values).")),
     output: Optional[Path] = OutputOpt,
     _no_color: bool = NoColorOpt,
     _lang: Optional[str] = LangOpt,
@@ -242,7 +243,7 @@ def balance(
     db: Optional[Path] = DbOpt,
     shop: Optional[str] = ShopOpt,
     json_out: bool = JsonOpt,
-    csv_out: bool = _csv_opt(N_("Print the accounts, one row each as CSV on stdout (UTF-8, header row; the --json values).")),
+    csv_out: bool = csv_opt(N_("Print the accounts, one row each as CSV on stdout (UTF-8, header row; the --json values).")),
     output: Optional[Path] = OutputOpt,
     mask: bool = MaskOpt,
     _no_color: bool = NoColorOpt,

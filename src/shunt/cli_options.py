@@ -24,7 +24,7 @@ MaskOpt = typer.Option(False, "--mask", help=N_("Mask buyer nicks (stable, e.g. 
 OutputOpt = typer.Option(None, "--output", "-o", help=N_("Write the --csv table to this file, UTF-8 with a BOM for Excel (implies --csv)."))
 
 
-def _csv_opt(help_text: str):
+def csv_opt(help_text: str):
     return typer.Option(False, "--csv", help=help_text)
 
 
@@ -54,7 +54,7 @@ NoPagerOpt = typer.Option(False, "--no-pager", callback=_no_pager, is_eager=True
 PAGED = {f"shunt.commands.{m}" for m in ("trace", "silent", "received", "balance", "simulate", "audit", "info", "config")}
 
 
-def _version(value: bool) -> None:
+def print_version(value: bool) -> None:
     if value:
         from importlib.metadata import PackageNotFoundError, version
 
@@ -66,7 +66,7 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-def _exists(path: Path) -> bool:
+def path_exists(path: Path) -> bool:
     try:
         return path.exists()
     except (OSError, ValueError):  # a name too long, a NUL byte
