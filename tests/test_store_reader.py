@@ -103,6 +103,18 @@ def new_lines(path, encoding: str | None = None):
         src.close()
 
 
+def _as_text(items):
+    out = []
+    for n, x in items:
+        if isinstance(x, bytes):
+            try:
+                x = x.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        out.append((n, x))
+    return out
+
+
 PIECES = [b'{"a":1}', b"", b"  ", b"\t", b"x" * 7, b"y" * 8, b"z" * 9, b"z" * 15, "买家".encode(),
           "买家".encode("gb18030"), b"\xff\xfe", b'{"b":"\xe4\xb9"}', b"\r", b'{"c":2}\r']
 
@@ -120,7 +132,8 @@ def test_chunked_reader_matches_readline(tmp_path, monkeypatch, lines, bom, tail
         path.write_bytes(data[: len(data) * 2 // 3] if cut else data)
     else:
         path.write_bytes(body)
-    got, want = new_lines(path), reference_lines(path, 8)
+    # (a GB18030 block comes as UTF-8 bytes for the fast path, Source._recode: the same text as a line's str)
+    got, want = _as_text(new_lines(path)), _as_text(reference_lines(path, 8))
     if got != want:
         assert gz and cut  # a cut gzip stream: the same lines before the error, which is the last item (a line
         # cut while being skipped as too long is reported as such too, then the error, one line on)

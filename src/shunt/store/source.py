@@ -22,6 +22,7 @@ from shunt.store.textforms import line_end_hint, looks_utf16
 CHUNK = 1 << 20  # bytes read at a time; at most MAX_LINE (see Source.blocks)
 SNIFF_BYTES = 1 << 22  # the encoding is chosen from the first 4 MiB (then, if all ASCII, at the first non-ASCII line)
 _UTF8 = {"utf-8", "utf-8-sig"}
+_RECODED = {"gb18030"}  # encodings whose blocks are decoded whole (Source._recode)
 
 
 class Source:
@@ -175,6 +176,19 @@ class Source:
             if cut >= 0:
                 return chunk[cut + 1:]
 
+    @staticmethod
+    def _recode(lines: list[bytes]) -> tuple[list[bytes], bool]:
+        """A GB18030 (GBK) block decoded in one call and written as UTF-8 for the fast path: the
+        same text, line for line, as decoding each line (0x0A is never part of one of their
+        characters). A block with an undecodable line is left to `convert`, line by line (its
+        error named on its own line). → (lines, fast)."""
+        try:
+            text = b"".join(lines).decode("gb18030")
+        except UnicodeDecodeError:
+            return lines, False
+        out = BytesIO(text.encode("utf-8")).readlines()
+        return (out, True) if len(out) == len(lines) else (lines, False)
+
     def _fast(self, data: bytes) -> bool:
         enc = self.encoding
         return enc == "utf-8" or (enc is None and data.isascii())
@@ -222,7 +236,10 @@ class Source:
                     yield n, LineError("line longer than 1 MiB"), False
                     del lines[0]
                 if lines:
-                    yield n + 1, lines, self._fast(data)
+                    fast = self._fast(data)
+                    if not fast and self.encoding in _RECODED:
+                        lines, fast = self._recode(lines)
+                    yield n + 1, lines, fast
                     n += len(lines)
                     if self.stopped:
                         return
