@@ -35,13 +35,14 @@ def load_file(loader, path: Path, encoding: str | None = None, strict: bool = Fa
     loader.origin = load_id << conflicts.ORIGIN_SHIFT
     loader.sql = ins.statements(loader.origin, ins.MULTI)
     before = dict(rep.loaded), dict(rep.duplicates_by_type), len(rep.rejected)
-    src = Source(path, encoding)
+    plain = loader.spool.take(path) if loader.spool is not None else None  # a gzip's plain copy (gzspool)
+    src = Source(plain or path, encoding)
     try:
-        lines = _read(loader, src, path, encoding, staged)
+        lines = _read(loader, src, plain or path, name, encoding, staged)
         if staged is not None:  # (its rejected lines and zones are folded in as its parts merge)
             staged.merge(src, lines, name, started)
         rep.lines += lines
-        rep.bytes += src.total
+        rep.bytes += path.stat().st_size if plain else src.total
         rep.encodings[name] = src.encoding or "utf-8"
         if loader.progress:
             loader.progress(src.total, src.total, name)
@@ -49,6 +50,8 @@ def load_file(loader, path: Path, encoding: str | None = None, strict: bool = Fa
         src.close()
         if staged is not None:
             staged.close()
+        if plain is not None:
+            loader.spool.done(path)
     counts = {  # (by type name: the same whichever way the rows went in)
         "loaded": {k: v - before[0].get(k, 0) for k, v in sorted(rep.loaded.items()) if v - before[0].get(k, 0)},
         "duplicates": {k: v - before[1].get(k, 0) for k, v in sorted(rep.duplicates_by_type.items())
@@ -60,15 +63,15 @@ def load_file(loader, path: Path, encoding: str | None = None, strict: bool = Fa
                  (int(time.time() * 1000), json.dumps(counts, ensure_ascii=False), load_id))
 
 
-def _read(loader, src: Source, path: Path, encoding: str | None, staged) -> int:
-    """Read `src` into the database (or, `staged`, into this process's part file), its second half by
-    a second process when it splits. → lines read."""
-    name = str(path)
+def _read(loader, src: Source, path: Path, name: str, encoding: str | None, staged) -> int:
+    """Read `src` (the file at `path`, named `name`: a gzip's plain copy is read under the gzip's
+    name) into the database (or, `staged`, into this process's part file), its second half by a
+    second process when it splits. → lines read."""
     into = staged.part_loader() if staged is not None else loader
     damage = loader.gz_damage.get(name)
     if damage is not None and src.gz:  # stop where the damaged member starts
         src.limit(damage.offset)
-    child, cut = _fork(loader, src, path, encoding)
+    child, cut = _fork(loader, src, path, name, encoding)
     try:
         if loader.damage is not None:
             loader.damage.start()  # (once the child is forked)
@@ -86,7 +89,7 @@ def _read(loader, src: Source, path: Path, encoding: str | None, staged) -> int:
                 else:
                     split.merge(loader, out)
             else:  # the child failed, or decoded with other zones than ours: read the half here
-                lines += _second_half(loader, into, src, path, encoding, cut)
+                lines += _second_half(loader, into, src, path, name, encoding, cut)
         if damage is not None and src.gz:
             into.report.rejected.append((name, damage.lines + 1, damage.message()))
         return lines
@@ -95,22 +98,21 @@ def _read(loader, src: Source, path: Path, encoding: str | None, staged) -> int:
             child.stop()
 
 
-def _fork(loader, src: Source, path: Path, encoding: str | None) -> tuple:
+def _fork(loader, src: Source, path: Path, name: str, encoding: str | None) -> tuple:
     """The child reading the file's second half, when it splits. → (split.Child or None, the cut)."""
     if not (loader.split and src.total >= split.PARALLEL_BYTES and split.splittable(src) and workers() > 1):
         return None, None
     cut = split.cut_of(path, src.total)
     if cut is None:
         return None, None
-    child = split.start(loader, path, encoding, cut, Source, src.encoding)
+    child = split.start(loader, path, encoding, cut, Source, src.encoding, name=name)
     if child is not None:
         src.limit(cut)
     return child, cut
 
 
-def _second_half(loader, into, src: Source, path: Path, encoding: str | None, cut: int) -> int:
+def _second_half(loader, into, src: Source, path: Path, name: str, encoding: str | None, cut: int) -> int:
     """Read [cut, end) here (the child failed or read with other zones than this process's)."""
-    name = str(path)
     rest = Source(path, encoding, start=cut, first_line=1 + split.newlines(path, cut))
     rest.encoding = src.encoding
     progress = loader.progress

@@ -40,6 +40,7 @@ class Members:
         self.fh = fh
         self.damage: Damage | None = None
         self.truncated = False
+        self.finished = False  # chunks() read to the file's end
 
     def chunks(self) -> Iterator[tuple[bytes, bool]]:
         fh = self.fh
@@ -52,6 +53,7 @@ class Members:
                 pending = fh.read(_IN)
                 if not pending:
                     self.truncated = fed  # the last member has no end: a file cut short
+                    self.finished = True
                     return
             fed = True
             try:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from shunt import errors
 from shunt.gcpause import paused_gc
-from shunt.store import batches, conflicts, dbpath, derive, gzscan, inputs, loadlock, schema, split, stage, zones
+from shunt.store import batches, conflicts, dbpath, derive, gzscan, gzspool, inputs, loadlock, schema, split, stage, zones
 from shunt.store.files import load_file
 from shunt.store.report import LoadReport
 from shunt.store import inserts as ins
@@ -26,6 +26,7 @@ from shunt.store import decode as dc
 from shunt.store.decode import LineDecoder, LineError
 from shunt.store.source import Source
 from shunt.timeutil import DEFAULT_TZ, zone
+from shunt.workers import workers
 
 BATCH_LINES = 10_000
 BULK_BYTES = 16 << 20  # drop secondary indexes for a load into empty tables bigger than this
@@ -57,6 +58,7 @@ class Loader:
         self.split = False  # a big plain file: its second half read by a second process (split.py)
         self.staged = False  # into a database with data: through part files (stage.py)
         self.damage = None  # db.DamageCheck: to settle before the first write
+        self.spool = None  # gzspool.Spool: big gzip files decompressed to plain files (that split)
         self.reading = ""  # the file being read (its rejected lines name it)
         self.origin = 0  # loads.id << 32: a row's origin is this + its line number (rows hold the line)
         self.sql = ins.statements(0)
@@ -310,6 +312,7 @@ def load_files(
 def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, tz, progress) -> LoadReport:
     checks: list = []
     conn = open_db(path, create=True, checks=checks)
+    loader = None
     try:
         # A killed process loses nothing committed with WAL and synchronous OFF (only an OS
         # crash could); the last checkpoint at close makes the file durable.
@@ -319,7 +322,9 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
         conn.execute("PRAGMA threads = 2")  # index builds and the derivation's sorts use both cores
         loader = Loader(conn, tz=tz, progress=progress)
         loader.damage = checks[0] if checks else None
-        zones.prescan(loader, paths, encoding)
+        if workers() > 1 and (_bulk(conn, paths) or stage.wanted(paths)):  # (the load will split)
+            loader.spool = gzspool.Spool(path)
+        zones.prescan(loader, paths, encoding, loader.spool)
         bulk = _prepare(loader, paths)
         try:
             for p in paths:
@@ -340,6 +345,8 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
+        if loader is not None and loader.spool is not None:
+            loader.spool.close()
         conn.close()
     loader.report.seconds = time.perf_counter() - t0
     return loader.report

@@ -17,7 +17,8 @@ the part and reads the second half itself. `SHUNT_WORKERS=1` turns the split off
 Encodings: UTF-8 and GB18030 files split (no newline byte inside a character of either), and so
 does a file whose sniffed head is all ASCII (escaped JSON): the child then chooses the encoding at
 its first non-ASCII line, and the parent keeps its half only if one process would have chosen the
-same (`same_encoding`). A gzip file is read by one process.
+same (`same_encoding`). A gzip file splits once decompressed to a plain copy (store/gzspool.py);
+else it is read by one process.
 """
 
 from __future__ import annotations
@@ -191,8 +192,9 @@ def same_encoding(src, out: dict) -> bool:
 
 
 def start(loader, path: Path, encoding: str | None, cut: int, source_cls,
-          start_encoding: str | None = "utf-8") -> Child | None:
-    """Fork the child that loads [cut, end) of `path`. None: no fork (the caller reads it all)."""
+          start_encoding: str | None = "utf-8", name: str | None = None) -> Child | None:
+    """Fork the child that loads [cut, end) of `path` (named `name` in rejected lines: a gzip's plain
+    copy, store/gzspool.py). None: no fork (the caller reads it all)."""
     db = _db_path(loader.conn)
     if db is None:
         return None
@@ -210,7 +212,8 @@ def start(loader, path: Path, encoding: str | None, cut: int, source_cls,
         code = 0
         try:
             os.close(rfd)
-            out = _child(loader, path, encoding, cut, part, counter, parent, source_cls, start_encoding)
+            out = _child(loader, path, encoding, cut, part, counter, parent, source_cls, start_encoding,
+                         name or str(path))
         except BaseException as exc:  # noqa: BLE001 - the parent then reads the half itself
             out, code = repr(exc), 1
         try:
@@ -249,7 +252,7 @@ def part_out(mine, src, lines: int, part: Path, initial: dict) -> dict:
 
 
 def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, counter: mmap.mmap,
-           parent: int, source_cls, start_encoding: str | None = "utf-8") -> dict:
+           parent: int, source_cls, start_encoding: str | None, name: str) -> dict:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent stops us
     before, config_lines = _scan_first_half(path, cut)
     conn, mine = open_part(loader, part)
@@ -265,7 +268,7 @@ def _child(loader, path: Path, encoding: str | None, cut: int, part: Path, count
                 raise SystemExit(1)
 
         try:
-            lines = mine.read(src, str(path), progress)
+            lines = mine.read(src, name, progress)
         finally:
             src.close()
         out = part_out(mine, src, lines, part, initial)

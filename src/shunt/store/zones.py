@@ -35,47 +35,63 @@ def _plain_chunks(raw):
         yield piece, False
 
 
-def config_lines(path: Path, damage: dict | None = None):
+def config_lines(path: Path, damage: dict | None = None, spool=None):
     """The lines of `path` (plain or gzip) that contain b"shop_config", as bytes, in file order.
     A gzip is checked member by member (store/gzscan.py): the lines of a damaged member are left
     out and `damage[str(path)]` says where it starts. Unreadable data ends the scan quietly: the
-    load itself reports it."""
+    load itself reports it. `spool` (store/gzspool.py): a big gzip's uncompressed bytes are also
+    written to a plain file, kept only when the whole file was read sound."""
     with open(path, "rb") as raw:
         gz = raw.read(2) == b"\x1f\x8b"
         raw.seek(0)
         members = gzscan.Members(raw) if gz else None
-        carry = b""
-        first = True
-        held: list[bytes] = []  # a gzip member's, until it ends sound
+        out = spool.open(path) if gz and spool is not None else None
         try:
-            for piece, member_end in (members.chunks() if gz else _plain_chunks(raw)):
-                data = carry + piece if carry else piece
-                if first:
-                    first = False
-                    if data.startswith(b"\xef\xbb\xbf"):
-                        data = data[3:]
-                last = data.rfind(b"\n") + 1
-                pos = data.find(_NEEDLE, 0, last)
-                while pos >= 0:
-                    start = data.rfind(b"\n", 0, pos) + 1
-                    end = data.find(b"\n", pos) + 1
-                    held.append(data[start:end])
-                    pos = data.find(_NEEDLE, end, last)
-                carry = data[last:]
-                if len(carry) > (1 << 21):  # a line longer than any the loader reads
-                    carry = carry[-64:]
-                if not gz or member_end:
-                    yield from held
-                    held.clear()
-            if members is not None and members.damage is not None:
-                if damage is not None:
-                    damage[str(path)] = members.damage
-                return
-            yield from held
-            if _NEEDLE in carry:
-                yield carry
-        except (OSError, EOFError, zlib.error):
+            yield from _config_lines(path, raw, members, damage, out)
+        finally:
+            if out is not None:
+                if members.damage is None and not members.truncated and members.finished:
+                    out.keep()
+                else:
+                    out.drop()
+
+
+def _config_lines(path: Path, raw, members, damage: dict | None, out):
+    gz = members is not None
+    carry = b""
+    first = True
+    held: list[bytes] = []  # a gzip member's, until it ends sound
+    try:
+        for piece, member_end in (members.chunks() if gz else _plain_chunks(raw)):
+            if out is not None:
+                out.write(piece)
+            data = carry + piece if carry else piece
+            if first:
+                first = False
+                if data.startswith(b"\xef\xbb\xbf"):
+                    data = data[3:]
+            last = data.rfind(b"\n") + 1
+            pos = data.find(_NEEDLE, 0, last)
+            while pos >= 0:
+                start = data.rfind(b"\n", 0, pos) + 1
+                end = data.find(b"\n", pos) + 1
+                held.append(data[start:end])
+                pos = data.find(_NEEDLE, end, last)
+            carry = data[last:]
+            if len(carry) > (1 << 21):  # a line longer than any the loader reads
+                carry = carry[-64:]
+            if not gz or member_end:
+                yield from held
+                held.clear()
+        if members is not None and members.damage is not None:
+            if damage is not None:
+                damage[str(path)] = members.damage
             return
+        yield from held
+        if _NEEDLE in carry:
+            yield carry
+    except (OSError, EOFError, zlib.error):
+        return
 
 
 def _is_gzip(path: Path) -> bool:
@@ -108,16 +124,17 @@ def _decode(loader, line: bytes, encoding: str | None):
     return None
 
 
-def prescan(loader, paths: list[Path], encoding: str | None) -> None:
+def prescan(loader, paths: list[Path], encoding: str | None, spool=None) -> None:
     """Fill `loader.pre_tz` (nick → (ts, uid, timezone) of its latest config in these files) and
-    warn about shops whose zone this load changes under events read before."""
+    warn about shops whose zone this load changes under events read before. `spool`: see
+    config_lines."""
     seen: dict[str, tuple[int, str, str | None, str]] = {}
     forced = loader.forced_tz is not None
     for p in paths:
         if forced and not _is_gzip(p):  # (a gzip is still checked)
             continue
         try:
-            for line in config_lines(p, loader.gz_damage):
+            for line in config_lines(p, loader.gz_damage, spool):
                 if forced:
                     continue
                 got = _decode(loader, line, encoding)
