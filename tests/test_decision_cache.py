@@ -18,7 +18,7 @@ from engine_helpers import consult_of, generated_rows
 
 from shunt.engine import decide
 from shunt.engine.cache import DecisionCache
-from shunt.engine.model import Config
+from shunt.engine.model import Config, Routed
 from shunt.engine.replay_tracker import ReplayTracker
 from shunt.diagnose.variants import ALL, variant
 
@@ -143,3 +143,109 @@ def test_the_cache_off_runs_the_engine_every_time():
         assert d.steps  # the explained engine run
         n += 1
     assert cache.misses == cache.calls == n > 0
+
+
+# ---- rules 6–8 keyed on the groups' pool versions (engine/pool_keys.py) ------------------------
+
+def _hand_shop(**settings):
+    """Two bound groups (shipped → g_a, unpaid → g_b), an unbound one, a proxy listed in none."""
+    from engine_helpers import agent, config, group
+    agents = [agent(n, max_sessions=2) for n in ("a1", "a2", "b1", "b2", "c1")] + [agent("px", proxy=True)]
+    groups = [group("g_a", ["a1", "a2"], states=["shipped"]), group("g_b", ["b1", "b2"], states=["unpaid"]),
+              group("g_c", ["c1"])]
+    return config(agents, groups, **settings)
+
+
+class _Day:
+    """A ReplayTracker and a cache fed by hand; `ask` decides a consult both ways and checks them."""
+
+    def __init__(self, cfg, online=("a1", "a2", "b1", "b2", "c1")):
+        from engine_helpers import T0, a
+        self.a, self.ts, self.n = a, T0, 0
+        self.tracker = ReplayTracker()
+        self.tracker.set_config(cfg)
+        for name in online:
+            self.status(name, "online")
+        self.cache = DecisionCache(tracker=self.tracker)
+
+    def status(self, name, st):
+        self.ts += 1000
+        self.tracker.status(self.ts, self.a(name), st)
+
+    def take(self, name):
+        """A consult routed to `name` (its load grows by one)."""
+        from engine_helpers import consult
+        self.ts += 1000
+        self.n += 1
+        c = consult(order_state="shipped", buyer=f"tb_t{self.n}", ts=self.ts, cid=f"t{self.n}")
+        self.tracker.consult(c, Routed(self.a(name), "g_a", "reception_rate"))
+
+    def ask(self, record=False):
+        """A shipped consult decided by the cache (checked against decide); `record`: routed as
+        decided (its first winner: loads, round robin's pointer move)."""
+        from engine_helpers import consult
+        self.ts += 1000
+        self.n += 1
+        c = consult(order_state="shipped", buyer=f"tb_q{self.n}", ts=self.ts, cid=f"q{self.n}")
+        state = self.tracker.state_for(c)
+        misses = self.cache.misses
+        got = self.cache.decide(state, c)
+        _same(got, state, c, state.config, {})
+        if record:
+            w = got.agents[0]
+            self.tracker.consult(c, Routed(w, got.groups.get(w), got.reason))
+        return got, self.cache.misses > misses
+
+
+def test_a_pool_change_in_a_group_not_matched_keeps_the_decision():
+    day = _Day(_hand_shop())
+    d1, _ = day.ask()
+    assert set(d1.agents) == {day.a("a1"), day.a("a2")}
+    day.status("b1", "offline")  # g_b's pool changes: g_a's does not
+    d2, missed = day.ask()
+    assert d2 is d1 and not missed
+    day.take("b2")  # so does a load in g_b
+    assert day.ask() == (d1, False)
+
+
+def test_a_pool_change_in_a_matched_group_changes_the_decision_and_its_return_brings_it_back():
+    day = _Day(_hand_shop())
+    d1, _ = day.ask()
+    day.status("a2", "offline")
+    d2, missed = day.ask()
+    assert missed and d2.agents == (day.a("a1"),)
+    day.status("a2", "online")  # the same pool as at first: the same key, the same decision
+    assert day.ask() == (d1, False)
+    day.take("a1")
+    day.take("a1")  # a1 at its limit (2): out of the pool
+    d3, missed = day.ask()
+    assert missed and d3.agents == (day.a("a2"),)
+
+
+def test_overflow_and_rule_8_read_every_group_and_the_proxies():
+    day = _Day(_hand_shop(), online=("b1",))
+    d1, _ = day.ask()  # g_a empty: overflow to every group with an eligible member (g_b)
+    assert d1.reason == "only_one_online" and d1.agents == (day.a("b1"),) and d1.remaining_groups == ("g_b",)
+    day.status("c1", "online")  # a group not matched, but overflow reads it
+    d2, missed = day.ask()
+    assert missed and set(d2.agents) == {day.a("b1"), day.a("c1")}
+    day.status("b1", "offline")
+    day.status("c1", "offline")
+    d3, _ = day.ask()  # nobody in any group: rule 8 (no fallback to a proxy: none online)
+    assert d3.rule == "R8" and d3.reason == "main_account_fallback"
+    day.status("px", "online")  # in no group: only rule 8 reads it
+    d4, missed = day.ask()
+    assert missed and d4.rule == "R8" and d4.agents == (day.a("px"),)
+    day.status("px", "offline")
+    assert day.ask() == (d3, False)
+
+
+def test_round_robin_walks_the_rotation_past_many_ineligible_members():
+    """The next eligible member after the pointer when it is far (select.py: by its position)."""
+    from engine_helpers import agent, config, group
+    names = [f"m{i:02d}" for i in range(40)]
+    cfg = config([agent(n) for n in names], [group("g_a", names, states=["shipped"]), group("g_b", ["m00"])],
+                 strategy="round_robin")
+    day = _Day(cfg, online=names[:3] + names[30:])  # m03..m29 offline: more than a short walk
+    seen = [day.ask(record=True)[0].agents[0] for _ in range(14)]  # each checked against decide
+    assert seen == [day.a(n) for n in names[:3] + names[30:] + names[:1]]

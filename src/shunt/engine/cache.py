@@ -24,6 +24,9 @@ from .context import Context
 from .decide import decide as engine_decide
 from .flags import FlagWatch, flags_of
 from .groups import match_groups
+from .lookup import lookup
+from .pool_keys import late_key, plan_stamp
+from .pools import PoolView
 from .model import Config, Consult, Decision, State
 from .recent import contacts_in_window
 from .tracker import Tracker
@@ -62,7 +65,7 @@ class DecisionCache:
         self._groups: dict[tuple, list] = {}
         self._parts: dict[tuple, int] = {}  # (eligibility flags,) or (the members' flags, 1) → a number
         self._specs: dict[tuple, tuple] = {}
-        self._flags: tuple = (None, None, None)  # the last (state, spec, eligibility flags)
+        self._flags_memo: tuple = (None, None, None)  # the last (state, spec, eligibility flags)
         self._rows = 0  # candidate rows and odds held by the memo's decisions (bounded: MAX_ROWS)
         self._plans: dict[tuple, tuple] = {}  # decide_many's entries
         self._flag_ids: dict[tuple, int] = {}  # eligibility flags → a number, for the plans' keys
@@ -115,27 +118,40 @@ class DecisionCache:
         return [(src, by, target, tstat, exk, asst), None, inf]  # [1]: _late's, when first needed
 
     def _late(self, state: State, consult: Consult, inf: "ConfigKeys") -> tuple:
-        """What rules 6–8 read: which listed accounts that may take consults are online and not
-        full (their eligibility; a proxy's as rule 8 sees it), and the consult's group-matching
-        fields (those that can match a binding of `inf`'s config, or of a variant with fewer
-        bindings)."""
-        tr = self.tracker
-        if tr is not None and state.status is tr.live_status:
-            flags = self._tracked_flags(tr, inf.spec, state, consult)
-        else:
-            last = self._flags
-            if last[0] is state and last[1] is inf.spec:  # simulate: the other config of this consult
-                flags = last[2]
-            else:
-                flags = self._flags_of(inf.spec, state.status, state.load)
-                self._flags = (state, inf.spec, flags)
+        """What rules 6–8 read: the groups' eligible pools with their versions (`PoolView`, for a
+        tracker's live state) or else which listed accounts that may take consults are online and
+        not full (their eligibility flags; a proxy's as rule 8 sees it), and the consult's
+        group-matching fields (those that can match a binding of `inf`'s config, or of a variant
+        with fewer bindings)."""
+        stamp = self._view(state, consult, inf.cfg)
+        if stamp is None:
+            stamp = self._flags(state, consult, inf)
         c = consult
         src = c.source
         item = c.item if c.item is not None and str(c.item) in inf.items else None
         intent = c.intent if src == "bot_transfer" and c.intent in inf.intents else None
         ostate = c.order_state if c.order_state in inf.states else None
         gtarget = c.target if src == "transfer_to_group" and c.target in inf.groups else None
-        return flags, (src, item, intent, ostate, gtarget)
+        return stamp, (src, item, intent, ostate, gtarget)
+
+    @staticmethod
+    def _view(state: State, consult: Consult, cfg: Config) -> PoolView | None:
+        """The pools `cfg`'s groups have in `state` (a tracker's live one), or None."""
+        if state.pools is None or not cfg.groups:
+            return None
+        return state.pools.view(lookup(cfg), state.status, state.load, consult.buyer)
+
+    def _flags(self, state: State, consult: Consult, inf: "ConfigKeys") -> bytes:
+        """The eligibility flags of `inf.spec`'s accounts in `state`."""
+        tr = self.tracker
+        if tr is not None and state.status is tr.live_status:
+            return self._tracked_flags(tr, inf.spec, state, consult)
+        last = self._flags_memo
+        if last[0] is state and last[1] is inf.spec:  # simulate: the other config of this consult
+            return last[2]
+        flags = self._flags_of(inf.spec, state.status, state.load)
+        self._flags_memo = (state, inf.spec, flags)
+        return flags
 
     def _flags_of(self, spec: tuple, status: Mapping[str, str], load: Mapping[str, int]) -> bytes:
         """The eligibility flags of `spec`'s accounts (a byte each), made whole."""
@@ -209,17 +225,21 @@ class DecisionCache:
         late = base[1]
         if late is None:
             late = base[1] = self._late(state, consult, base[2])
-        flags = late[0]
-        if flags is not self._last_flags:  # a number for them (they change far less often than consults)
-            n = self._flag_ids.get(flags)
-            if n is None:
-                if len(self._flag_ids) >= min(10 * self.max_entries, MAX_FLAG_BYTES // (len(flags) or 1)):
-                    # (the plans' keys hold these numbers)
-                    self._flag_ids.clear()
-                    self._plans.clear()
-                n = self._flag_ids[flags] = len(self._flag_ids)
-            self._last_flags, self._last_n = flags, n
-        pk = (id(cfgs[0]), masks, base[0], first, self._last_n, late[1])
+        stamp = late[0]
+        if stamp.__class__ is PoolView:
+            n = plan_stamp(stamp, base[2], state)
+        else:
+            if stamp is not self._last_flags:  # a number for them (they change far less often than consults)
+                n = self._flag_ids.get(stamp)
+                if n is None:
+                    if len(self._flag_ids) >= min(10 * self.max_entries, MAX_FLAG_BYTES // (len(stamp) or 1)):
+                        # (the plans' keys hold these numbers)
+                        self._flag_ids.clear()
+                        self._plans.clear()
+                    n = self._flag_ids[stamp] = len(self._flag_ids)
+                self._last_flags, self._last_n = stamp, n
+            n = self._last_n
+        pk = (id(cfgs[0]), masks, base[0], first, n, late[1])
         plan = self._plans.get(pk)
         if plan is None:
             if len(self._plans) >= self.max_entries:
@@ -287,29 +307,35 @@ class DecisionCache:
         g = self._groups.get(mk)
         if g is None:
             g = self._groups[mk] = [*self._matched(cfg, consult, inf), None, None, None]
-        flags = late[0]
-        if g[2] is not flags or g[4] is not base[2].spec:  # (flags change far less often than consults)
-            part = (flags,)
+        tail = (late[1][0] == "bot_transfer", base[0][5])
+        stamp = late[0]
+        if stamp.__class__ is PoolView:
+            view = stamp if inf is base[2] else self._view(state, consult, cfg)
+            if view is not None:
+                return late_key(view, cid, g[0], g[2], tail, inf, state)
+            stamp = self._flags(state, consult, base[2])
+        if g[3] is not stamp or g[5] is not base[2].spec:  # (flags change far less often than consults)
+            part = (stamp,)
             members = g[1]
             if members and inf.spec is base[2].spec:  # the flags are the accounts of `inf.spec`
-                sub = bytes(map(flags.__getitem__, members))
+                sub = bytes(map(stamp.__getitem__, members))
                 if 1 in sub:
                     part = (sub, 1)
             ids = self._parts
-            if len(ids) >= min(20 * self.max_entries, MAX_FLAG_BYTES // (len(flags) or 1)):
+            if len(ids) >= min(20 * self.max_entries, MAX_FLAG_BYTES // (len(stamp) or 1)):
                 # (the memo's keys and `_groups` hold these numbers)
                 ids.clear()
                 self._memo.clear()
                 self._groups.clear()
-                g = self._groups[mk] = [g[0], g[1], None, None, None]
-            g[2], g[3], g[4] = flags, ids.setdefault(part, len(ids)), base[2].spec
-        return (cid, g[0], g[3], late[1][0] == "bot_transfer", base[0][5])
+                g = self._groups[mk] = [g[0], g[1], g[2], None, None, None]
+            g[3], g[4], g[5] = stamp, ids.setdefault(part, len(ids)), base[2].spec
+        return (cid, g[0], g[4], *tail)
 
-    def _matched(self, cfg: Config, consult: Consult, inf: "ConfigKeys") -> tuple[tuple[str, ...], tuple[int, ...]]:
+    def _matched(self, cfg: Config, consult: Consult, inf: "ConfigKeys") -> tuple:
         """(the groups 6a–f match, the positions in `inf.spec` of their members that rule 7 may
-        choose: not proxies)."""
+        choose: not proxies, their positions in the config's groups)."""
         if not cfg.groups:
-            return (), ()
+            return (), (), ()
         found, _basis = match_groups(Context(state=State(config=cfg), consult=consult, explain=False))
         ids = tuple(g.id for g in found)
         key = tuple(map(id, found))  # (the config holds its groups: their ids stay unique)
@@ -318,7 +344,8 @@ class DecisionCache:
             pos = inf.positions()
             members = inf.chooseable[key] = tuple(sorted({pos[m] for g in found for m in g.members
                                                           if m in pos and not inf.conf[m].proxy}))
-        return ids, members
+        at = lookup(cfg).position
+        return ids, members, tuple(at[id(g)] for g in found)
 
     def _forget(self) -> None:
         """Empty the memo (and the plans that hold its entries)."""

@@ -42,13 +42,28 @@ def decide(state: State, consult: Consult, explain: bool = True, candidates: boo
     odds = result.odds if type(result.odds) is dict else dict(result.odds)  # rules make a fresh dict
     # positional (the hot path): replayable, reason, rule, agents, odds, groups, matched groups,
     # remaining groups, candidates, steps
-    rows = ctx.candidates
-    if pool:  # no groups: the pool may list an account twice, as the table does
-        rows = tuple(map(_POOLED.get, ctx.pool)) if ctx.pool else ()
-        if not all(rows):  # (a row is true: this tests for None at C speed)
-            rows = tuple(map(pool_row, ctx.pool))
+    rows = pool_rows(ctx.pool) if pool else ctx.candidates
     return Decision(True, result.reason, rule.code, result.agents, odds, groups, ctx.matched, ctx.remaining,
                     rows, tuple(ctx.steps))
+
+
+_ROWS: dict[int, tuple] = {}  # id(pool) → (pool, its rows)
+
+
+def pool_rows(pool: tuple[str, ...]) -> tuple[Candidate, ...]:
+    """The rows of rule 7's pool (no groups: it may list an account twice, as the table does),
+    made once per pool object (the pools are shared while the groups' pools do not change)."""
+    if not pool:
+        return ()
+    e = _ROWS.get(id(pool))
+    if e is None or e[0] is not pool:
+        rows = tuple(map(_POOLED.get, pool))
+        if not all(rows):  # (a row is true: this tests for None at C speed)
+            rows = tuple(map(pool_row, pool))
+        if len(_ROWS) >= 64:
+            _ROWS.clear()
+        e = _ROWS[id(pool)] = (pool, rows)  # (holds the pool: its id stays unique)
+    return e[1]
 
 
 def pool_row(account: str) -> Candidate:

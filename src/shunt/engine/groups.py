@@ -3,13 +3,14 @@ and the node's group of a winner."""
 
 from __future__ import annotations
 
-from itertools import chain, compress
+from itertools import compress
 
 from .context import Context, Result
 from .accounts import is_shop_account
 from .eligibility import candidate_facts
 from .lookup import NodeGroups, lookup
 from .model import Config, GroupConf
+from .pools import PoolView
 from .robot import group_robot
 
 MAX_MATCHES = 4096  # group-matching outcomes remembered per config
@@ -148,7 +149,7 @@ def r6_group_matching(ctx: Context) -> Result | None:
     matched groups, not of the shop."""
     cfg = ctx.config
     if not cfg.groups:
-        ctx.rotation = tuple(a.account for a in cfg.agents)
+        ctx.rotation = ctx.lookup.listed
         ctx.pool = tuple(ctx.eligible_among(ctx.rotation))
         if ctx.table:
             ctx.candidates = tuple(ctx.cand(a) for a in (ctx.rotation if ctx.table is True else ctx.pool))
@@ -161,9 +162,9 @@ def r6_group_matching(ctx: Context) -> Result | None:
     ctx.matched, ctx.basis = tuple(_ids(matched)), basis
     if ctx.state.pools is not None and not ctx.table:
         st = ctx.state
-        pools = st.pools.current(ctx.lookup, st.status, st.load, ctx.consult.buyer)
-        if pools is not None:
-            return _pooled(ctx, matched, pools)
+        view = st.pools.view(ctx.lookup, st.status, st.load, ctx.consult.buyer)
+        if view is not None:
+            return _pooled(ctx, matched, view)
     elig = set(ctx.eligible_among(ctx.lookup.rotation(matched)[0]))
 
     kept = []
@@ -197,20 +198,24 @@ def r6_group_matching(ctx: Context) -> Result | None:
     return group_robot(ctx, matched[0] if matched else None)
 
 
-def _pooled(ctx: Context, matched: tuple[GroupConf, ...], pools: list[tuple[str, ...]]) -> Result | None:
+def _pooled(ctx: Context, matched: tuple[GroupConf, ...], view: PoolView) -> Result | None:
     """Rule 6 (no steps, no table) from the groups' eligible pools (engine/pools.py): the same
-    outcome, at the cost of the matched groups and their eligible members."""
-    got = list(map(pools.__getitem__, ctx.lookup.positions(matched)))  # the matched groups' pools
+    outcome, at the cost of the matched groups (their pools merged once per version)."""
+    pools = view.pools
+    at = ctx.lookup.positions(matched)
+    got = list(map(pools.__getitem__, at))  # the matched groups' pools
     kept = tuple(compress(matched, got))  # (an empty pool is false)
-    if not kept:  # overflow
-        got = pools
-        kept = tuple(compress(ctx.config.groups, got))
+    if kept:
+        at = tuple(compress(at, got))
+    else:  # overflow
+        kept = tuple(compress(ctx.config.groups, pools))
+        at = tuple(compress(range(len(pools)), pools))
     ctx.remaining = ids = tuple(_ids(kept))
     if ctx.config.settings.strategy == "round_robin":  # (only round robin reads the rotation)
         ctx.rotation, ctx.node = ctx.lookup.rotation(kept)
     else:
         ctx.node = NodeGroups(ctx.lookup, frozenset(ids))
-    ctx.pool = tuple(dict.fromkeys(chain.from_iterable(compress(got, got))))  # the kept groups' pools
+    ctx.pool = view.merged(at) if at else ()  # the kept groups' pools, in rotation order
     return group_robot(ctx, matched[0] if matched else None)
 
 

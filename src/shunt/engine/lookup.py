@@ -21,7 +21,7 @@ class Lookup:
     """What rules read of one config, precomputed. Do not mutate."""
 
     __slots__ = ("config", "agents", "gate", "weight", "holding", "proxies", "matches", "_members", "_held", "caps",
-                 "_rotations", "position", "by_intent", "by_item", "by_state", "_positions")
+                 "_rotations", "position", "by_intent", "by_item", "by_state", "_positions", "_indexes", "listed")
 
     def __init__(self, cfg: Any) -> None:
         self.config = cfg
@@ -48,12 +48,14 @@ class Lookup:
             for m in set(g.members):
                 held.setdefault(m, []).append(g.id)
         self._held = {m: tuple(ids) for m, ids in held.items()}
+        self.listed = tuple(a.account for a in cfg.agents)  # every listing's account, in order (repeats kept)
         self.proxies = tuple(a for a in cfg.agents if a.proxy)  # every proxy listing, in order
         self.matches: dict[tuple, tuple] = {}  # a consult's routing fields → (matched groups, basis)
         self._members: dict[tuple, tuple] = {}
         self._rotations: dict[tuple, tuple] = {}
         self.position = {id(g): i for i, g in enumerate(cfg.groups)}  # a group of the config → its index
         self._positions: dict[int, tuple] = {}
+        self._indexes: dict[int, tuple] = {}
         # a bound intent / item / order state → the groups bound to it, in config order (rule 6c-e)
         self.by_intent = _bound(cfg.groups, "intents")
         self.by_item = _bound(cfg.groups, "items")
@@ -105,6 +107,19 @@ class Lookup:
             rotation = tuple(dict.fromkeys(chain.from_iterable(g.members for g in groups)))
             hit = self._rotations[key] = (rotation, NodeGroups(self, frozenset(g.id for g in groups)))
         return hit
+
+
+    def rotation_index(self, rotation: tuple[str, ...]) -> dict[str, int]:
+        """A member of `rotation` → its (first) index in it, made once per rotation object."""
+        e = self._indexes.get(id(rotation))
+        if e is None or e[0] is not rotation:
+            if len(self._indexes) >= MAX_MEMBER_TABLES:
+                self._indexes.clear()
+            index: dict[str, int] = {}
+            for i, a in enumerate(rotation):
+                index.setdefault(a, i)  # (the first: as tuple.index)
+            e = self._indexes[id(rotation)] = (rotation, index)  # (holds it: the id stays unique)
+        return e[1]
 
 
 def _bound(groups, field: str) -> dict[Any, tuple]:

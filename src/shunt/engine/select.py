@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from operator import attrgetter
 from typing import Mapping
 
@@ -96,6 +97,9 @@ def pointer(ctx: Context) -> tuple[str, LastPick] | None:
 
 
 def _round_robin(ctx: Context, pool, table) -> Result:
+    if not ctx.explain:
+        winner = _next_eligible(ctx, pool)
+        return Result("round_robin", (winner,), {winner: 1.0})
     eligible = set(pool)
     rotation = list(ctx.rotation)
     p = pointer(ctx)
@@ -113,7 +117,46 @@ def _round_robin(ctx: Context, pool, table) -> Result:
         winner = pool[0]
         why = "there is no earlier pick" if p is None else f"the last pick {p[1].account} is not in the rotation"
         detail = f"Round robin starts at the first eligible candidate, {winner}, because {why}."
-    if ctx.explain:
-        ctx.step("R7", "round_robin", "decide", detail, candidates=table, rotation=rotation,
-                 pointer=None if p is None else {"group": p[0], "account": p[1].account, "ts": p[1].ts, "consult": p[1].consult})
+    ctx.step("R7", "round_robin", "decide", detail, candidates=table, rotation=rotation,
+             pointer=None if p is None else {"group": p[0], "account": p[1].account, "ts": p[1].ts, "consult": p[1].consult})
     return Result("round_robin", (winner,), {winner: 1.0})
+
+
+_WALK = 16  # rotation members tried one by one before the pool's positions are looked up
+
+
+def _next_eligible(ctx: Context, pool: tuple[str, ...]) -> str:
+    """Round robin's winner without explaining: the first eligible member of the rotation after
+    the pointer's account (cyclically; itself last), or the pool's first when there is no pointer
+    in the rotation. The members just after it are tried one by one (eligible: in the pool);
+    past a few, the next pool member by its position in the rotation (`bisect`): a decision
+    costs O(log pool), not the rotation."""
+    best = latest_pick(ctx.state.last_pick, ctx.remaining)
+    rotation = ctx.rotation
+    index = ctx.lookup.rotation_index(rotation)
+    i = None if best is None else index.get(best.account)
+    if i is None:
+        return pool[0]
+    n = len(rotation)
+    eligible = ctx.eligible
+    for k in range(i + 1, i + 1 + (min(n, _WALK) if len(index) == n else n)):  # (repeats: all of it)
+        a = rotation[k % n]
+        if eligible(a):
+            return a
+    at = _positions(pool, index)
+    j = bisect_right(at, i)
+    return pool[j] if j < len(pool) else pool[0]
+
+
+_AT: dict[int, tuple] = {}  # id(pool) → (pool, rotation index, the pool members' indexes in it)
+
+
+def _positions(pool: tuple[str, ...], index: dict[str, int]) -> list[int]:
+    """The indexes in the rotation of the pool's members (ascending: the pool is in rotation
+    order), made once per pool object (one per version of the kept groups' pools)."""
+    e = _AT.get(id(pool))
+    if e is None or e[0] is not pool or e[1] is not index:
+        if len(_AT) >= 64:
+            _AT.clear()
+        e = _AT[id(pool)] = (pool, index, list(map(index.__getitem__, pool)))
+    return e[2]
