@@ -179,6 +179,7 @@ class _Day:
         self.n += 1
         c = consult(order_state="shipped", buyer=f"tb_t{self.n}", ts=self.ts, cid=f"t{self.n}")
         self.tracker.consult(c, Routed(self.a(name), "g_a", "reception_rate"))
+        return c.buyer
 
     def ask(self, record=False):
         """A shipped consult decided by the cache (checked against decide); `record`: routed as
@@ -246,6 +247,27 @@ def test_round_robin_walks_the_rotation_past_many_ineligible_members():
     names = [f"m{i:02d}" for i in range(40)]
     cfg = config([agent(n) for n in names], [group("g_a", names, states=["shipped"]), group("g_b", ["m00"])],
                  strategy="round_robin")
-    day = _Day(cfg, online=names[:3] + names[30:])  # m03..m29 offline: more than a short walk
-    seen = [day.ask(record=True)[0].agents[0] for _ in range(14)]  # each checked against decide
-    assert seen == [day.a(n) for n in names[:3] + names[30:] + names[:1]]
+    # m03..m19 and m23..m39 offline: more than a short walk after m02 and after m22 (around the end)
+    day = _Day(cfg, online=names[:3] + names[20:23])
+    seen = [day.ask(record=True)[0].agents[0] for _ in range(8)]  # each checked against decide
+    assert seen == [day.a(n) for n in names[:3] + names[20:23] + names[:2]]
+
+
+def test_the_buyers_own_session_at_a_limit_is_a_pool_of_its_own():
+    """A buyer whose open session holds an agent at its limit sees that agent below it (the
+    session ends at this consult): its pool differs from everyone else's, and so does its key."""
+    from engine_helpers import consult
+    day = _Day(_hand_shop(recent_contact_hours=0), online=("a1", "a2"))  # (rule 4 would pick a1)
+    b1 = day.take("a1")
+    day.take("a1")  # a1 at its limit (2)
+    d1, _ = day.ask()
+    assert d1.agents == (day.a("a2"),)
+    b3 = day.take("a2")  # an open session below the limit
+    got = []
+    for buyer in (b1, b3, b1):  # at the same moment (the pools do not change between)
+        c = consult(order_state="shipped", buyer=buyer, ts=day.ts + 1, cid="again-" + buyer)
+        state = day.tracker.state_for(c)
+        got.append(day.cache.decide(state, c))
+        _same(got[-1], state, c, state.config, {})
+    assert set(got[0].agents) == {day.a("a1"), day.a("a2")} and got[1] is d1 and got[2] is got[0]
+    assert day.ask()[0] is d1
