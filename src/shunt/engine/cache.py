@@ -3,12 +3,21 @@ replays that ask about many consults of a period (balance, simulate).
 
 Looked up in the engine's rule order (docs/balance.md, Speed): rules 1–5 read only the consult's
 source / by / transfer target, the target's status, the buyer's exclusive agent, rule 4's pick
-and the assistant's status; past them, rules 6–8 read which accounts are eligible (flags, kept up
-to date by the tracker's eligibility watch, `engine/flags.py`) and the groups matched; where rule
-7 chose among several, what its strategy read (`StrategyKey`). A decision made by the cache is
-`decide(state, consult, explain=False, candidates="pool")`: no step texts, and as candidates its
-pool. `match_step` gives the group-matching step that matched. tests/test_decision_cache.py
-compares it with `decide` on generated shops.
+and the assistant's status; past them, rules 6–8 read the groups matched and the eligible pools:
+for a tracker's live States the matched groups' pool versions (`engine/pool_keys.py`: O(matched
+groups) a decision), else the eligibility flags (kept up to date by the tracker's eligibility
+watch, `engine/flags.py`); where rule 7 chose among several, what its strategy read
+(`StrategyKey`). A decision made by the cache is `decide(state, consult, explain=False,
+candidates="pool")` (rules 6–8 only when rules 1–5 are known to pass: `decide_past_5`): no step
+texts, and as candidates its pool. `match_step` gives the group-matching step that matched.
+tests/test_decision_cache.py compares it with `decide` on generated shops.
+
+Sharing (for callers that add up odds): while the memo holds it, a decision asked again with the
+same keys is the SAME Decision object — same rules 1–5 inputs, or the same matched groups at the
+same pool contents (pool versions are equal for equal contents) and the same strategy key. Rule
+7's pool (`candidates`), its winners and odds by weight are moreover the same objects for every
+decision made on one pool object (one version of the kept groups' pools, `PoolView.merged`), even
+across cache misses (e.g. a balance variant with the same weights object). Never mutate them.
 
 Memory is bounded whatever the shop's size: `MAX_FLAG_BYTES` of eligibility flags held as keys,
 `MAX_ROWS` candidate rows and odds held by remembered decisions.
@@ -17,12 +26,13 @@ Memory is bounded whatever the shop's size: `MAX_FLAG_BYTES` of eligibility flag
 from __future__ import annotations
 
 import dataclasses
+from operator import attrgetter
 from typing import Any
 
 from .cache_keys import ConfigKeys, StrategyKey, eligible
 from .context import Context
-from .decide import decide as engine_decide
-from .flags import FlagWatch, flags_of
+from .decide import decide as engine_decide, decide_past_5
+from .flags import FlagSource
 from .groups import match_groups
 from .lookup import lookup
 from .pool_keys import late_key, plan_stamp
@@ -44,6 +54,16 @@ _LATE: Any = object()  # memo: rules 1-5 passed with these inputs (look further)
 
 
 
+_FIELDS = tuple(f.name for f in dataclasses.fields(State))
+assert _FIELDS[0] == "config"
+_REST = attrgetter(*_FIELDS[1:])
+
+
+def _with_config(state: State, cfg: Config) -> State:
+    """`dataclasses.replace(state, config=cfg)`, faster (a cache miss under a variant makes one)."""
+    return state if cfg is state.config else State(cfg, *_REST(state))
+
+
 class DecisionCache:
     """`decide(state, consult)` memoised; `enabled=False` runs the engine every time (for checking).
 
@@ -54,20 +74,23 @@ class DecisionCache:
         """`tracker`: the tracker whose live states are asked about (optional): it tells when
         eligibility may have changed, so the flags are not made again for every consult."""
         self.tracker = tracker
-        self._tracked: dict[int, FlagWatch] = {}  # id(spec) → its flags over the tracker's live maps
+        self._flag_source = FlagSource(tracker)  # eligibility flags, for states without the tracker's pools
         self.enabled = enabled
         self._infos: dict[int, ConfigKeys] = {}
         self._last = ConfigKeys(Config(shop="", ts=0))  # the last one asked for
-        self._memo: dict[tuple, Decision] = {}
+        # rules 1–5's inputs → their decision, or _LATE; rules 6–8's key → a decision or a StrategyKey
+        # (apart: the bound on the rows held by the second does not empty the first)
+        self._early: dict[tuple, Any] = {}
+        self._memo: dict[tuple, Any] = {}
         self._match: dict[tuple, str] = {}
         # (config, matching fields) → [matched group ids, their members' positions, the last flags,
         # the number of the key's part for them (`_parts`), the spec of those flags]
         self._groups: dict[tuple, list] = {}
         self._parts: dict[tuple, int] = {}  # (eligibility flags,) or (the members' flags, 1) → a number
         self._specs: dict[tuple, tuple] = {}
-        self._flags_memo: tuple = (None, None, None)  # the last (state, spec, eligibility flags)
         self._rows = 0  # candidate rows and odds held by the memo's decisions (bounded: MAX_ROWS)
         self._plans: dict[tuple, tuple] = {}  # decide_many's entries
+        self._keys: tuple = (None, None, None)  # (state, the strategy keys found for it, its rates' stamp)
         self._flag_ids: dict[tuple, int] = {}  # eligibility flags → a number, for the plans' keys
         self._last_flags: tuple | None = None
         self._last_n = -1
@@ -142,36 +165,8 @@ class DecisionCache:
         return state.pools.view(lookup(cfg), state.status, state.load, consult.buyer)
 
     def _flags(self, state: State, consult: Consult, inf: "ConfigKeys") -> bytes:
-        """The eligibility flags of `inf.spec`'s accounts in `state`."""
-        tr = self.tracker
-        if tr is not None and state.status is tr.live_status:
-            return self._tracked_flags(tr, inf.spec, state, consult)
-        last = self._flags_memo
-        if last[0] is state and last[1] is inf.spec:  # simulate: the other config of this consult
-            return last[2]
-        flags = self._flags_of(inf.spec, state.status, state.load)
-        self._flags_memo = (state, inf.spec, flags)
-        return flags
-
-    def _flags_of(self, spec: tuple, status: Mapping[str, str], load: Mapping[str, int]) -> bytes:
-        """The eligibility flags of `spec`'s accounts (a byte each), made whole."""
-        return flags_of(spec, status, load)
-
-    def _tracked_flags(self, tr: Tracker, spec: tuple, state: State, consult: Consult) -> bytes:
-        """`_flags_of` for a state of `tr`: kept up to date account by account (`FlagWatch`)."""
-        w = self._tracked.get(id(spec))
-        if w is None:
-            w = self._tracked[id(spec)] = FlagWatch(spec, tr)
-        flags = w.current(tr)
-        if state.load is not tr.live_load:
-            # without the buyer's own open sessions (they end at this consult): an account full in
-            # the live loads may not be full here
-            limits, live = w.limits, tr.live_load
-            for agent in tr.open_agents(consult.buyer):
-                n = limits.get(agent)
-                if n is not None and live.get(agent, 0) >= n:
-                    return self._flags_of(spec, state.status, state.load)
-        return flags
+        """The eligibility flags of `inf.spec`'s accounts in `state` (engine/flags.py)."""
+        return self._flag_source.flags(state, consult, inf.spec)
 
     def first_recent(self, state: State, recent: tuple[str, ...], cfg: Config | None = None) -> str | None:
         """Rule 4's pick among the in-window recent contacts: the first eligible one (nothing else
@@ -197,12 +192,12 @@ class DecisionCache:
         self.calls += 1
         if cfg is None or not self.enabled:
             self.misses += 1
-            return engine_decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult)
+            return engine_decide(_with_config(state, cfg), consult)
         if base is None:
             base = self.base(state, consult, cfg)
             if base is None:
                 self.misses += 1
-                return engine_decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult)
+                return engine_decide(_with_config(state, cfg), consult)
         inf = self.info(cfg)
         if inf.hours <= 0 or consult.source == "transfer_to_group":
             first = None
@@ -261,10 +256,15 @@ class DecisionCache:
     def _resolve(self, e: "Decision | StrategyKey", state: State, consult: Consult, cfg: Config) -> Decision:
         if e.__class__ is not StrategyKey:
             return e
-        dk = e.key(state)
+        memo = self._keys
+        if memo[0] is not state:  # the strategies' keys found for this state (balance: 16 variants)
+            tr = self.tracker
+            rates = tr.stats_gen if tr is not None and state.conversion is tr.live_conversion else None
+            memo = self._keys = (state, {}, rates)
+        dk = e.key(state, memo[1], memo[2])
         d = e.by.get(dk)
         if d is None:
-            d = e.by[dk] = self._run(state, consult, cfg)
+            d = e.by[dk] = self._run(state, consult, cfg, past_5=True)
             self._rows += len(d.candidates) + len(d.odds)
         return d
 
@@ -272,25 +272,25 @@ class DecisionCache:
                first: str | None) -> "Decision | StrategyKey":
         """The memo's entry for the decision under `cfg` (made, by the engine, if missing): the
         decision, or the `StrategyKey` that holds it (the one for `state` is in it)."""
-        memo = self._memo
+        early = self._early
         cid = id(cfg)
         k = (cid, base[0], first)
-        d = memo.get(k)
+        d = early.get(k)
         if d is None:  # rules 1–5 not seen with these inputs: the engine decides
             d = self._run(state, consult, cfg)
-            if len(memo) >= self.max_entries or self._rows > MAX_ROWS:
-                self._forget()
+            if len(early) >= 2 * self.max_entries:  # (small entries: rules 1–5 choose one account)
+                early.clear()
             if d.rule in _EARLY:
-                memo[k] = d
+                early[k] = d
                 return d
-            memo[k] = _LATE
+            early[k] = _LATE
             return self._keep(self._late_key(cid, base, state, consult, cfg, inf), d, inf, state)
         if d is not _LATE:
             return d
         k2 = self._late_key(cid, base, state, consult, cfg, inf)
-        d = memo.get(k2)
+        d = self._memo.get(k2)
         if d is None:
-            d = self._run(state, consult, cfg)
+            d = self._run(state, consult, cfg, past_5=True)
             return self._keep(k2, d, inf, state)
         return d
 
@@ -348,7 +348,7 @@ class DecisionCache:
         return ids, members, tuple(at[id(g)] for g in found)
 
     def _forget(self) -> None:
-        """Empty the memo (and the plans that hold its entries)."""
+        """Empty the memo of rules 6–8 (and the plans that hold its entries)."""
         self._memo.clear()
         self._plans.clear()
         self._rows = 0
@@ -367,10 +367,12 @@ class DecisionCache:
             return sel
         return memo.setdefault(k2, d)
 
-    def _run(self, state: State, consult: Consult, cfg: Config) -> Decision:
+    def _run(self, state: State, consult: Consult, cfg: Config, past_5: bool = False) -> Decision:
+        """The engine's decision (`past_5`: rules 1–5 are known to pass with this consult's inputs)."""
         self.misses += 1
-        return engine_decide(state if cfg is state.config else dataclasses.replace(state, config=cfg), consult,
-                             explain=False, candidates="pool")
+        if past_5:
+            return decide_past_5(_with_config(state, cfg), consult)
+        return engine_decide(_with_config(state, cfg), consult, explain=False, candidates="pool")
 
     def match_step(self, cfg: Config, consult: Consult, d: Decision, base: list | None = None) -> str | None:
         """The group-matching step (R6a–R6f) that matched, if rule 6 ran for `d` (decided under

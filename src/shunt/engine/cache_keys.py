@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from itertools import repeat
+from operator import attrgetter, eq
 from typing import Any
 
 from .eligibility import listed_eligibility
@@ -67,26 +68,58 @@ class StrategyKey:
     load; conversion rate: which pool members have the highest rate; round robin: the account of
     the most recent pick among the remaining groups. `by`: that key → the decision."""
 
-    __slots__ = ("pool", "strategy", "threshold", "remaining", "by")
+    __slots__ = ("pool", "strategy", "threshold", "remaining", "by", "_rates")
 
     def __init__(self, inf: ConfigKeys, d: Decision) -> None:
-        self.pool = tuple(c.account for c in d.candidates if c.eligible)
+        self.pool = pool_of(d.candidates)
         self.strategy = inf.strategy
         self.threshold = inf.threshold
         self.remaining = d.remaining_groups
         self.by: dict[Any, Decision] = {}
+        self._rates: tuple = (None, None)  # conversion rate: (the rates' stamp, the key then)
 
-    def key(self, state: State) -> Any:
+    def key(self, state: State, memo: dict | None = None, rates: Any = None) -> Any:
+        """What the strategy read in `state`. `memo`: the keys found for this state already (the
+        same pool object, strategy and threshold read the same); `rates`: a stamp of the
+        conversion rates (equal stamps: equal rates), or None."""
         if self.strategy == "round_robin":
             best = latest_pick(state.last_pick, self.remaining)
             return None if best is None else best.account
+        if rates is not None and self._rates[0] == rates and self.strategy == "conversion_rate":
+            return self._rates[1]
+        mk = (id(self.pool), self.strategy, self.threshold)  # (the pool is held by the memo's owner)
+        if memo is not None:
+            got = memo.get(mk)
+            if got is not None and got[0] is self.pool:
+                return got[1]
         if self.strategy == "conversion_rate":
-            rates = list(map(float, map(state.conversion.get, self.pool, _ZEROS)))
-            return tuple(map(max(rates).__eq__, rates))  # (floats: == gives a bool)
-        loads = list(map(state.load.get, self.pool, _ZEROS))
-        if max(loads) <= self.threshold:  # nobody busy: by weight
-            return None
-        return tuple(map(min(loads).__eq__, loads))  # (ints)
+            rs = list(map(float, map(state.conversion.get, self.pool, _ZEROS)))
+            got = tuple(map(max(rs).__eq__, rs))  # (floats: == gives a bool)
+            if rates is not None:
+                self._rates = (rates, got)
+        else:
+            loads = list(map(state.load.get, self.pool, _ZEROS))
+            # nobody busy: by weight (None); else the least loaded
+            got = None if max(loads) <= self.threshold else tuple(map(eq, loads, repeat(min(loads))))
+        if memo is not None:
+            memo[mk] = (self.pool, got)
+        return got
+
+
+_POOLS: dict[int, tuple] = {}  # id(rows) → (rows, the accounts of the eligible ones)
+_ACCOUNT = attrgetter("account")
+_ELIGIBLE = attrgetter("eligible")
+
+
+def pool_of(rows: tuple) -> tuple[str, ...]:
+    """The accounts of a decision's eligible candidate rows (rule 7's pool), the same tuple for
+    the same rows object (a cached decision's rows are shared per pool)."""
+    e = _POOLS.get(id(rows))
+    if e is None or e[0] is not rows:
+        if len(_POOLS) >= 64:
+            _POOLS.clear()
+        e = _POOLS[id(rows)] = (rows, tuple(map(_ACCOUNT, filter(_ELIGIBLE, rows))))  # (holds the rows)
+    return e[1]
 
 
 def eligible(inf: ConfigKeys, state: State, account: str) -> tuple[bool, str | None]:

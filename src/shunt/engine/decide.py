@@ -26,16 +26,33 @@ def decide(state: State, consult: Consult, explain: bool = True, candidates: boo
         return Decision(replayable=False, steps=(Step(
             rule="R0", name="config", outcome="skip",
             detail="No shop_config is in force at or before this consult, so it cannot be replayed.", facts={}),))
+    return _decide(state, consult, explain, candidates, RULES)
+
+
+_PAST_5 = RULES[5:]  # rules 6–8
+assert [r.code for r in _PAST_5] == ["R6", "R7", "R8"]
+
+
+def decide_past_5(state: State, consult: Consult) -> Decision:
+    """`decide(state, consult, explain=False, candidates="pool")` for a consult whose rules 1–5
+    are known to pass (they decide nothing with its inputs: the decision cache knows it from an
+    earlier consult with the same ones): rules 6–8 only, the same decision."""
+    return _decide(state, consult, False, "pool", _PAST_5)
+
+
+def _decide(state: State, consult: Consult, explain: bool, candidates: bool | str, rules) -> Decision:
+    if state.config is None:
+        return decide(state, consult)
     pool = candidates == "pool" and not explain
     ctx = Context(state, consult, explain, True if explain else (False if pool else candidates))
-    for rule in RULES:
+    for rule in rules:
         result = rule.fn(ctx)
         if result is not None:
             break
     else:  # pragma: no cover - R8 always decides
         raise AssertionError("rule 8 must decide")
     if rule.code == "R7":  # the winners are members of the remaining groups (no groups: in none)
-        groups = {a: ctx.node.get(a) for a in result.agents}
+        groups = winners_groups(result.agents, ctx.node)
     else:
         remaining = ctx.remaining if rule.code == "R6" else ()
         groups = {a: node_group(state.config, a, remaining) for a in result.agents}
@@ -45,6 +62,20 @@ def decide(state: State, consult: Consult, explain: bool = True, candidates: boo
     rows = pool_rows(ctx.pool) if pool else ctx.candidates
     return Decision(True, result.reason, rule.code, result.agents, odds, groups, ctx.matched, ctx.remaining,
                     rows, tuple(ctx.steps))
+
+
+_GROUPS: dict[int, tuple] = {}  # id(winners) → (winners, node map, their groups)
+
+
+def winners_groups(agents: tuple[str, ...], node) -> dict[str, str | None]:
+    """Rule 7's winners → their node groups (`node`: Context.node), the same dict for the same
+    winners and node objects (rule 7's winners by weight on an unchanged pool are shared)."""
+    e = _GROUPS.get(id(agents))
+    if e is None or e[0] is not agents or e[1] is not node:
+        if len(_GROUPS) >= 64:
+            _GROUPS.clear()
+        e = _GROUPS[id(agents)] = (agents, node, dict(zip(agents, map(node.get, agents))))  # (holds them)
+    return e[2]
 
 
 _ROWS: dict[int, tuple] = {}  # id(pool) → (pool, its rows)

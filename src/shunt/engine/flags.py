@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from .model import Consult, State
 from .tracker import Tracker
 
 _INF = float("inf")
@@ -58,3 +59,44 @@ class FlagWatch:
         if flags != self.flags:
             self.flags = flags
         return self.flags
+
+
+class FlagSource:
+    """The eligibility flags of a spec in a State: mended from `tracker`'s changes for its live
+    States (`FlagWatch`), else made whole (once per State and spec)."""
+
+    __slots__ = ("tracker", "_tracked", "_last")
+
+    def __init__(self, tracker: Tracker | None) -> None:
+        self.tracker = tracker
+        self._tracked: dict[int, FlagWatch] = {}  # id(spec) → its flags over the tracker's live maps
+        self._last: tuple = (None, None, None)  # the last (state, spec, flags) made whole
+
+    def flags(self, state: State, consult: Consult, spec: tuple) -> bytes:
+        tr = self.tracker
+        if tr is not None and state.status is tr.live_status:
+            flags = self._tracked_flags(tr, spec, state, consult)
+            if flags is not None:
+                return flags
+        last = self._last
+        if last[0] is state and last[1] is spec:  # simulate: the other config of this consult
+            return last[2]
+        flags = flags_of(spec, state.status, state.load)
+        self._last = (state, spec, flags)
+        return flags
+
+    def _tracked_flags(self, tr: Tracker, spec: tuple, state: State, consult: Consult) -> bytes | None:
+        """The flags for a state of `tr`, kept up to date account by account; None: to be made whole."""
+        w = self._tracked.get(id(spec))
+        if w is None:
+            w = self._tracked[id(spec)] = FlagWatch(spec, tr)
+        flags = w.current(tr)
+        if state.load is not tr.live_load:
+            # without the buyer's own open sessions (they end at this consult): an account full in
+            # the live loads may not be full here
+            limits, live = w.limits, tr.live_load
+            for agent in tr.open_agents(consult.buyer):
+                n = limits.get(agent)
+                if n is not None and live.get(agent, 0) >= n:
+                    return None
+        return flags

@@ -8,7 +8,7 @@ from itertools import compress
 from .context import Context, Result
 from .accounts import is_shop_account
 from .eligibility import candidate_facts
-from .lookup import NodeGroups, lookup
+from .lookup import lookup
 from .model import Config, GroupConf
 from .pools import PoolView
 from .robot import group_robot
@@ -214,7 +214,7 @@ def _pooled(ctx: Context, matched: tuple[GroupConf, ...], view: PoolView) -> Res
     if ctx.config.settings.strategy == "round_robin":  # (only round robin reads the rotation)
         ctx.rotation, ctx.node = ctx.lookup.rotation(kept)
     else:
-        ctx.node = NodeGroups(ctx.lookup, frozenset(ids))
+        ctx.node = ctx.lookup.node_map(kept)
     ctx.pool = view.merged(at) if at else ()  # the kept groups' pools, in rotation order
     return group_robot(ctx, matched[0] if matched else None)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, eq
 from typing import Mapping
 
 from .context import Context, Result
@@ -42,10 +43,10 @@ def _names(accounts) -> str:
 def _reception_rate(ctx: Context, pool, table) -> Result:
     t = ctx.config.settings.busy_threshold
     load = ctx.state.load
-    loads = [load.get(a, 0) for a in pool]
+    loads = list(map(load.get, pool, repeat(0)))
     if max(loads) > t:  # someone is busy
         low = min(loads)
-        win = [a for a, n in zip(pool, loads) if n == low]
+        win = list(compress(pool, map(eq, loads, repeat(low))))
         agents, odds = equal(win)
         if ctx.explain:
             busy = [a for a, n in zip(pool, loads) if n > t]
@@ -56,7 +57,7 @@ def _reception_rate(ctx: Context, pool, table) -> Result:
                      candidates=table, busy_threshold=t, busy=busy, least_load=low)
         return Result("reception_rate", agents, odds)
     weight = ctx.lookup.weight
-    agents, odds = weighted(pool, weight)
+    agents, odds = by_weight(pool, weight)
     if ctx.explain:
         ctx.step("R7", "reception_rate", "decide",
                  f"No candidate held more than {t} open sessions, so all {len(pool)} win by weight "
@@ -67,9 +68,9 @@ def _reception_rate(ctx: Context, pool, table) -> Result:
 
 def _conversion_rate(ctx: Context, pool, table) -> Result:
     conv = ctx.state.conversion
-    rates = [float(conv.get(a, 0.0)) for a in pool]
+    rates = list(map(float, map(conv.get, pool, repeat(0.0))))
     best = max(rates)
-    win = [a for a, r in zip(pool, rates) if r == best]
+    win = list(compress(pool, map(eq, rates, repeat(best))))
     agents, odds = weighted(win, ctx.lookup.weight)
     if ctx.explain:
         text = "; ".join(f"{a} {r:g}" for a, r in zip(pool, rates))
@@ -77,6 +78,21 @@ def _conversion_rate(ctx: Context, pool, table) -> Result:
                  f"The highest conversion rate wins: {_names(win)} with {best:g} (rates: {text}).",
                  candidates=table, best=best)
     return Result("conversion_rate", agents, odds)
+
+
+_WEIGHTED: dict[int, tuple] = {}  # id(pool) → (pool, weights, winners, odds)
+
+
+def by_weight(pool: tuple[str, ...], weight: Mapping[str, float]) -> tuple[tuple[str, ...], dict[str, float]]:
+    """`weighted(pool, weight)`, the same objects for the same pool and weights objects (a pool
+    object stands for one version of the kept groups' pools): decisions made on unchanged pools
+    share their winners and odds."""
+    e = _WEIGHTED.get(id(pool))
+    if e is None or e[0] is not pool or e[1] is not weight:
+        if len(_WEIGHTED) >= 64:
+            _WEIGHTED.clear()
+        e = _WEIGHTED[id(pool)] = (pool, weight, *weighted(pool, weight))  # (holds both: ids stay unique)
+    return e[2], e[3]
 
 
 _RECENCY = attrgetter("ts", "consult")

@@ -69,6 +69,7 @@ class Tracker:
         # account's load reaches or leaves one of its watched limits; `resets` when every flag may have
         self.flags_gen = 0
         self.resets = 0
+        self.stats_gen = 0  # moves whenever a conversion rate is set (equal: the same rates)
         self._limits: dict[str, set[int]] = {}
         self._dirty: list[set[str]] = []  # the watchers' sets of accounts whose flag may have changed
         self._pools: PoolIndex | None = None  # per-group eligible pools, made on first use (live_state)
@@ -88,6 +89,7 @@ class Tracker:
     def stats(self, ts: int, account: str, rate: float) -> None:
         self._conversion[account] = float(rate)
         self._snap = None
+        self.stats_gen += 1
 
     def session_end(self, ts: int, consult_id: str) -> None:
         if consult_id in self._open:
@@ -150,6 +152,7 @@ class Tracker:
                 self._add_recent(ts, buyer, account)
         self.flags_gen += 1
         self.resets += 1
+        self.stats_gen += 1
 
     # ---- state --------------------------------------------------------------------------
     def state_for(self, consult: Consult, live_load: bool = False) -> State:
@@ -221,6 +224,11 @@ class Tracker:
     def live_status(self) -> Mapping[str, str]:
         """account → its status now (the live map: do not keep across events)."""
         return self._status
+
+    @property
+    def live_conversion(self) -> Mapping[str, float]:
+        """account → its conversion rate now (the live map; `stats_gen` moves when it changes)."""
+        return self._conversion
 
     @property
     def live_load(self) -> Mapping[str, int]:
