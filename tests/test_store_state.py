@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from shunt.engine.model import LastPick, RecentContact
+from shunt.store.lazy_state import settled
 from shunt.store import (
     consult_of_message, consult_row, consults_of_buyer, load_files, lookups, message_at, open_db, shop_id,
     state_at, sweep,
@@ -177,7 +178,7 @@ def _states(db):
     sid = shop_id(conn, None)
     out = {}
     for c, _r, uid in lookups.consults_between(conn, sid, 0, 2**62):
-        out[uid] = state_at(conn, sid, c, uid)
+        out[uid] = settled(state_at(conn, sid, c, uid))  # (it reads on first use: before the close)
     conn.close()
     return out
 

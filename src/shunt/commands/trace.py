@@ -34,7 +34,9 @@ def run(db, buyer: str, date, *, shop=None, node=None, detail=False, as_json=Fal
     s = open_shop(db, shop)
     name_groups(s.conn, s.sid)  # human views: `售前 g_pre`
     with masked_errors(mask, [buyer], s.conn, s.sid):
-        result = trace(s, buyer, _day_of(s, buyer, date, node), node_id=node)
+        # the human summary (several nodes, no --detail) shows each node's outcome and verdict only
+        brief = not (as_json or as_csv or detail or node is not None)
+        result = trace(s, buyer, _day_of(s, buyer, date, node), node_id=node, brief=brief)
     result = masked(result, [buyer], mask)
     if not result.nodes:
         msg = "shunt: " + _("{buyer} has no routing nodes on {date}").format(buyer=plain(result.buyer), date=result.date)

@@ -6,6 +6,7 @@ from shunt import engine
 from shunt.engine.groups import node_group
 from shunt.diagnose.results import Replay
 from shunt.engine.model import Consult, Decision, Routed, State
+from shunt.engine.replay import matches
 
 
 def from_decision(state: State, consult: Consult, routed: Routed, decision: Decision, tz=None) -> Replay:
@@ -41,9 +42,16 @@ def rule_group(state: State, decision: Decision, agent: str | None) -> str | Non
     return node_group(state.config, agent, remaining)
 
 
-def replay_node(conn, shop_id: int, consult: Consult, routed: Routed, uid: str, tz=None) -> tuple[State, Replay]:
+def replay_node(conn, shop_id: int, consult: Consult, routed: Routed, uid: str, tz=None,
+                explain: bool = True) -> tuple[State, Replay]:
+    """The node's state and replay. `explain=False`: the outcome and the verdict only (no steps, no
+    candidate table: a summary reads only those); a node that does not match is explained in full."""
     from shunt.store import state_at
 
     state = state_at(conn, shop_id, consult, uid)
+    if not explain:
+        decision = engine.decide(state, consult, explain=False, candidates=False)
+        if not decision.replayable or matches(decision, routed):
+            return state, from_decision(state, consult, routed, decision, tz)
     decision = engine.decide(state, consult)
     return state, from_decision(state, consult, routed, decision, tz)

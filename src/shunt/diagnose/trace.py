@@ -12,8 +12,12 @@ from shunt.store.shop import Shop, takes_shop
 
 
 @takes_shop()
-def trace(shop: Shop, buyer: str, day: Date, node_id: str | None = None) -> Trace:
-    """The buyer's nodes on `day` (the shop's zone), each replayed; only `node_id` when given."""
+def trace(shop: Shop, buyer: str, day: Date, node_id: str | None = None, brief: bool = False) -> Trace:
+    """The buyer's nodes on `day` (the shop's zone), each replayed; only `node_id` when given.
+
+    `brief`: for a summary of the day, which shows each node's outcome and verdict — when the day has
+    more than one node, a node that matches its record is replayed without its steps and candidate
+    table (empty in its Replay); a node that does not match, or the day's only node, in full."""
     shop.require_buyer(buyer)
     start, end = timeutil.day_bounds(day, shop.tz)
     rows = shop.consults_of_buyer(buyer, start, end)
@@ -24,8 +28,9 @@ def trace(shop: Shop, buyer: str, day: Date, node_id: str | None = None) -> Trac
             raise NotFound("no node {node!r} for {buyer!r} on {day}", ids[:10], node=node_id, buyer=buyer,
                            day=day.isoformat())
     nodes = []
+    explain = not brief or len(rows) == 1
     for consult, routed, uid in rows:
-        _, rep = replay_node(shop.conn, shop.sid, consult, routed, uid, shop.tz)
+        _, rep = replay_node(shop.conn, shop.sid, consult, routed, uid, shop.tz, explain=explain)
         nodes.append(Node(consult=consult, routed=routed, replay=rep))
     dates: tuple[str, ...] = ()
     if not nodes:

@@ -122,12 +122,16 @@ def state_at(conn: sqlite3.Connection, sid: int, consult: Consult, uid: str) -> 
 
     Status, since and conversion cover the configured agents, the assistant, the shop nick,
     the consult's `by`/`target`, the buyer's exclusive agent and recent contacts; load covers
-    the same accounts (only non-zero entries); last_pick covers the configured groups.
+    the same accounts (only non-zero entries); last_pick covers the configured groups. The maps
+    are read on first use (store/lazy_state.py): a decision reads few of them.
     """
+    from shunt.store.lazy_state import CutReader, LazyMap, LazyPicks
+
     T = consult.ts
     cfg = config_at(conn, sid, T)
     recent = recent_contacts(conn, sid, consult.buyer, T, uid, cfg)
     accounts: dict[str, None] = {}
+    blocks: dict[str, tuple[str, ...]] = {}
     if cfg is not None:
         for a in cfg.agents:
             accounts[a.account] = None
@@ -138,28 +142,23 @@ def state_at(conn: sqlite3.Connection, sid: int, consult: Consult, uid: str) -> 
             if e.buyer == consult.buyer:
                 accounts[e.agent] = None
         for g in cfg.groups:
-            for m in g.members:
+            members = tuple(g.members)
+            for m in members:
                 accounts[m] = None
+                blocks.setdefault(m, members)
     for a in (consult.by, consult.target):
         if a:
             accounts[a] = None
     for rc in recent:
         accounts[rc.account] = None
-    status, since, load, conversion = {}, {}, {}, {}
-    found = account_states(conn, sid, list(accounts), T, uid)
-    for a in accounts:
-        st, st_since, n, rate = found[a]
-        if st is not None:
-            status[a], since[a] = st, st_since
-        if n:
-            load[a] = n
-        if rate is not None:
-            conversion[a] = rate
-    picks = {}
-    if cfg is not None:
-        for g in cfg.groups:
-            lp = last_pick(conn, sid, g.id, T, uid)
-            if lp is not None:
-                picks[g.id] = lp
-    return State(config=cfg, status=status, status_since=since, load=load, recent=recent,
-                 conversion=conversion, last_pick=picks)
+
+    def since_of(some: list[str]) -> dict[str, int | None]:
+        return {a: found[1] if found[0] is not None else None
+                for a, found in account_states(conn, sid, some, T, uid).items()}
+
+    reader = CutReader(conn, sid, T, uid, accounts, blocks, since_of)
+    groups = tuple(g.id for g in cfg.groups) if cfg is not None else ()
+    picks = LazyPicks(groups, lambda g: last_pick(conn, sid, g, T, uid))
+    return State(config=cfg, status=LazyMap(reader, "status"), status_since=LazyMap(reader, "since"),
+                 load=LazyMap(reader, "load"), recent=recent, conversion=LazyMap(reader, "conversion"),
+                 last_pick=picks)
