@@ -367,8 +367,10 @@ def config_show(
 
 
 def main() -> None:
+    from shunt.cli_pick import app_for
+
     try:
-        app()
+        app_for(app, sys.argv[1:])()
     except UsageError as exc:  # pragma: no cover - typer handles its own
         print(f"shunt: {exc}", file=sys.stderr)  # i18n: not reached (typer handles its own)
         sys.exit(2)

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-FAR = 2 ** 62  # every config of the shop, from the first to the last
-
 
 def group_names(conn, sid: int) -> dict[str, str]:
     """{group id: its latest name} over every shop_config of the shop (a group renamed shows its last name)."""
-    from shunt import store
+    from shunt.store.configs import group_names as names_of
 
-    names: dict[str, str] = {}
-    for cfg in store.configs_in(conn, sid, -FAR, FAR):
-        for g in cfg.groups:
-            if g.name and g.name != g.id:
-                names[g.id] = g.name
-    return names
+    return names_of(conn, sid)
 
 
 def name_groups(conn, sid: int) -> None:

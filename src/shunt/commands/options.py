@@ -15,15 +15,19 @@ from shunt.store.shop import Shop, takes_shop
 def _zone_and_year(shop, conn, sid):
     """(tz, year of a date typed without one) from a Shop, or from the old call shape (tz, conn, sid);
     without a shop to ask, the year is this year."""
-    from shunt.diagnose.period import data_year
-
     if not isinstance(shop, Shop):
         if conn is None or sid is None:
             from datetime import datetime
 
             return shop, lambda: datetime.now(shop).year
         shop = Shop.of(conn, sid)
-    return shop.tz, lambda: data_year(shop)
+    return shop.tz, lambda: _data_year(shop)
+
+
+def _data_year(shop: Shop) -> int:
+    from shunt.diagnose.period import data_year  # only for a date typed without its year
+
+    return data_year(shop)
 
 
 def moment(text: str, shop, conn=None, sid=None) -> int:

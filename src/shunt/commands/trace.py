@@ -10,11 +10,12 @@ from shunt.i18n import _, tr
 def _day_of(shop, buyer: str, date, node):
     """--date, else the day of --node (a consult id is unique in a shop), else the shop's default day."""
     from shunt import timeutil
-    from shunt.commands.period import say
-    from shunt.diagnose.period import default_day
 
     if date is not None:
         return day(date, shop)
+    from shunt.commands.period import say
+    from shunt.diagnose.period import default_day
+
     if node is not None:
         found = shop.consult_row(node)
         if found is not None and found[0].buyer == buyer:
@@ -32,7 +33,8 @@ def run(db, buyer: str, date, *, shop=None, node=None, detail=False, as_json=Fal
 
     as_csv = csv_wanted(as_json, as_csv, output)
     s = open_shop(db, shop)
-    name_groups(s.conn, s.sid)  # human views: `售前 g_pre`
+    if not (as_json or as_csv):
+        name_groups(s.conn, s.sid)  # human views: `售前 g_pre`
     with masked_errors(mask, [buyer], s.conn, s.sid):
         # the human summary (several nodes, no --detail) shows each node's outcome and verdict only
         brief = not (as_json or as_csv or detail or node is not None)

@@ -9,7 +9,6 @@ from shunt.diagnose.results import Node, Received, Replay, Silent, Trace
 from shunt.engine import labels
 from shunt.i18n import N_, _, ngettext, tr
 from shunt.render import words
-from shunt.render.funnel import Bars, funnel
 from shunt.render.layout import Col, Fold, Under, keep_names, readable
 from shunt.render.text import safe
 
@@ -181,6 +180,8 @@ def silent(s: Silent, out=None) -> None:
             out.print(Under(safe(f"→ {tr(c.advice)}", "cyan"), 2, 4))
         for ex in c.examples[:3]:
             out.print(example(ex, tz))
+    from shunt.render.funnel import Bars, funnel  # why-silent's chart only
+
     steps = funnel(s)
     if steps:
         out.print(Bars(steps, _("funnel 漏斗: consults still open to the account after each rule")))

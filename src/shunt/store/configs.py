@@ -40,3 +40,33 @@ def configs_in(conn: sqlite3.Connection, sid: int, start: int, end: int) -> list
     rows = conn.execute("SELECT c.uid, c.ts, c.body, s.nick FROM configs c JOIN shops s ON s.id = c.shop_id "
                         "WHERE c.shop_id = ? AND c.ts > ? AND c.ts < ? ORDER BY c.ts, c.uid", (sid, start, end))
     return ([first] if first is not None else []) + [_config(conn, row) for row in rows]
+
+
+_GROUP_NAMES = ("SELECT c.uid, json_type(g.value, '$.id'), json_extract(g.value, '$.id'), json_type(g.value, '$.name'), "
+                "json_extract(g.value, '$.name') FROM configs c, json_each(c.body, '$.groups') g "
+                "WHERE c.shop_id = ? AND json_type(c.body, '$.groups') = 'array' ORDER BY c.ts, c.uid, g.key")
+_PLAIN = {"text": str, "integer": str, "null": None}
+
+
+def group_names(conn: sqlite3.Connection, sid: int) -> dict[str, str]:
+    """{group id: its latest name} over every shop_config of the shop, as the parsed configs name them
+    (GroupConf: id, name or id; a group renamed shows its last name; a name equal to its id is left
+    out), read at C speed from the bodies' group entries (parsing a config of 1000 agents costs ms)."""
+    names: dict[str, str] = {}
+    odd: set[str] = set()
+    for uid, id_type, gid, name_type, name in conn.execute(_GROUP_NAMES, (sid,)):
+        if id_type not in ("text", "integer") or name_type not in _PLAIN:
+            odd.add(uid)  # a value whose str() SQLite's types do not tell (real, true, object...)
+            continue
+        gid = str(gid)
+        name = str(name or gid)
+        if name != gid:
+            names[gid] = name
+    if odd:  # the exact way: every config parsed, in order
+        names = {}
+        for row in conn.execute("SELECT c.uid, c.ts, c.body, s.nick FROM configs c JOIN shops s ON s.id = c.shop_id "
+                                "WHERE c.shop_id = ? ORDER BY c.ts, c.uid", (sid,)):
+            for g in _config(conn, row).groups:
+                if g.name and g.name != g.id:
+                    names[g.id] = g.name
+    return names

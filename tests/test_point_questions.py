@@ -1,0 +1,140 @@
+"""The point questions' fast path (issue 17): a node's state read on first use, the day's summary
+replayed without its explanation, the group names read from the configs' bodies, and the import diet
+of a trace run. Each answer must be the one the full, eager way gives."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from cli_helpers import load_sample
+
+from shunt.commands.common import open_shop
+from shunt.store import lookups
+from shunt.store.lazy_state import settled
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    return load_sample(tmp_path_factory.mktemp("points") / "s.db")
+
+
+def test_lazy_maps_answer_alike_in_any_order(sample_db):
+    """Asked key by key first, or iterated first: the same entries (a miss reads a whole block, an
+    iteration reads the rest); an account the state does not cover has none."""
+    shop = open_shop(sample_db, None)
+    try:
+        rows = list(lookups.consults_between(shop.conn, shop.sid, 0, 2 ** 62))
+        assert len(rows) > 20
+        for consult, _routed, uid in rows:
+            whole = settled(shop.state_at(consult, uid))  # iterated first
+            probe = shop.state_at(consult, uid)
+            for a in [*whole.status, "zhenpin:nobody", consult.buyer, *(m for g in (whole.config.groups if whole.config
+                                                                                     else ()) for m in g.members)]:
+                assert probe.status.get(a) == whole.status.get(a), a
+                assert probe.load.get(a, 0) == whole.load.get(a, 0), a
+                assert (a in probe.conversion) == (a in whole.conversion), a
+                assert probe.status_since.get(a) == whole.status_since.get(a), a
+            assert settled(probe) == whole
+            assert all(whole.load.values()) and None not in whole.status.values()
+    finally:
+        shop.conn.close()
+
+
+def _human(result) -> str:
+    from rich.console import Console
+
+    from shunt.render import human
+
+    buf = io.StringIO()
+    human.trace(result, out=Console(file=buf, width=120, color_system=None, emoji=False, highlight=False))
+    return buf.getvalue()
+
+
+def test_the_brief_summary_reads_as_the_full_one(sample_db, tmp_path):
+    """Every buyer-day of the sample with several nodes (and one with a node made not to match): the
+    summary from brief replays prints what it prints from full ones, and the mismatch keeps its findings."""
+    import shutil
+    import sqlite3
+    from collections import Counter
+    from contextlib import closing
+
+    from shunt.diagnose.trace import trace
+    from shunt.timeutil import local_date
+
+    db = tmp_path / "m.db"
+    shutil.copy(sample_db, db)
+    shop = open_shop(db, None)
+    rows = list(lookups.consults_between(shop.conn, shop.sid, 0, 2 ** 62))
+    days = Counter((c.buyer, local_date(c.ts, shop.tz)) for c, _r, _u in rows)
+    several = sorted(k for k, n in days.items() if n > 1)
+    assert len(several) >= 3
+    buyer, day = several[0]
+    shop.conn.close()
+    odd = next(u for c, _r, u in rows if (c.buyer, local_date(c.ts, shop.tz)) == (buyer, day))
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE consults SET agent = 'zhenpin:nobody' WHERE uid = ?", (odd,))
+    shop = open_shop(db, None)
+    try:
+        for buyer, day in several:
+            full, brief = trace(shop, buyer, day), trace(shop, buyer, day, brief=True)
+            assert _human(brief) == _human(full), (buyer, day)
+            for b, f in zip(brief.nodes, full.nodes):
+                assert (b.replay.match, b.replay.findings, b.group) == (f.replay.match, f.replay.findings, f.group)
+        assert any(n.replay.match is False and n.replay.findings for n in trace(shop, *several[0], brief=True).nodes)
+    finally:
+        shop.conn.close()
+
+
+def test_group_names_from_the_bodies_as_the_parsed_configs_name_them(tmp_path):
+    """Names read at C speed from the bodies: ints as ids, a missing or empty name, a name equal to its
+    id, a rename, and a value SQLite's types do not tell (true: parsed the slow way)."""
+    from shunt.store.configs import group_names
+    from shunt.store.db import open_db
+
+    db = open_db(tmp_path / "g.db", create=True)
+    db.execute("INSERT INTO shops(id, nick) VALUES (1, 'zhenpin')")
+
+    def body(groups) -> str:
+        return json.dumps({"settings": {}, "agents": [], "groups": groups, "exclusive": []}, ensure_ascii=False)
+
+    rows = [(1, "c1", body([{"id": "g_pre", "name": "售前"}, {"id": 7, "name": "seven"}, {"id": "g_x"},
+                            {"id": "g_y", "name": ""}, {"id": "g_z", "name": "g_z"}])),
+            (2, "c2", body([{"id": "g_pre", "name": "售前二"}]))]
+    for ts, uid, b in rows:
+        db.execute("INSERT INTO configs(shop_id, ts, uid, body) VALUES (1, ?, ?, ?)", (ts, uid, b))
+    assert group_names(db, 1) == {"g_pre": "售前二", "7": "seven"}
+    db.execute("INSERT INTO configs(shop_id, ts, uid, body) VALUES (1, 3, 'c3', ?)", (body([{"id": "g_t", "name": True}]),))
+    assert group_names(db, 1) == {"g_pre": "售前二", "7": "seven", "g_t": "True"}
+
+
+FORBIDDEN = ("sqlite_utils", "babel", "msgspec", "shunt.store.load", "shunt.generate", "shunt.diagnose.simulate",
+             "shunt.diagnose.balance", "shunt.diagnose.period", "shunt.render.funnel", "textual")
+
+
+@pytest.mark.parametrize("args", [["trace", "tb_buyer05", "--date", "2026-11-11"],
+                                  ["why-received", "tb_buyer20", "--at", "2026-11-11 10:25:07"]])
+def test_a_point_question_imports_only_what_it_uses(sample_db, args):
+    """The import diet of the real entry point (shunt.cli.main), by sys.modules, not by time: no loader,
+    no analytic command, no i18n tooling, no JSON encoder for a human answer, and typer builds only the
+    command asked."""
+    code = ("import sys, typer.main as tm\n"
+            "built = []\n"
+            "make = tm.get_command_from_info\n"
+            "tm.get_command_from_info = lambda *a, **k: built.append(1) or make(*a, **k)\n"
+            "from shunt.cli import main\n"
+            f"sys.argv = ['shunt', *{args!r}, '--db', {str(sample_db)!r}]\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+            f"bad = [m for m in {FORBIDDEN!r} if m in sys.modules]\n"
+            "print(code, len(built), bad, file=sys.stderr)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert res.stderr.strip().splitlines()[-1] == "0 1 []", res.stderr
