@@ -13,7 +13,8 @@ loads it, then, each as a whole process, rounds of (median of --runs):
   proxy, in a group, online at --at: bench/shape_pick.py), --at a busy moment of the day;
 - balance over the day; simulate over the day with the strategy changed to round_robin;
 - trace of the day's busiest buyer, beside the import floor (`python -c "import typer, rich,
-  sqlite_utils, dateutil"`, bench_all's) — a point question is judged against start-up.
+  sqlite_utils, dateutil"`, bench_all's) — a point question is judged against start-up. shunt's
+  modules are byte-compiled first (as installed), else a PYTHONDONTWRITEBYTECODE run compiles them.
 Each line: wall seconds (median), CPU seconds (user + sys of the child and its forks, median: the
 steadier figure on a shared machine), peak RSS (the child's ru_maxrss, or the sampled sum over it
 and its forked half for balance), and the ratio to the floor of the same shape (by CPU). At the
@@ -97,6 +98,17 @@ def shape(work: Path, agents: int, groups: int, consults: int, runs: int,
     return out
 
 
+def compiled() -> None:
+    """Byte-compile the shunt this runs, as an installed one is: a dev tree run with
+    PYTHONDONTWRITEBYTECODE=1 compiles every module it imports at each run (trace: ~2x its time)."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("shunt")
+    if spec is not None and spec.origin:
+        compileall.compile_dir(Path(spec.origin).parent, quiet=1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shapes", default="40x1,40x20,300x1,300x20,300x300,1000x1,1000x20,1000x300")
@@ -106,6 +118,7 @@ def main() -> None:
     ap.add_argument("--commands", default=",".join(COMMANDS), help=f"a comma list of {', '.join(COMMANDS)}")
     args = ap.parse_args()
     commands = tuple(c for c in args.commands.split(",") if c)
+    compiled()
     work = args.keep or Path(tempfile.mkdtemp(prefix="shunt-shapes-"))
     work.mkdir(parents=True, exist_ok=True)
     results = {}

@@ -26,14 +26,15 @@ _NOT_READ: Any = object()
 
 # one value per account of :accounts (json) at the cut of consult (:t, :uid): the subqueries of
 # states._ACCOUNT_STATES, each on its own
-_FIELDS = {
-    "status": "(SELECT x.status FROM statuses x WHERE x.shop_id = :sid AND x.account = a.value AND x.ts <= :t "
-              "ORDER BY x.ts DESC, x.uid DESC LIMIT 1)",
-    "load": "(SELECT l.load FROM load_steps l WHERE l.shop_id = :sid AND l.account = a.value AND l.ts <= :t "
-            "AND (l.ts, l.okey, l.phase) < (:t, :uid, 1) ORDER BY l.ts DESC, l.okey DESC, l.phase DESC, l.uid DESC "
-            "LIMIT 1)",
-    "conversion": "(SELECT r.conversion_rate FROM stats r WHERE r.shop_id = :sid AND r.account = a.value "
-                  "AND r.ts <= :t ORDER BY r.ts DESC, r.uid DESC LIMIT 1)",
+_READ = {
+    "status": "SELECT a.value, (SELECT x.status FROM statuses x WHERE x.shop_id = :sid AND x.account = a.value "
+              "AND x.ts <= :t ORDER BY x.ts DESC, x.uid DESC LIMIT 1) FROM json_each(:accounts) a",
+    "load": "SELECT a.value, (SELECT l.load FROM load_steps l WHERE l.shop_id = :sid AND l.account = a.value "
+            "AND l.ts <= :t AND (l.ts, l.okey, l.phase) < (:t, :uid, 1) "
+            "ORDER BY l.ts DESC, l.okey DESC, l.phase DESC, l.uid DESC LIMIT 1) FROM json_each(:accounts) a",
+    "conversion": "SELECT a.value, (SELECT r.conversion_rate FROM stats r WHERE r.shop_id = :sid "
+                  "AND r.account = a.value AND r.ts <= :t ORDER BY r.ts DESC, r.uid DESC LIMIT 1) "
+                  "FROM json_each(:accounts) a",
 }
 
 
@@ -72,8 +73,8 @@ class CutReader:
         if field == "since":
             got.update(self.since_of(accounts))
             return
-        rows = self.conn.execute(f"SELECT a.value, {_FIELDS[field]} FROM json_each(:accounts) a",
-                                 {"sid": self.sid, "t": self.ts, "uid": self.uid, "accounts": json.dumps(accounts)})
+        rows = self.conn.execute(_READ[field], {"sid": self.sid, "t": self.ts, "uid": self.uid,
+                                                "accounts": json.dumps(accounts)})
         got.update(rows)
         for a in accounts:  # (json_each gives every one; this only guards the invariant)
             got.setdefault(a, None)
@@ -117,9 +118,6 @@ class LazyMap(Mapping):
     def __len__(self) -> int:
         return len(self._reader.every(self._field))
 
-    def __repr__(self) -> str:
-        return f"LazyMap({self._field}: {dict(self)!r})"
-
 
 class LazyPicks(Mapping):
     """group id → its last rule-7 pick at the cut (states.last_pick), read per group on first use."""
@@ -153,9 +151,6 @@ class LazyPicks(Mapping):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
-
-    def __repr__(self) -> str:
-        return f"LazyPicks({dict(self)!r})"
 
 
 def settled(state: State) -> State:
