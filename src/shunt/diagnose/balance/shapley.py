@@ -18,7 +18,7 @@ from __future__ import annotations
 from math import factorial
 from typing import Sequence
 
-from shunt.diagnose.exact_sums import ExactSums
+from shunt.diagnose.exact_sums import ExactSums, Ratios
 from shunt.diagnose.variants import ALL, BINDING, EXCLUSIVE, FACTORS, RECENT, WEIGHTS
 
 EXPECTED = (0, RECENT, BINDING, WEIGHTS, EXCLUSIVE, ALL)  # the removed sets whose expected counts are shown
@@ -44,13 +44,29 @@ _W = {k: {s: factorial(s) * factorial(k - s - 1) / factorial(k) for s in range(k
 SUBMASKS = tuple(tuple(_submasks(m)) for m in range(16))
 
 
+def _plan(act: int) -> tuple[tuple, tuple]:
+    """For a consult subject to `act` (its decisions in SUBMASKS[act]'s order): (the position of
+    each EXPECTED set's decision, [(factor, Shapley weight, position without S, position without
+    S + f)] for each factor f of `act` and each subset S of its other factors)."""
+    at = {m: i for i, m in enumerate(SUBMASKS[act])}
+    expected = tuple(at[M & act] for M in EXPECTED)
+    n = bin(act).count("1")
+    effects = tuple((f, _W[n][bin(S).count("1")], at[S], at[S | f])
+                    for f, _name in FACTORS if act & f for S in SUBMASKS[act & ~f])
+    return expected, effects
+
+
+PLANS = tuple(_plan(act) for act in range(16))
+
+
 class Tally:
     """Consults counted per combination of decisions, folded into `exact` (see the module)."""
 
-    __slots__ = ("exact", "combos", "held", "rows", "max_rows", "max_combos")
+    __slots__ = ("exact", "ratios", "combos", "held", "rows", "max_rows", "max_combos")
 
     def __init__(self, exact: ExactSums, max_rows: int | None = None, max_combos: int | None = None) -> None:
         self.exact = exact
+        self.ratios = Ratios()
         self.combos: dict[tuple, list] = {}  # (act, ids of the decisions) → [decisions, consults]
         self.held: dict[int, object] = {}  # id → a decision held by the combinations
         self.rows = 0
@@ -75,31 +91,30 @@ class Tally:
 
     def fold(self) -> None:
         """Add the counted consults to the exact sums; forget them and their decisions."""
-        expected: dict[tuple[int, int], int] = {}  # (M, id of a decision) → consults
+        expected: dict[int, dict[int, int]] = {}  # id of a decision → {M: consults}
         effects: dict[tuple, int] = {}  # (f, weight, id without S, id without S + f) → consults
         for (act, *_ids), (got, k) in self.combos.items():
-            decs = dict(zip(SUBMASKS[act], got))
-            for M in EXPECTED:
-                key = (M, id(decs[M & act]))
-                expected[key] = expected.get(key, 0) + k
-            n = bin(act).count("1")
-            if not n:
-                continue
-            w = _W[n]
-            for f, _name in FACTORS:
-                if not act & f:
-                    continue
-                for S in SUBMASKS[act & ~f]:
-                    dS, dF = decs[S], decs[S | f]
-                    if dS is not dF:
-                        key = (f, w[bin(S).count("1")], id(dS), id(dF))
-                        effects[key] = effects.get(key, 0) + k
-        held, add = self.held, self.exact.add
-        for (M, i), k in expected.items():
-            add(M, held[i].odds.items(), k)
+            at, pairs = PLANS[act]
+            for M, i in zip(EXPECTED, at):
+                slots = expected.get(id(got[i]))
+                if slots is None:
+                    expected[id(got[i])] = {M: k}
+                else:
+                    slots[M] = slots.get(M, 0) + k
+            for f, wt, i, j in pairs:
+                dS, dF = got[i], got[j]
+                if dS is not dF:
+                    key = (f, wt, id(dS), id(dF))
+                    effects[key] = effects.get(key, 0) + k
+        held, exact, ratios = self.held, self.exact, self.ratios.ratios
+        for i, slots in expected.items():
+            odds = ratios(held[i].odds.items())  # once per decision, for every sum it counts in
+            for M, k in slots.items():
+                exact.add_ratios(M, odds, k)
         for (f, wt, i, j), k in effects.items():
             oS, oF = held[i].odds, held[j].odds
-            add(EFFECT + f, [(x, wt * (oS.get(x, 0.0) - oF.get(x, 0.0))) for x in set(oS) | set(oF)], k)
+            exact.add(EFFECT + f, [(x, d) for x in set(oS) | set(oF)
+                                   if (d := wt * (oS.get(x, 0.0) - oF.get(x, 0.0)))], k)
         self.combos.clear()
         self.held.clear()
         self.rows = 0
