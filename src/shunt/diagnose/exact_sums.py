@@ -49,7 +49,8 @@ class ExactSums:
     def __init__(self) -> None:
         self.sums: dict[Any, dict[Any, list[int]]] = {}
 
-    def _sum(self, slot: Any) -> dict[Any, list[int]]:
+    def sum_of(self, slot: Any) -> dict[Any, list[int]]:
+        """The sum `slot`'s totals: key → [numerator, exponent] (made empty when new)."""
         t = self.sums.get(slot)
         if t is None:
             t = self.sums[slot] = {}
@@ -59,11 +60,11 @@ class ExactSums:
         """Add `terms`: ((sum, key, amount), count) pairs (a Counter's items)."""
         for (slot, x, v), cnt in terms:
             n, d = float(v).as_integer_ratio()
-            _add(self._sum(slot), x, n * cnt, d.bit_length() - 1)
+            _add(self.sum_of(slot), x, n * cnt, d.bit_length() - 1)
 
     def add(self, slot: Any, pairs: Iterable[tuple[Any, float]], count: int) -> None:
         """Add `count` times each (key, amount) of `pairs` to the sums (slot, key)."""
-        totals = self._sum(slot)
+        totals = self.sum_of(slot)
         get = totals.get
         for x, v in pairs:
             n, d = float(v).as_integer_ratio()
@@ -82,7 +83,7 @@ class ExactSums:
 
     def add_ratios(self, slot: Any, ratios: list[tuple[Any, int, int]], count: int) -> None:
         """Add `count` times each (key, numerator, exponent) of `ratios` (`Ratios.ratios`) to the sums (slot, key)."""
-        totals = self._sum(slot)
+        totals = self.sum_of(slot)
         get = totals.get
         for x, n, e in ratios:
             t = get(x)
@@ -98,7 +99,7 @@ class ExactSums:
 
     def merge(self, other: "ExactSums") -> None:
         for slot, theirs in other.sums.items():
-            totals = self._sum(slot)
+            totals = self.sum_of(slot)
             for x, (n, e) in theirs.items():
                 _add(totals, x, n, e)
 

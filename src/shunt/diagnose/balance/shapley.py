@@ -11,6 +11,12 @@ so a consult is counted per combination of decisions (`add`), and a fold counts 
 exact sums (`ExactSums`: Σ count x amount, exact, whatever the grouping). Nothing is held per
 consult: the decisions are held (their ids stay unique) until the next fold, which comes when
 they hold `max_rows` rows (odds and candidates) or `max_combos` combinations.
+
+A decision's odds mostly give one amount to every winner (1/k; with unequal weights, a few
+amounts): those are added by set (`SetSums`: at the cost of the set's changes since the previous
+decision of the same rule and groups, not of the pool), the others account by account; the
+Shapley differences of two such decisions likewise, by the sets of accounts of both, of the
+first only, of the second only. Exact either way: the same floats.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 from math import factorial
 from typing import Sequence
 
+from shunt.diagnose.balance.setsums import SetSums, classes
 from shunt.diagnose.exact_sums import ExactSums, Ratios
 from shunt.diagnose.variants import ALL, BINDING, EXCLUSIVE, FACTORS, RECENT, WEIGHTS
 
@@ -62,11 +69,12 @@ PLANS = tuple(_plan(act) for act in range(16))
 class Tally:
     """Consults counted per combination of decisions, folded into `exact` (see the module)."""
 
-    __slots__ = ("exact", "ratios", "combos", "held", "rows", "max_rows", "max_combos")
+    __slots__ = ("exact", "ratios", "sets", "combos", "held", "rows", "max_rows", "max_combos")
 
     def __init__(self, exact: ExactSums, max_rows: int | None = None, max_combos: int | None = None) -> None:
         self.exact = exact
         self.ratios = Ratios()
+        self.sets = SetSums(exact)  # uniform odds' sums, flushed into `exact` by `close`
         self.combos: dict[tuple, list] = {}  # (act, ids of the decisions) → [decisions, consults]
         self.held: dict[int, object] = {}  # id → a decision held by the combinations
         self.rows = 0
@@ -106,15 +114,70 @@ class Tally:
                 if dS is not dF:
                     key = (f, wt, id(dS), id(dF))
                     effects[key] = effects.get(key, 0) + k
-        held, exact, ratios = self.held, self.exact, self.ratios.ratios
-        for i, slots in expected.items():
-            odds = ratios(held[i].odds.items())  # once per decision, for every sum it counts in
-            for M, k in slots.items():
-                exact.add_ratios(M, odds, k)
-        for (f, wt, i, j), k in effects.items():
-            oS, oF = held[i].odds, held[j].odds
-            exact.add(EFFECT + f, [(x, d) for x in set(oS) | set(oF)
-                                   if (d := wt * (oS.get(x, 0.0) - oF.get(x, 0.0)))], k)
+        by: dict[int, tuple | None] = {}  # id of a decision → its odds by amount (setsums.classes)
+        self._expected(expected, by)
+        self._effects(effects, by)
         self.combos.clear()
         self.held.clear()
         self.rows = 0
+
+    def _classes(self, by: dict, i: int) -> tuple | None:
+        c = by.get(i, _UNSEEN)
+        if c is _UNSEEN:
+            c = by[i] = classes(self.held[i].odds)
+        return c
+
+    def _expected(self, expected: dict[int, dict[int, int]], by: dict) -> None:
+        """Each decision's odds added to the expected counts of the removed sets M it was counted for."""
+        held, exact, ratios, sets, of = self.held, self.exact, self.ratios.ratios, self.sets, self.ratios.of
+        for i, slots in expected.items():
+            d = held[i]
+            cl = self._classes(by, i)
+            if cl is not None:  # few amounts: each added to its accounts at the cost of their set's changes
+                kind = _kind(d)
+                for r, (p, keys) in enumerate(cl):
+                    n, e = of(p)
+                    for M, k in slots.items():
+                        sets.add(M, (r, kind), keys, n, e, k)
+            else:
+                odds = ratios(d.odds.items())  # once per decision, for every sum it counts in
+                for M, k in slots.items():
+                    exact.add_ratios(M, odds, k)
+
+    def _effects(self, effects: dict[tuple, int], by: dict) -> None:
+        """Each pair's weighted difference of odds added to factor f's effects: by set (the accounts
+        of an amount of both, of the first only, of the second only) when each has few amounts."""
+        held, exact, sets, of = self.held, self.exact, self.sets, self.ratios.of
+        for (f, wt, i, j), k in effects.items():
+            dS, dF = held[i], held[j]
+            oS, oF = dS.odds, dF.odds
+            cS, cF = self._classes(by, i), self._classes(by, j)
+            if cS is None or cF is None:
+                exact.add(EFFECT + f, [(x, d) for x in set(oS) | set(oF)
+                                       if (d := wt * (oS.get(x, 0.0) - oF.get(x, 0.0)))], k)
+                continue
+            slot, kind, kS, kF = EFFECT + f, (wt, _kind(dS), _kind(dF)), oS.keys(), oF.keys()
+            for a, (p, A) in enumerate(cS):
+                for b, (q, B) in enumerate(cF):
+                    _part(sets, of, slot, (a, b, kind), A & B, wt * (p - q), k)
+                _part(sets, of, slot, (a, -1, kind), A - kF, wt * (p - 0.0), k)
+            for b, (q, B) in enumerate(cF):
+                _part(sets, of, slot, (-1, b, kind), B - kS, wt * (0.0 - q), k)
+
+    def close(self) -> None:
+        """Fold, and flush the uniform odds' running sums: the exact sums are then complete."""
+        self.fold()
+        self.sets.flush()
+
+
+_UNSEEN = object()
+
+
+def _kind(d) -> tuple:
+    """Decisions whose winners are alike (SetSums' kinds): the same rule over the same groups."""
+    return (d.rule, d.matched_groups, d.remaining_groups)
+
+
+def _part(sets: SetSums, of, slot: int, kind: tuple, keys, amount: float, k: int) -> None:
+    if keys and amount:
+        sets.add(slot, kind, keys, *of(amount), k)

@@ -63,7 +63,7 @@ class SpanSums:
         """Fold the counted terms into the exact totals when there are more than `above` of them
         (and, with `above` 0, the tally)."""
         if not above:
-            self.tally.fold()
+            self.tally.close()
         if len(self.terms) > above:
             self.exact.fold(self.terms.items())
             self.terms.clear()
