@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from shunt import store, timeutil
 from shunt.diagnose.config_patch import apply_override
@@ -24,7 +24,7 @@ from shunt.diagnose.variants import decision_cache
 from shunt.engine.replay_tracker import ReplayTracker
 from shunt.engine.model import Config, Decision, Routed
 from shunt.engine.tracker import MIN_HORIZON_HOURS
-from shunt.gcpause import paused_gc
+from shunt.gcpause import paused_gc, release
 
 CAVEATS = (
     "Buyers' reactions cannot be known: the same buyers arrive at the same moments with the same items, orders "
@@ -71,10 +71,13 @@ class Simulation:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def _odds(d: Decision) -> dict[str | None, float]:
+def _odds(d: Decision) -> Mapping[str | None, float]:
     if not d.agents:
         return {None: 1.0}
-    return {a: p for a, p in d.odds.items() if p > 0} or {d.agents[0]: 1.0}
+    odds = d.odds
+    if odds and min(odds.values()) > 0:  # (most of them: no copy)
+        return odds
+    return {a: p for a, p in odds.items() if p > 0} or {d.agents[0]: 1.0}
 
 
 def _odds_entry(memo: dict, d: Decision) -> tuple:
@@ -82,7 +85,8 @@ def _odds_entry(memo: dict, d: Decision) -> tuple:
     if len(memo) >= 50_000:
         memo.clear()
     odds = _odds(d)
-    e = memo[id(d)] = (d, odds, tuple((x, p, d.groups.get(x) if x else None) for x, p in odds.items()))
+    groups = d.groups
+    e = memo[id(d)] = (d, odds, [(x, p, groups.get(x) if x else None) for x, p in odds.items()])
     return e
 
 
@@ -145,9 +149,10 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
         override = sums.replayed(c, routed, cache.decide(state, c, cfg_after), cache.decide(state, c, cfg_before))
         if override is not None:
             tracker.override = override  # else the tracker records `routed`
+    stats = {"decisions": cache.hits + cache.misses, "engine_runs": cache.misses}
+    release(tracker, cache)
     return Simulation(shop=nick, tz=tzname, start=start, end=end, label=label, seed=seed, changed=dict(new),
-                      configs=len(made), **sums.result(new_hours),
-                      stats={"decisions": cache.hits + cache.misses, "engine_runs": cache.misses})
+                      configs=len(made), **sums.result(new_hours), stats=stats)
 
 
 class _Sums:

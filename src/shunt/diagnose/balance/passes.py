@@ -16,6 +16,7 @@ from shunt.diagnose.variants import BINDING, EXCLUSIVE, RECENT, WEIGHTS, Variant
 from shunt.engine.cache_keys import eligible
 from shunt.engine.replay_tracker import ReplayTracker
 from shunt.engine.model import Config
+from shunt.gcpause import release
 from shunt.store import periods
 from shunt.workers import workers
 
@@ -95,6 +96,7 @@ class SpanPass:
         R.fold()
         R.n, R.replayable = n, replayable
         R.decisions, R.engine_runs = cache.hits + cache.misses, cache.misses
+        release(tracker, cache)
         return R
 
     def _routed(self, c, a: str | None) -> None:
