@@ -21,6 +21,7 @@ def _rows(db) -> dict:
 
 def test_gb18030_blocks_load_as_their_utf8_text(tmp_path, monkeypatch):
     monkeypatch.setattr(source_mod, "CHUNK", 4096)  # many blocks
+    monkeypatch.setattr(source_mod, "RECODE_LINES", 7)  # each in pieces
     text = log_lines(tmp_path).read_text(encoding="utf-8")
     lines = text.split("\n")
     assert any(not x.isascii() for x in lines)

@@ -23,6 +23,7 @@ CHUNK = 1 << 20  # bytes read at a time; at most MAX_LINE (see Source.blocks)
 SNIFF_BYTES = 1 << 22  # the encoding is chosen from the first 4 MiB (then, if all ASCII, at the first non-ASCII line)
 _UTF8 = {"utf-8", "utf-8-sig"}
 _RECODED = {"gb18030"}  # encodings whose blocks are decoded whole (Source._recode)
+RECODE_LINES = 500  # lines decoded at a time there
 
 
 class Source:
@@ -237,10 +238,16 @@ class Source:
                     del lines[0]
                 if lines:
                     fast = self._fast(data)
-                    if not fast and self.encoding in _RECODED:
-                        lines, fast = self._recode(lines)
-                    yield n + 1, lines, fast
-                    n += len(lines)
+                    if fast or self.encoding not in _RECODED:
+                        yield n + 1, lines, fast
+                        n += len(lines)
+                    else:  # (by pieces: a whole block's text and its copy would add to the peak memory)
+                        for i in range(0, len(lines), RECODE_LINES):
+                            part = lines[i:i + RECODE_LINES]
+                            yield (n + 1, *self._recode(part))
+                            n += len(part)
+                            if self.stopped:
+                                return
                     if self.stopped:
                         return
             if carry:  # the last line, without a newline
