@@ -6,7 +6,7 @@ The forms of one generated day (`shunt generate --consults 150000 --agents 300 -
 plain UTF-8, escaped JSON (`--escape-json`, all ASCII), GB18030 (`--encoding gb18030`), gzip of the
 plain file, the plain file after a UTF-8 BOM, and 10 messages per consult (`--messages 10`, 120k
 consults). Made once in --dir. Each round runs, form by form: this tree's `shunt load` into an empty
-database, the --base tree's (when given), and (first round) sqlite-utils, fed through `iconv`, `zcat`
+database, the --base tree's (when given), and (the first --su-rounds rounds) sqlite-utils, fed through `iconv`, `zcat`
 or `tail -c +4` for the forms it cannot read. Wall seconds, CPU seconds of the process tree (user +
 sys, the split's two processes) and peak RSS summed over the tree (bench_load_days.run). The ratio to
 read on a shared machine is the CPU one; on an idle one the wall one.
@@ -55,6 +55,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--forms", default=",".join(FORMS))
     ap.add_argument("--base", type=Path, help="another source tree to time alongside (its src/ is used)")
+    ap.add_argument("--su-rounds", type=int, default=1, help="rounds that also run sqlite-utils (the first ones)")
     ap.add_argument("--sqlite-utils", default=str(Path(sys.executable).parent / "sqlite-utils"))
     a = ap.parse_args()
     a.dir.mkdir(parents=True, exist_ok=True)
@@ -72,10 +73,15 @@ def main() -> None:
                 print(f"{form:8s} shunt {label:5s}  wall {wall:7.2f} s  cpu {cpu:6.2f} s  rss {rss:4d} MB  "
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
             _clean(db)
-            if r == 0:
+            if r < a.su_rounds:
                 cmd = (f"{feed.format(f=f)} | {a.sqlite_utils} insert {db} events - --nl --alter" if feed
                        else f"{a.sqlite_utils} insert {db} events {f} --nl --alter")
-                wall, cpu, rss = run(["sh", "-c", cmd], dict(os.environ))
+                try:
+                    wall, cpu, rss = run(["sh", "-c", cmd], dict(os.environ))
+                except SystemExit as exc:  # (its error, cut)
+                    print(f"{form:8s} sqlite-utils  failed: {str(exc)[:300]}", flush=True)
+                    _clean(db)
+                    continue
                 print(f"{form:8s} sqlite-utils  wall {wall:7.2f} s  cpu {cpu:6.2f} s  rss {rss:4d} MB  "
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
                 _clean(db)

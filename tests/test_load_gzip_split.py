@@ -46,7 +46,7 @@ def test_a_gzip_splits_through_its_plain_copy(tmp_path, monkeypatch, splitting, 
     path = _gzip(tmp_path, text)
     if into == "with data":  # staged: both halves into part files, then one merge (store/stage.py)
         monkeypatch.setattr(stage, "STAGE_BYTES", 0)
-        first = _gzip(tmp_path, text[:text.index(b"\n", 3000) + 1], "first.jsonl.gz")
+        first = _gzip(tmp_path, text[:text.index(b"\n", len(text) // 3) + 1], "first.jsonl.gz")
         for db in ("one.db", "two.db"):
             one_process(first, tmp_path / db, monkeypatch)
     took = []
@@ -54,9 +54,15 @@ def test_a_gzip_splits_through_its_plain_copy(tmp_path, monkeypatch, splitting, 
     monkeypatch.setattr(stage.Stage, "take", lambda self, out: (took.append(1), real_take(self, out))[1])
     one = one_process(path, tmp_path / "one.db", monkeypatch)
     spooled.clear()
+    modes = []
+    spool_take = gzspool.Spool.take
+    monkeypatch.setattr(gzspool.Spool, "take", lambda self, p: (
+        got := spool_take(self, p), modes.append(got and got.stat().st_mode & 0o777))[0])
     two = load_files(tmp_path / "two.db", [path])
     assert spooled == [True], "the gzip was copied as plain text"
+    assert modes == [0o600], "owner-only, as the database"
     assert (splitting or took) and len(splitting) + len(took) == 1, "its second half was read by the child"
+    assert (into == "with data") == bool(took), (into, took, splitting)
     assert report(two) == report(one)
     assert len(two.rejected) == 2 and {f for f, _, _ in two.rejected} == {str(path)}  # (one in each half)
     assert two.encodings == {str(path): "utf-8"} and two.bytes == path.stat().st_size

@@ -43,8 +43,10 @@ class Spool:
         if size < split.PARALLEL_BYTES or free < self.reserved + 2 * size + HEADROOM:
             return None
         target = self.db.parent / f"{self.db.name}.part-{os.getpid()}-gz{len(self.paths) + 1:d}"
-        try:
-            fh = open(target, "wb")
+        split.remove_part(target)
+        try:  # owner-only, as the database (it holds the log's text)
+            fh = os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600),
+                           "wb")
         except OSError:
             return None
         self.reserved += size
