@@ -53,12 +53,53 @@ def _kv(rows):
     return t
 
 
-def candidates_table(r: Replay):
+MAX_CANDIDATE_ROWS = 30  # a group of 1000 members is not read row by row: --json lists them all
+
+
+def shown_candidates(r: Replay, recorded: str | None = None) -> tuple[list, dict[str, int]]:
+    """The candidates the human view lists, in their order, and the count of the others by why they
+    were not eligible ("" for eligible). Every winner and the recorded agent are listed; then eligible
+    candidates up to MAX_CANDIDATE_ROWS; the ineligible ones only when all fit."""
+    cands = list(r.candidates)
+    if len(cands) <= MAX_CANDIDATE_ROWS:
+        return cands, {}
+    keep = {i for i, c in enumerate(cands) if c.account in r.odds or c.account == recorded}
+    for i, c in enumerate(cands):
+        if len(keep) >= MAX_CANDIDATE_ROWS:
+            break
+        if c.eligible:
+            keep.add(i)
+    hidden: dict[str, int] = {}
+    for i, c in enumerate(cands):
+        if i not in keep:
+            why = "" if c.eligible else (c.why_not or "no")
+            hidden[why] = hidden.get(why, 0) + 1
+    return [c for i, c in enumerate(cands) if i in keep], hidden
+
+
+def _why_hidden(why: str) -> str:
+    if why == "":
+        return _("eligible")
+    return _("no") if why == "no" else words.why_not(why)
+
+
+def _hidden_note(hidden: dict[str, int]):
+    if not hidden:
+        return None
+    n = sum(hidden.values())
+    parts = [str(k) + " " + _why_hidden(why) for why, k in sorted(hidden.items(), key=lambda kv: -kv[1])]
+    return ngettext("{n} more candidate not listed ({why}); --json lists every candidate.",
+                    "{n} more candidates not listed ({why}); --json lists every candidate.", n).format(
+        n=f"{n:,}", why=", ".join(parts))
+
+
+def candidates_table(r: Replay, recorded: str | None = None):
     cols = [Col(_("account"), "name"), Col(_("groups"), "name"), Col(_("status"), "name"), Col(_("load"), "num"),
             Col(_("limit"), "num"), Col(_("weight"), "num"), Col(_("conv."), "num"), Col(_("busy"), "name"),
             Col(_("eligible")), Col(_("win"), "num")]
+    shown, hidden = shown_candidates(r, recorded)
     rows = []
-    for c in r.candidates:
+    for c in shown:
         win = r.odds.get(c.account)
         rows.append([
             c.account, words.groups(c.groups), words.label(labels.STATUSES, c.status),
@@ -66,7 +107,7 @@ def candidates_table(r: Replay):
             f"{c.conversion:.2f}", _("busy") if c.busy else "", _("yes") if c.eligible else (words.why_not(c.why_not) if c.why_not else _("no")),
             f"{win:.0%}" if win is not None else "",
         ])
-    return Fold(_("candidates 候选客服"), cols, rows)
+    return Fold(_("candidates 候选客服"), cols, rows, caption=_hidden_note(hidden))
 
 
 def steps_table(r: Replay):
@@ -125,7 +166,7 @@ def node_detail(n: Node, tz, out) -> None:
     if r.steps:
         out.print(steps_table(r))
     if r.candidates:
-        out.print(candidates_table(r))
+        out.print(candidates_table(r, n.routed.agent))
     if r.match:
         out.print(safe(_("✓ the recorded decision follows the rules."), "green"))
     for f in r.findings:
