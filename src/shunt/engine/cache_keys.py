@@ -13,6 +13,7 @@ from itertools import repeat
 from operator import attrgetter, eq
 from typing import Any
 
+from .decide import pool_of_rows
 from .eligibility import listed_eligibility
 from .model import Config, Decision, State
 from .select import latest_pick
@@ -114,6 +115,9 @@ _ELIGIBLE = attrgetter("eligible")
 def pool_of(rows: tuple) -> tuple[str, ...]:
     """The accounts of a decision's eligible candidate rows (rule 7's pool), the same tuple for
     the same rows object (a cached decision's rows are shared per pool)."""
+    known = pool_of_rows(rows)
+    if known is not None:
+        return known
     e = _POOLS.get(id(rows))
     if e is None or e[0] is not rows:
         if len(_POOLS) >= 64:

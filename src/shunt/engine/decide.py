@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .context import Context
 from .groups import node_group
+from .lookup import NodeGroups
 from .model import Candidate, Consult, Decision, State, Step
 from .rules import RULES
 
@@ -74,7 +75,8 @@ def winners_groups(agents: tuple[str, ...], node) -> dict[str, str | None]:
     if e is None or e[0] is not agents or e[1] is not node:
         if len(_GROUPS) >= 64:
             _GROUPS.clear()
-        e = _GROUPS[id(agents)] = (agents, node, dict(zip(agents, map(node.get, agents))))  # (holds them)
+        got = node.many(agents) if node.__class__ is NodeGroups else dict(zip(agents, map(node.get, agents)))
+        e = _GROUPS[id(agents)] = (agents, node, got)  # (holds them: their ids stay unique)
     return e[2]
 
 
@@ -93,8 +95,19 @@ def pool_rows(pool: tuple[str, ...]) -> tuple[Candidate, ...]:
             rows = tuple(map(pool_row, pool))
         if len(_ROWS) >= 64:
             _ROWS.clear()
+            _POOL_OF.clear()
         e = _ROWS[id(pool)] = (pool, rows)  # (holds the pool: its id stays unique)
+        _POOL_OF[id(rows)] = (rows, pool)
     return e[1]
+
+
+_POOL_OF: dict[int, tuple] = {}  # id(rows) → (rows, pool): `pool_rows` the other way
+
+
+def pool_of_rows(rows: tuple) -> tuple[str, ...] | None:
+    """The pool whose rows `pool_rows` made `rows` (the same object), if still remembered."""
+    e = _POOL_OF.get(id(rows))
+    return e[1] if e is not None and e[0] is rows else None
 
 
 def pool_row(account: str) -> Candidate:

@@ -214,7 +214,7 @@ def _pooled(ctx: Context, matched: tuple[GroupConf, ...], view: PoolView) -> Res
     if ctx.config.settings.strategy == "round_robin":  # (only round robin reads the rotation)
         ctx.rotation, ctx.node = ctx.lookup.rotation(kept)
     else:
-        ctx.node = ctx.lookup.node_map(kept)
+        ctx.node = ctx.lookup.node_groups(kept)
     ctx.pool = view.merged(at) if at else ()  # the kept groups' pools, in rotation order
     return group_robot(ctx, matched[0] if matched else None)
 

@@ -8,7 +8,9 @@ for a consult's routing fields.
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import chain
+from operator import is_not
 from typing import Any
 
 from .accounts import is_shop_account
@@ -22,7 +24,7 @@ class Lookup:
 
     __slots__ = ("config", "agents", "gate", "weight", "holding", "proxies", "matches", "_members", "_held", "caps",
                  "_rotations", "position", "by_intent", "by_item", "by_state", "_positions", "_indexes", "listed",
-                 "_nodes")
+                 "_nodes", "first_group")
 
     def __init__(self, cfg: Any) -> None:
         self.config = cfg
@@ -49,6 +51,11 @@ class Lookup:
             for m in set(g.members):
                 held.setdefault(m, []).append(g.id)
         self._held = {m: tuple(ids) for m, ids in held.items()}
+        asst = cfg.settings.assistant
+        # a grouped account → the first group holding it (its node group when that group remains),
+        # None for the assistant and non-shop accounts (never a node group)
+        self.first_group = {m: None if m == asst or not is_shop_account(cfg.shop, m) else ids[0]
+                            for m, ids in self._held.items()}
         self.listed = tuple(a.account for a in cfg.agents)  # every listing's account, in order (repeats kept)
         self.proxies = tuple(a for a in cfg.agents if a.proxy)  # every proxy listing, in order
         self.matches: dict[tuple, tuple] = {}  # a consult's routing fields → (matched groups, basis)
@@ -111,17 +118,14 @@ class Lookup:
         return hit
 
 
-    def node_map(self, groups: tuple) -> dict[str, str | None]:
-        """`NodeGroups` of `groups` (some of the config's groups) as a dict over their members,
-        made once per set of groups: a decision with many winners looks their groups up at C speed."""
+    def node_groups(self, groups: tuple) -> "NodeGroups":
+        """`NodeGroups` of `groups` (some of the config's groups), the same object per set."""
         key = tuple(map(id, groups))
         hit = self._nodes.get(key)
         if hit is None:
             if len(self._nodes) >= MAX_MEMBER_TABLES:
                 self._nodes.clear()
-            ng = NodeGroups(self, frozenset(g.id for g in groups))
-            members = dict.fromkeys(chain.from_iterable(g.members for g in groups))
-            hit = self._nodes[key] = dict(zip(members, map(ng.get, members)))
+            hit = self._nodes[key] = NodeGroups(self, frozenset(g.id for g in groups))
         return hit
 
     def rotation_index(self, rotation: tuple[str, ...]) -> dict[str, int]:
@@ -170,6 +174,17 @@ class NodeGroups:
             if gid in self._ids:
                 return gid
         return default
+
+    def many(self, accounts: tuple[str, ...]) -> dict[str, Any]:
+        """{account: self.get(account)} for members of these groups, at C speed when each one's
+        first holding group is among them (the usual case)."""
+        got = list(map(self._lk.first_group.get, accounts))
+        if not all(map(self._ids.__contains__, filter(_is_set, got))):
+            got = list(map(self.get, accounts))
+        return dict(zip(accounts, got))
+
+
+_is_set = partial(is_not, None)
 
 
 def lookup(cfg: Any) -> Lookup:
