@@ -35,7 +35,7 @@ def late_key(view: PoolView, cid: int, ids: tuple[str, ...], at: tuple[int, ...]
     positions `at` of its groups; `tail`: (bot_transfer, assistant online)."""
     pools = view.pools
     if any(map(pools.__getitem__, at)):  # rule 6 keeps some matched groups: their pools only
-        return (cid, ids, _POOLS, tuple(map(view.vers.__getitem__, at)), *tail)
+        return (cid, ids, _POOLS, view.version_of(at), *tail)
     if any(pools):  # overflow: every group with an eligible member
         return (cid, ids, _POOLS, view.all_version(), *tail)
     return (cid, ids, _POOLS, view.all_version(), proxies_key(inf, state), *tail)

@@ -22,7 +22,7 @@ decision on unchanged pools gets the same pool object.
 from __future__ import annotations
 
 from itertools import chain, compress, count
-from typing import Mapping, Protocol
+from typing import Any, Mapping, Protocol
 
 from .lookup import Lookup
 
@@ -51,11 +51,23 @@ class PoolView:
     `pools[i]` the eligible members of group position i, `vers[i]` its version number (equal
     numbers: equal pools). Made once per change of the pools; do not mutate."""
 
-    __slots__ = ("gp", "pools", "vers", "_all")
+    __slots__ = ("gp", "pools", "vers", "_all", "_some", "_merged")
 
     def __init__(self, gp: "GroupPools", pools: list, vers: list) -> None:
         self.gp, self.pools, self.vers = gp, pools, vers
         self._all: int | None = None
+        self._some: dict[int, tuple] = {}  # id(positions) → (positions, their version)
+        self._merged: dict[tuple, tuple] = {}  # positions → merged pool
+
+    def version_of(self, at: tuple[int, ...]) -> Any:
+        """A version of the pools of the groups at positions `at` (a tuple that stays alive: one
+        number per view for many groups, e.g. a consult matching every group)."""
+        if len(at) <= 4:
+            return tuple(map(self.vers.__getitem__, at))
+        e = self._some.get(id(at))
+        if e is None or e[0] is not at:
+            e = self._some[id(at)] = (at, self.gp.intern(tuple(map(self.vers.__getitem__, at)), len(at)))
+        return e[1]
 
     def all_version(self) -> int:
         """One number for every group's pool at once (equal numbers: equal pools everywhere)."""
@@ -72,7 +84,10 @@ class PoolView:
             i = positions[0]
             if self.gp.unique[i]:
                 return self.pools[i]
-        return self.gp.merged(positions, self.pools, self.vers)
+        got = self._merged.get(positions)
+        if got is None:
+            got = self._merged[positions] = self.gp.merged(positions, self.pools, self.vers)
+        return got
 
 
 class GroupPools:
