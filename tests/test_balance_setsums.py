@@ -46,7 +46,7 @@ def test_classes_by_amount():
     odds = {"a": 0.25, "b": 0.5, "c": 0.25, "d": 0.25, "e": 0.5, "f": 0.25, "g": 0.25, "h": 0.25}
     assert setsums.classes(odds) == ((0.25, {"a", "c", "d", "f", "g", "h"}), (0.5, {"b", "e"}))
     assert setsums.classes(dict.fromkeys("abcdefgh", 0.125)) == ((0.125, dict.fromkeys("abcdefgh").keys()),)
-    assert setsums.classes({"a": 1.0}) is None  # few odds: added one by one
+    assert setsums.classes({"a": 1.0}) == ((1.0, {"a": None}.keys()),)
     assert setsums.classes({}) == ()
     assert setsums.classes({str(i): float(i) for i in range(1, 20)}) is None  # many amounts
 

@@ -21,7 +21,7 @@ from shunt.diagnose.exact_sums import ExactSums
 
 FIX = 1100  # amounts kept as integers over 2**FIX: every float (down to 2**-1074) is one exactly
 MAX_MARKS = 200_000
-SMALL = 8  # odds of fewer accounts are added one by one
+SMALL = 8  # odds of fewer accounts are added one by one (cheaper than a set's difference)
 MAX_CLASSES = 4  # amounts of a decision's odds added by set (weights: a few distinct)
 
 
@@ -82,12 +82,9 @@ def _add_fixed(totals: dict[Any, list[int]], x: Any, n: int) -> None:
 
 def classes(odds: Any, most: int = MAX_CLASSES) -> tuple | None:
     """`odds` (a mapping) by amount: ((amount, its accounts), ...) smallest amount first; the
-    accounts a dict's keys or a set. None: more than `most` amounts, or fewer than SMALL odds
-    (added one by one, they cost less than a set's difference)."""
+    accounts a dict's keys or a set. None: more than `most` amounts."""
     if not odds:
         return ()
-    if len(odds) < SMALL:
-        return None
     vals = set(odds.values())
     if len(vals) == 1:
         return ((next(iter(vals)), odds.keys()),)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from math import factorial
 from typing import Sequence
 
+from shunt.diagnose.balance import setsums
 from shunt.diagnose.balance.setsums import SetSums, classes
 from shunt.diagnose.exact_sums import ExactSums, Ratios
 from shunt.diagnose.variants import ALL, BINDING, EXCLUSIVE, FACTORS, RECENT, WEIGHTS
@@ -130,28 +131,37 @@ class Tally:
     def _expected(self, expected: dict[int, dict[int, int]], by: dict) -> None:
         """Each decision's odds added to the expected counts of the removed sets M it was counted for."""
         held, exact, ratios, sets, of = self.held, self.exact, self.ratios.ratios, self.sets, self.ratios.of
+        small = setsums.SMALL
         for i, slots in expected.items():
             d = held[i]
-            cl = self._classes(by, i)
-            if cl is not None:  # few amounts: each added to its accounts at the cost of their set's changes
+            odds = d.odds
+            if len(odds) >= small and (cl := self._classes(by, i)) is not None:
+                # few amounts: each added to its accounts at the cost of their set's changes
                 kind = _kind(d)
                 for r, (p, keys) in enumerate(cl):
                     n, e = of(p)
                     for M, k in slots.items():
                         sets.add(M, (r, kind), keys, n, e, k)
-            else:
-                odds = ratios(d.odds.items())  # once per decision, for every sum it counts in
+            elif len(slots) == 1:
                 for M, k in slots.items():
-                    exact.add_ratios(M, odds, k)
+                    exact.add(M, odds.items(), k)
+            elif odds:
+                rs = ratios(odds.items())  # once per decision, for every sum it counts in
+                for M, k in slots.items():
+                    exact.add_ratios(M, rs, k)
 
     def _effects(self, effects: dict[tuple, int], by: dict) -> None:
         """Each pair's weighted difference of odds added to factor f's effects: by set (the accounts
         of an amount of both, of the first only, of the second only) when each has few amounts."""
         held, exact, sets, of = self.held, self.exact, self.sets, self.ratios.of
+        small = setsums.SMALL
         for (f, wt, i, j), k in effects.items():
             dS, dF = held[i], held[j]
             oS, oF = dS.odds, dF.odds
-            cS, cF = self._classes(by, i), self._classes(by, j)
+            if len(oS) < small and len(oF) < small:
+                cS = cF = None
+            else:
+                cS, cF = self._classes(by, i), self._classes(by, j)
             if cS is None or cF is None:
                 exact.add(EFFECT + f, [(x, d) for x in set(oS) | set(oF)
                                        if (d := wt * (oS.get(x, 0.0) - oF.get(x, 0.0)))], k)
