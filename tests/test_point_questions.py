@@ -138,3 +138,28 @@ def test_a_point_question_imports_only_what_it_uses(sample_db, args):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
     res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert res.stderr.strip().splitlines()[-1] == "0 1 []", res.stderr
+
+
+def test_the_quick_check_of_why_silent_is_known_without_decision(sample_db):
+    """passed_by.Quick (the config looked up once per account) answers as known_without_decision for every
+    consult of the sample and every account it knows, the assistant, main account and proxies included."""
+    from shunt import store
+    from shunt.diagnose.passed_by import Quick, known_without_decision
+    from shunt.engine.tracker import Tracker
+
+    shop = open_shop(sample_db, None)
+    try:
+        tracker = Tracker()
+        checks: dict[str, Quick] = {}
+        seen = set()
+        for consult, _routed, _none, _uid in store.sweep(shop.conn, shop.sid, 0, 2 ** 62, tracker=tracker, states=False):
+            cfg = tracker.peek(consult).config
+            accounts = [] if cfg is None else [a.account for a in cfg.agents] + [cfg.shop, "zhenpin:nobody"]
+            for a in accounts + ([cfg.settings.assistant] if cfg is not None and cfg.settings.assistant else []):
+                peek = tracker.peek(consult, a)
+                want = known_without_decision(peek, consult, a)
+                assert checks.setdefault(a, Quick(a)).code(peek, consult) == want, (consult.id, a)
+                seen.add(want)
+        assert {None, "offline", "no_traffic"} <= seen or {None, "offline"} <= seen
+    finally:
+        shop.conn.close()

@@ -20,8 +20,10 @@ RECEIVED = "received"
 DIRECT = "direct"  # qianniu-initiated or a transfer to a named agent: not routed at all
 
 
-def passed_by(state: State, consult: Consult, decision: Decision, account: str) -> tuple[str, str]:
-    """→ (code, one sentence). code is RECEIVED, DIRECT, or a cause code of cli.md."""
+def passed_by(state: State, consult: Consult, decision: Decision, account: str,
+              words: bool = True) -> tuple[str, str]:
+    """→ (code, one sentence). code is RECEIVED, DIRECT, or a cause code of cli.md. `words=False`: the
+    code with a sentence left unfinished (no names joined), for a tally that has its examples already."""
     if not decision.replayable:
         return "no_traffic", "no configuration: the node cannot be replayed"
     if account in decision.agents:
@@ -29,7 +31,7 @@ def passed_by(state: State, consult: Consult, decision: Decision, account: str) 
             return RECEIVED, "it was the replayed winner"
         return RECEIVED, f"it was one of {len(decision.agents)} possible winners"
     rule = decision.rule or ""
-    winners = ", ".join(decision.agents) or "nobody (offline pool)"
+    winners = (", ".join(decision.agents) or "nobody (offline pool)") if words else "-"
     if rule in ("R1", "R2"):
         return DIRECT, f"the consult went straight to {winners} ({decision.reason})"
     cfg = state.config
@@ -93,3 +95,46 @@ def _taken_while_ineligible(cfg: Config, account: str) -> bool:
             names.add(cfg.settings.assistant)
         e = _TAKEN[id(cfg)] = (cfg, frozenset(names))
     return account in e[1]
+
+
+class Quick:
+    """`known_without_decision(state, consult, account)` for one account over many consults: what depends
+    on the config alone (its listing, whether a rule takes it while ineligible, the buyers it is the
+    exclusive agent of) is looked up once per config, so a consult costs its status and load."""
+
+    __slots__ = ("account", "_cfg", "_conf", "_fixed", "_taken", "_buyers")
+
+    def __init__(self, account: str):
+        self.account = account
+        self._cfg: Config | None = None
+
+    def _learn(self, cfg: Config) -> None:
+        a = self.account
+        conf = self._conf = cfg.agent(a)
+        self._fixed = ("not_listed" if conf is None else "routing_disabled" if not conf.routing else
+                       "no_capacity" if conf.max_sessions is not None and conf.max_sessions <= 0 else None)
+        self._taken = _taken_while_ineligible(cfg, a)
+        self._buyers = frozenset(b for b in {e.buyer for e in cfg.exclusive} if cfg.exclusive_for(b).agent == a)
+        self._cfg = cfg
+
+    def code(self, state: State, consult: Consult) -> str | None:
+        cfg = state.config
+        if cfg is None:
+            return "no_traffic"
+        if consult.source in ("qianniu_initiated", "transfer_to_agent"):
+            return None
+        if cfg is not self._cfg:
+            self._learn(cfg)
+        why = self._fixed
+        if why is None:  # listed, routing on, some capacity: eligibility's run-time part
+            a, conf = self.account, self._conf
+            status = state.status.get(a, "offline")
+            if status != "online":
+                why = "suspended" if status == "suspended" else "offline"
+            elif conf.max_sessions is not None and state.load.get(a, 0) >= conf.max_sessions:  # type: ignore[union-attr]
+                why = "at_capacity"
+            else:
+                return None  # eligible, or a proxy (rule 8 may take it): the rules must run
+        if self._taken or consult.buyer in self._buyers:
+            return None
+        return INELIGIBLE.get(why, "offline")

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from shunt import engine, store, timeutil
-from shunt.diagnose.passed_by import DIRECT, RECEIVED, known_without_decision, passed_by
+from shunt.diagnose.passed_by import DIRECT, RECEIVED, Quick, passed_by
 from shunt.diagnose.replay import rule_group
 from shunt.engine.tracker import Tracker
 
@@ -54,26 +54,31 @@ def tally(conn, shop_id: int, account: str, start: int, end: int, tz, quick: boo
     """Every consult in [start, end) replayed (or known without the rules, `quick`) for `account`."""
     t = Tally()
     tracker = Tracker()
+    quick_code = Quick(account).code if quick else None
+    peek_at, live_state, decide, examples = tracker.peek, tracker.live_state, engine.decide, t.examples
     for consult, routed, _none, _uid in store.sweep(conn, shop_id, start, end, tracker=tracker, states=False):
         t.total += 1
         t.states[consult.order_state] += 1
         if routed.agent == account:
             _received(t, tracker, consult, routed, account, tz)
             continue
-        peek = tracker.peek(consult, account)  # (only `account`'s load is read)
-        code = known_without_decision(peek, consult, account) if quick else None
+        peek = peek_at(consult, account)  # (only `account`'s load is read)
+        code = quick_code(peek, consult) if quick_code is not None else None
         d = None
-        if code is None or len(t.examples[code]) < EXAMPLES:  # the rules run: for the cause, or its sentence
-            state = tracker.live_state(consult)  # read before the sweep feeds the next event
-            d = engine.decide(state, consult, explain=False, candidates=False)  # passed_by reads no step, no table
-            code, why = passed_by(state, consult, d, account)
+        if code is None or len(examples[code]) < EXAMPLES:  # the rules run: for the cause, or its sentence
+            state = live_state(consult)  # read before the sweep feeds the next event
+            d = decide(state, consult, explain=False, candidates=False)  # passed_by reads no step, no table
+            code, why = passed_by(state, consult, d, account, words=False)
+            if len(examples[code]) < EXAMPLES:  # an example still to give: its sentence
+                why = passed_by(state, consult, d, account)[1]
         if code == RECEIVED:
             key = "lost_draw" if len(d.agents) > 1 else "rules_give_it"
             setattr(t, key, getattr(t, key) + 1)
-            t.example(key, consult, routed, (f"one of {len(d.agents)} tied winners ({d.reason}); the log's pick was "
-                                             f"{routed.agent or 'nobody'}") if key == "lost_draw" else
-                      f"the rules give it to this account alone ({d.reason}); the log gave it to "
-                      f"{routed.agent or 'nobody'}", tz)
+            if len(t.examples[key]) < EXAMPLES:  # (its sentence only while an example is still to give)
+                t.example(key, consult, routed, (f"one of {len(d.agents)} tied winners ({d.reason}); the log's pick was "
+                                                 f"{routed.agent or 'nobody'}") if key == "lost_draw" else
+                          f"the rules give it to this account alone ({d.reason}); the log gave it to "
+                          f"{routed.agent or 'nobody'}", tz)
             continue
         if code == DIRECT:
             t.direct += 1

@@ -91,14 +91,17 @@ class CutReader:
 class LazyMap(Mapping):
     """One field of a CutReader as the engine's read-only map (load: only non-zero entries)."""
 
-    __slots__ = ("_reader", "_field", "_zero_out")
+    __slots__ = ("_reader", "_field", "_zero_out", "_got")
 
     def __init__(self, reader: CutReader, field: str):
         self._reader, self._field = reader, field
         self._zero_out = field == "load"
+        self._got = reader.got[field]
 
     def get(self, account, default=None):
-        v = self._reader.value(self._field, account)
+        v = self._got.get(account, _NOT_READ)
+        if v is _NOT_READ:
+            v = self._reader.value(self._field, account)
         if v is None or (self._zero_out and not v):
             return default
         return v

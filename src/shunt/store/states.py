@@ -117,6 +117,26 @@ def last_pick(conn: sqlite3.Connection, sid: int, group: str, ts: int, uid: str)
     return None if row is None else LastPick(ts=row[0], consult=row[1], account=row[2])
 
 
+BLOCK = 64  # accounts read in one statement at least (a group's members; small groups together)
+
+
+def _blocks(groups) -> dict[str, tuple[str, ...]]:
+    """account → the accounts read with it: its first group's members, with the next groups' until the
+    block holds BLOCK accounts (a decision reads the matched groups' members: one statement for a big
+    group, a few for many small ones)."""
+    chunks: list[list[str]] = [[]]
+    at: dict[str, int] = {}
+    for g in groups:
+        for m in g.members:
+            if m not in at:
+                at[m] = len(chunks) - 1
+                chunks[-1].append(m)
+        if len(chunks[-1]) >= BLOCK:
+            chunks.append([])
+    made = [tuple(c) for c in chunks]
+    return {a: made[i] for a, i in at.items()}
+
+
 def state_at(conn: sqlite3.Connection, sid: int, consult: Consult, uid: str) -> State:
     """The State `consult` was routed against, rebuilt by point lookups at its cut.
 
@@ -141,11 +161,9 @@ def state_at(conn: sqlite3.Connection, sid: int, consult: Consult, uid: str) -> 
         for e in cfg.exclusive:
             if e.buyer == consult.buyer:
                 accounts[e.agent] = None
-        for g in cfg.groups:
-            members = tuple(g.members)
-            for m in members:
-                accounts[m] = None
-                blocks.setdefault(m, members)
+        blocks = _blocks(cfg.groups)
+        for m in blocks:
+            accounts[m] = None
     for a in (consult.by, consult.target):
         if a:
             accounts[a] = None
