@@ -45,6 +45,7 @@ from .tracker import Tracker
 # with 16 MB / 1M rows, at the same CPU time within noise; same answers)
 MAX_FLAG_BYTES = 4_000_000
 MAX_ROWS = 200_000
+MAX_MATCHED = 20_000  # (config, matching fields) → the groups they match, remembered
 _UNSET: Any = object()  # "not given" (None is a value)
 
 _CHOOSING = ("reception_rate", "conversion_rate", "round_robin")
@@ -306,6 +307,8 @@ class DecisionCache:
         mk = (cid, late[1])
         g = self._groups.get(mk)
         if g is None:
+            if len(self._groups) >= MAX_MATCHED:  # (consults' matching fields are many: items, orders)
+                self._groups.clear()
             g = self._groups[mk] = [*self._matched(cfg, consult, inf), None, None, None]
         tail = (late[1][0] == "bot_transfer", base[0][5])
         stamp = late[0]
@@ -337,15 +340,14 @@ class DecisionCache:
         if not cfg.groups:
             return (), (), ()
         found, _basis = match_groups(Context(state=State(config=cfg), consult=consult, explain=False))
-        ids = tuple(g.id for g in found)
         key = tuple(map(id, found))  # (the config holds its groups: their ids stay unique)
-        members = inf.chooseable.get(key)  # (the same for every consult matching these groups)
-        if members is None:
+        hit = inf.chooseable.get(key)  # (the same for every consult matching these groups: one shared triple)
+        if hit is None:
             pos = inf.positions()
-            members = inf.chooseable[key] = tuple(sorted({pos[m] for g in found for m in g.members
-                                                          if m in pos and not inf.conf[m].proxy}))
-        at = lookup(cfg).position
-        return ids, members, tuple(at[id(g)] for g in found)
+            members = tuple(sorted({pos[m] for g in found for m in g.members if m in pos and not inf.conf[m].proxy}))
+            at = lookup(cfg).position
+            hit = inf.chooseable[key] = (tuple(g.id for g in found), members, tuple(at[id(g)] for g in found))
+        return hit
 
     def _forget(self) -> None:
         """Empty the memo of rules 6–8 (and the plans that hold its entries)."""

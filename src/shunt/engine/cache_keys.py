@@ -53,7 +53,7 @@ class ConfigKeys:
         self.groups = {g.id for g in cfg.groups}
         self.round_robin = s.strategy == "round_robin"
         self._pos: dict[str, int] | None = None
-        self.chooseable: dict[tuple, tuple[int, ...]] = {}  # the matched groups' ids → `_matched`'s positions
+        self.chooseable: dict[tuple, tuple] = {}  # the matched groups (by id()) → `_matched`'s (ids, positions, places)
 
     def positions(self) -> dict[str, int]:
         """A live account → its position in `live_accounts` (in the flags)."""
