@@ -313,7 +313,8 @@ class DecisionCache:
         tail = (late[1][0] == "bot_transfer", base[0][5])
         stamp = late[0]
         if stamp.__class__ is PoolView:
-            view = stamp if inf is base[2] else self._view(state, consult, cfg)
+            # (a variant of base's config, same accounts and limits: the same groups' pools)
+            view = stamp if inf is base[2] or inf.spec is base[2].spec else self._view(state, consult, cfg)
             if view is not None:
                 return late_key(view, cid, g[0], g[2], tail, inf, state)
             stamp = self._flags(state, consult, base[2])
