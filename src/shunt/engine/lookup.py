@@ -15,7 +15,7 @@ from typing import Any
 
 from .accounts import is_shop_account
 
-MAX_MEMBER_TABLES = 256  # member tables of sets of remaining groups remembered per config
+MAX_MEMBER_TABLES = 64  # member tables of sets of remaining groups remembered per config (balance 1000 agents x 300 groups: 256 held 327 MB summed, 64 263 MB, ~5% more CPU)
 _CACHE: dict[int, "Lookup"] = {}  # id(config) → its Lookup (which holds the config: the id stays unique)
 
 
