@@ -131,6 +131,7 @@ async def other_tabs_and_screens(app, pilot, seen, hold_audit=None):
     await pilot.resize_terminal(80, 24)
     for n, tab in ((5, "balance"), (1, "trace"), (2, "silent"), (3, "received"), (4, "audit")):
         await pilot.press(f"f{n}")  # the tab, its first field focused
+        await pilot.pause()  # (its re-layout at the new width, however busy the machine)
         seen["screen", tab, 80, 24] = screen_text(app)
 
 

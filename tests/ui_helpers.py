@@ -72,6 +72,8 @@ async def settle(app, pilot) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()  # a DataTable sizes its header's columns on the refresh after its rows arrive
+    await app.workers.wait_for_complete()  # (on a loaded machine a refresh may start another worker late)
+    await pilot.pause()
 
 
 async def fill(app, pilot, **values) -> None:
