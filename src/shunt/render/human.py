@@ -58,26 +58,29 @@ MAX_CANDIDATE_ROWS = 30  # a group of 1000 members is not read row by row: --jso
 
 def shown_candidates(r: Replay, recorded: str | None = None) -> tuple[list, dict[str, int]]:
     """The candidates the human view lists, in their order, and the count of the others by why they
-    were not eligible ("" for eligible). Every winner and the recorded agent are listed; then eligible
-    candidates up to MAX_CANDIDATE_ROWS; the ineligible ones only when all fit."""
+    were not eligible ("" for eligible, "win" for a winner). Up to MAX_CANDIDATE_ROWS: the recorded
+    agent, then the winners by their odds, then the other eligible ones; the ineligible ones only when
+    all fit."""
     cands = list(r.candidates)
     if len(cands) <= MAX_CANDIDATE_ROWS:
         return cands, {}
-    keep = {i for i, c in enumerate(cands) if c.account in r.odds or c.account == recorded}
-    for i, c in enumerate(cands):
+    keep = {i for i, c in enumerate(cands) if c.account == recorded}
+    by_odds = sorted((i for i, c in enumerate(cands) if c.account in r.odds), key=lambda i: -r.odds[cands[i].account])
+    for i in [*by_odds, *(i for i, c in enumerate(cands) if c.eligible)]:
         if len(keep) >= MAX_CANDIDATE_ROWS:
             break
-        if c.eligible:
-            keep.add(i)
+        keep.add(i)
     hidden: dict[str, int] = {}
     for i, c in enumerate(cands):
         if i not in keep:
-            why = "" if c.eligible else (c.why_not or "no")
+            why = "win" if c.account in r.odds else "" if c.eligible else (c.why_not or "no")
             hidden[why] = hidden.get(why, 0) + 1
     return [c for i, c in enumerate(cands) if i in keep], hidden
 
 
 def _why_hidden(why: str) -> str:
+    if why == "win":
+        return _("could win")
     if why == "":
         return _("eligible")
     return _("no") if why == "no" else words.why_not(why)
