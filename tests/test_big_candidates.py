@@ -52,3 +52,6 @@ def test_big_candidate_table_is_cut_and_counted(big_shop, lang):
                        out.replace("\n", ""))
     assert hidden, out[-600:]
     assert int(hidden.group(1).replace(",", "")) == len(cands) - len(listed)
+    if lang == "zh":  # the counts by reason are joined the Chinese way
+        why = re.search(r"未列出（([^）]*)）", out.replace("\n", ""))
+        assert why and ", " not in why.group(1), out[-600:]

@@ -93,7 +93,7 @@ def _hidden_note(hidden: dict[str, int]):
     parts = [str(k) + " " + _why_hidden(why) for why, k in sorted(hidden.items(), key=lambda kv: -kv[1])]
     return ngettext("{n} more candidate not listed ({why}); --json lists every candidate.",
                     "{n} more candidates not listed ({why}); --json lists every candidate.", n).format(
-        n=f"{n:,}", why=", ".join(parts))
+        n=f"{n:,}", why=_(", ").join(parts))
 
 
 def candidates_table(r: Replay, recorded: str | None = None):
