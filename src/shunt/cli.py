@@ -62,6 +62,8 @@ def load(
     encoding: Optional[str] = typer.Option(None, "--encoding", help=N_("Force an encoding (utf-8, gb18030, ...).")),
     strict: bool = typer.Option(False, "--strict", help=N_("Load nothing from a file that has a bad line.")),
     tz: Optional[str] = typer.Option(None, "--tz", help=N_("Time zone for local times without offset (default: the shop's).")),
+    check: bool = typer.Option(False, "--check", help=N_(
+        "Check the whole database for damage first (done anyway unless it is as the last load left it).")),
     json_out: bool = JsonOpt,
     _no_color: bool = NoColorOpt,
     _lang: Optional[str] = LangOpt,
@@ -73,7 +75,7 @@ def load(
         from shunt.render.text import plain
 
         fail(UsageError(_("no such file: {files}").format(files=", ".join(plain(f) for f in missing))))
-    code = run(cmd.run, db_path(db), files, encoding=encoding, strict=strict, tz=tz, as_json=json_out)
+    code = run(cmd.run, db_path(db), files, encoding=encoding, strict=strict, tz=tz, as_json=json_out, check=check)
     raise typer.Exit(code or 0)
 
 

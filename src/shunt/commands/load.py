@@ -22,7 +22,7 @@ def _interrupted(exc: BaseException) -> bool:
 BAR_MIN_BYTES = 8 * 1024 * 1024  # draw a progress bar for inputs larger than this
 
 
-def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as_json=False) -> int:
+def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as_json=False, check=False) -> int:
     from shunt import store
     from shunt.render.text import plain
     from shunt.store import inputs
@@ -49,7 +49,7 @@ def run(db: Path, files: list[Path], *, encoding=None, strict=False, tz=None, as
 
         bar.start()
     try:
-        report = store.load_files(db, files, encoding=encoding, strict=strict, tz=tz, progress=progress,
+        report = store.load_files(db, files, encoding=encoding, strict=strict, tz=tz, progress=progress, check=check,
                                   on_wait=lambda: print(tr(f"shunt: another shunt is writing {plain(db)}; waiting for it "
                                                         "to finish (Ctrl-C to stop)"), file=sys.stderr))
     except KeyboardInterrupt:

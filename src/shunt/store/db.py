@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from shunt import errors
-from shunt.store import dbpath, loadlock, schema
+from shunt.store import closemark, dbpath, loadlock, schema
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -139,7 +139,8 @@ def _connect(p: Path, readonly: bool) -> sqlite3.Connection:
                            check_same_thread=False)
 
 
-def open_db(path: str | os.PathLike, create: bool = False, checks: list | None = None) -> sqlite3.Connection:
+def open_db(path: str | os.PathLike, create: bool = False, checks: list | None = None,
+            full_check: bool = False) -> sqlite3.Connection:
     """Open (and with `create`, make) the shunt database at `path`.
 
     New files are created owner-only (0600, also the -wal/-shm files). A path that cannot be a
@@ -147,7 +148,8 @@ def open_db(path: str | os.PathLike, create: bool = False, checks: list | None =
     not a shunt database, one made by a newer shunt or (for a load, `create`) a damaged one raises
     errors.BadData and is left as is; an older schema is migrated. `create=False` and no file:
     errors.NotFound. `checks` (a load): when opening writes nothing, the damage check is left to a
-    DamageCheck appended there, to settle before the first write. Readers open read-only where they cannot write. Missing secondary indexes
+    DamageCheck appended there, to settle before the first write; none when the file is as the last load
+    left it (store/closemark.py), unless `full_check`. Readers open read-only where they cannot write. Missing secondary indexes
     are rebuilt and, for readers, derived tables a killed load left dirty are brought up to date;
     a reader does the index build only when no load is running (loadlock), else StorageError.
     """
@@ -160,6 +162,7 @@ def open_db(path: str | os.PathLike, create: bool = False, checks: list | None =
     if create:
         dbpath.check_writable(p, exists)
     readonly = not create and dbpath.readonly(p)
+    marked = create and checks is not None and not full_check and exists and closemark.marked(p, _header(p))
     old_umask = os.umask(0o077)
     try:
         if create and not p.exists():
@@ -168,7 +171,7 @@ def open_db(path: str | os.PathLike, create: bool = False, checks: list | None =
             except FileExistsError:  # made meanwhile by another load (which holds the load lock)
                 pass
         try:
-            conn = _opened(p, create, readonly, checks)
+            conn = _opened(p, create, readonly, checks, marked)
         except sqlite3.OperationalError:
             if create or readonly or not dbpath.disk_full(p):
                 raise
@@ -185,10 +188,11 @@ def open_db(path: str | os.PathLike, create: bool = False, checks: list | None =
     return conn
 
 
-def _opened(p: Path, create: bool, readonly: bool, checks: list | None = None) -> sqlite3.Connection:
+def _opened(p: Path, create: bool, readonly: bool, checks: list | None = None,
+            marked: bool = False) -> sqlite3.Connection:
     conn = _connect(p, readonly)
     try:
-        _setup(conn, p, create, readonly, checks)
+        _setup(conn, p, create, readonly, checks, marked)
     except BaseException:
         conn.close()
         raise
@@ -206,7 +210,9 @@ def _no_data(p: Path) -> errors.ShuntError:
     return errors.NotFound(f"no data in {p} yet (an empty file); run shunt load first")
 
 
-def _setup(conn: sqlite3.Connection, p: Path, create: bool, readonly: bool, checks: list | None = None) -> None:
+def _setup(conn: sqlite3.Connection, p: Path, create: bool, readonly: bool, checks: list | None = None,
+           marked: bool = False) -> None:
+    """`marked`: a load's database as the last load left it (store/closemark.py): no whole-file check."""
     conn.execute("PRAGMA busy_timeout = 10000")
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
@@ -215,7 +221,7 @@ def _setup(conn: sqlite3.Connection, p: Path, create: bool, readonly: bool, chec
     conn.execute("PRAGMA cache_size = -32768")
     if not create and _blank(conn):  # a first load not yet past its schema (or killed before it)
         raise _no_data(p)
-    if create and not _blank(conn):
+    if create and not marked and not _blank(conn):
         if checks is not None and not _writes_on_open(conn):
             checks.append(DamageCheck(p))
         else:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from shunt import errors
 from shunt.gcpause import paused_gc
-from shunt.store import batches, conflicts, dbpath, derive, gzscan, gzspool, inputs, loadlock, schema, split, stage, zones
+from shunt.store import batches, closemark, conflicts, dbpath, derive, gzscan, gzspool, inputs, loadlock, schema, split, stage, zones
 from shunt.store.files import load_file
 from shunt.store.report import LoadReport
 from shunt.store import inserts as ins
@@ -285,6 +285,7 @@ def load_files(
     tz: str | None = None,
     progress: Progress | None = None,
     on_wait: Callable[[], None] | None = None,
+    check: bool = False,
 ) -> LoadReport:
     """Load log files into the database at `path` (created if missing). See module doc.
 
@@ -292,6 +293,7 @@ def load_files(
     when the first non-ASCII line is not UTF-8); `strict` loads nothing from a file with a
     bad line; `tz` forces the zone of local times; `progress(bytes_done, bytes_total, file)`.
     One load writes a database at a time (loadlock): `on_wait()` is called before waiting for another.
+    `check`: the whole-file damage check even on a file as the last load left it (store/closemark.py).
     """
     t0 = time.perf_counter()
     paths = [Path(f) for f in files]
@@ -306,12 +308,15 @@ def load_files(
     db = Path(path)
     dbpath.check_writable(db, dbpath.check(db, create=True))
     with loadlock.held_for_load(db, on_wait):
-        return _load_locked(db, paths, t0, encoding=encoding, strict=strict, tz=tz, progress=progress)
+        report = _load_locked(db, paths, t0, encoding=encoding, strict=strict, tz=tz, progress=progress,
+                              check=check)
+        closemark.stamp(db)  # (finished and closed, the lock still held)
+        return report
 
 
-def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, tz, progress) -> LoadReport:
+def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, tz, progress, check) -> LoadReport:
     checks: list = []
-    conn = open_db(path, create=True, checks=checks)
+    conn = open_db(path, create=True, checks=checks, full_check=check)
     loader = None
     try:
         # A killed process loses nothing committed with WAL and synchronous OFF (only an OS
