@@ -56,25 +56,6 @@ FROM (SELECT c.rid AS rid, (SELECT min(s.ts) FROM session_ends s WHERE s.shop_id
         FROM temp._chg c) e
 WHERE temp._chg.rid = e.rid AND e.ts IS NOT NULL
 """
-# 1''. the same for given consults only (temp._cand: a staged merge's new consults, those its session_ends
-# name, and the consult before each of them, found by _CAND_BEFORE): each one's next consult of the same
-# buyer looked up in consults_buyer, instead of a window over every consult of the touched buyers
-_CAND_BEFORE = """
-WITH b(prev) AS MATERIALIZED (
-  SELECT (SELECT p.rowid FROM consults p WHERE p.shop_id = :sid AND p.buyer = c.buyer AND (p.ts, p.uid) < (c.ts, c.uid)
-           ORDER BY p.ts DESC, p.uid DESC LIMIT 1)
-    FROM temp._cand k CROSS JOIN consults c ON c.rowid = k.rid)
-INSERT OR IGNORE INTO temp._cand(rid) SELECT prev FROM b WHERE prev IS NOT NULL
-"""
-_NEXT_CAND = """
-INSERT INTO temp._chg(rid, ts, uid, new_end, new_uid)
-SELECT x.rid, x.ts, x.uid, n.ts, n.uid
-  FROM (SELECT c.rowid AS rid, c.ts, c.uid,
-               (SELECT q.rowid FROM consults q WHERE q.shop_id = :sid AND q.buyer = c.buyer
-                   AND (q.ts, q.uid) > (c.ts, c.uid) ORDER BY q.ts, q.uid LIMIT 1) AS nrid
-          FROM temp._cand k CROSS JOIN consults c ON c.rowid = k.rid) x
-  LEFT JOIN consults n ON n.rowid = x.nrid
-"""
 # 3. clamp to the start, fetch the stored value (rowid order), keep the changed ones
 _CLAMP = """
 UPDATE temp._chg SET new_end = CASE WHEN new_end < ts THEN ts ELSE new_end END,
@@ -151,23 +132,16 @@ def create_temp(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _base(account TEXT PRIMARY KEY, load INTEGER)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _touched(buyer TEXT PRIMARY KEY)")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS _span(rid INTEGER PRIMARY KEY)")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _cand(rid INTEGER PRIMARY KEY)")
 
 
-def derive_shop(conn: sqlite3.Connection, sid: int, t_flag: int, touched: bool = False, cand: bool = False) -> None:
+def derive_shop(conn: sqlite3.Connection, sid: int, t_flag: int, touched: bool = False) -> None:
     """Recompute end_ts and load_steps of one shop (call inside a transaction).
 
-    `touched`: only the consults of the buyers in temp._touched can have changed (a batch's).
-    `cand`: only the consults in temp._cand and the one before each (same buyer) can have changed:
-    the new consults, those the new session_ends name (a staged merge's, store/stage.py)."""
+    `touched`: only the consults of the buyers in temp._touched can have changed (a batch's)."""
     create_temp(conn)
     conn.execute("DELETE FROM temp._chg")
     conn.execute("DELETE FROM temp._base")
-    if cand:
-        conn.execute(_CAND_BEFORE, {"sid": sid})
-        conn.execute(_NEXT_CAND, {"sid": sid})
-        conn.execute(_SESSION_END_TOUCHED, {"sid": sid, "big": BIG})
-    elif touched:
+    if touched:
         conn.execute(_NEXT_TOUCHED, {"sid": sid})
         conn.execute(_SESSION_END_TOUCHED, {"sid": sid, "big": BIG})
     else:

@@ -77,8 +77,8 @@ class Stage:
                 main.execute(f"ATTACH DATABASE ? AS p{i:d}", (out["part"],))
                 attached += 1
                 main.execute(f"PRAGMA p{i:d}.cache_size = -1024")  # read once, in order
-            main.execute("CREATE TEMP TABLE IF NOT EXISTS _stage_cand(sid INTEGER, rid INTEGER, "
-                         "PRIMARY KEY(sid, rid))")
+            main.execute("CREATE TEMP TABLE IF NOT EXISTS _stage_touched(sid INTEGER, buyer TEXT, "
+                         "PRIMARY KEY(sid, buyer))")
             main.execute("CREATE TEMP TABLE IF NOT EXISTS _stage_first(sid INTEGER PRIMARY KEY, ts INTEGER)")
             main.execute("BEGIN IMMEDIATE")
             try:
@@ -95,7 +95,7 @@ class Stage:
     def _merge_all(self, name: str, started: int) -> None:
         main, loader = self.loader.conn, self.loader
         main.execute("INSERT INTO loads(id, file, started) VALUES (?, ?, ?)", (self.load_id, name, started))
-        main.execute("DELETE FROM temp._stage_cand")
+        main.execute("DELETE FROM temp._stage_touched")
         main.execute("DELETE FROM temp._stage_first")
         found: list = []
         added: dict[str, int] = {}
@@ -161,15 +161,13 @@ def _rows_of_noted(conn: sqlite3.Connection, table: str, part: str) -> list[tupl
 
 
 def _touched(conn: sqlite3.Connection, part: str) -> None:
-    """The consults whose sessions the part's rows can change besides the one before each (store/derive.py):
-    its consults (as stored now: duplicates too) and those its session_ends name; and each shop's first
-    consult time in it."""
-    conn.execute(f"INSERT OR IGNORE INTO temp._stage_cand(sid, rid) "  # noqa: S608 - constants
-                 f"SELECT m.main_id, c.rowid FROM {part}.consults AS t "
-                 "JOIN temp._shop_map AS m ON m.part_id = t.shop_id "
-                 "JOIN main.consults AS c ON c.shop_id = m.main_id AND c.uid = t.uid")
-    conn.execute(f"INSERT OR IGNORE INTO temp._stage_cand(sid, rid) "  # noqa: S608 - constants
-                 f"SELECT m.main_id, c.rowid FROM {part}.session_ends AS s "
+    """The buyers whose sessions the part's rows can change (its consults' buyers and those of the
+    consults its session_ends name), and each shop's first consult time in it."""
+    conn.execute(f"INSERT OR IGNORE INTO temp._stage_touched(sid, buyer) "  # noqa: S608 - constants
+                 f"SELECT m.main_id, t.buyer FROM {part}.consults AS t "
+                 "JOIN temp._shop_map AS m ON m.part_id = t.shop_id")
+    conn.execute(f"INSERT OR IGNORE INTO temp._stage_touched(sid, buyer) "  # noqa: S608 - constants
+                 f"SELECT m.main_id, c.buyer FROM {part}.session_ends AS s "
                  "JOIN temp._shop_map AS m ON m.part_id = s.shop_id "
                  "JOIN main.consults AS c ON c.shop_id = m.main_id AND c.uid = s.consult")
     for sid, ts in conn.execute(f"SELECT m.main_id, min(t.ts) FROM {part}.consults AS t "  # noqa: S608
@@ -179,11 +177,11 @@ def _touched(conn: sqlite3.Connection, part: str) -> None:
 
 
 def _derive(conn: sqlite3.Connection, with_first: bool) -> None:
-    """Derive the sessions the new rows can change and the load steps from the first new consult on
-    (store/derive.py), shop by shop."""
+    """Derive the touched buyers' sessions and the load steps from the first new consult on (as the
+    batches derive theirs: store/derive.py), shop by shop."""
     derive.create_temp(conn)
     first = dict(conn.execute("SELECT sid, ts FROM temp._stage_first")) if with_first else {}
-    for (sid,) in conn.execute("SELECT DISTINCT sid FROM temp._stage_cand ORDER BY sid").fetchall():
-        conn.execute("DELETE FROM temp._cand")
-        conn.execute("INSERT INTO temp._cand(rid) SELECT rid FROM temp._stage_cand WHERE sid = ?", (sid,))
-        derive.derive_shop(conn, sid, first.get(sid, derive.BIG), cand=True)
+    for (sid,) in conn.execute("SELECT DISTINCT sid FROM temp._stage_touched ORDER BY sid").fetchall():
+        conn.execute("DELETE FROM temp._touched")
+        conn.execute("INSERT INTO temp._touched(buyer) SELECT buyer FROM temp._stage_touched WHERE sid = ?", (sid,))
+        derive.derive_shop(conn, sid, first.get(sid, derive.BIG), touched=True)
