@@ -55,6 +55,16 @@ def days(tmp_path_factory):
     day3_ms = parse_ts("2026-11-13T00:00:00+08:00", tz)
     cut = next(i for i, ln in enumerate(lines) if parse_ts(json.loads(ln)["ts"], tz) >= day3_ms)
     head, day3 = d / "head.jsonl", d / "day3.jsonl"
+    # some consults of days 1-2 never get their session_end while their buyer comes back on day 3:
+    # day 3's first consult of that buyer ends them (the merge must derive the consult before it)
+    evs = [json.loads(ln) for ln in lines]
+    back = {str(e["id"]) for e in evs[:cut] if e["type"] == "consult" and "id" in e
+            and e["buyer"] in {f["buyer"] for f in evs[cut:] if f["type"] == "consult"}}
+    open_ends = {i for i in range(cut) if evs[i]["type"] == "session_end" and evs[i]["consult"] in back}
+    open_ends = set(sorted(open_ends)[-40::4])
+    assert len(open_ends) >= 5
+    lines = [ln for i, ln in enumerate(lines) if i not in open_ends]
+    cut -= len(open_ends)
     # a few session_end lines arrive a day late: they end sessions of consults loaded before
     # (of buyers with no consult on day 3: only the session_end itself makes the merge derive them)
     evs = [json.loads(ln) for ln in lines]
