@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shunt.engine import eligibility
+from shunt.engine.eligibility import listed_eligibility
 from shunt.engine.lookup import lookup
 from shunt.engine.model import Config, Consult, Decision, State
 
@@ -62,47 +63,85 @@ def known_without_decision(state: State, consult: Consult, account: str) -> str 
     """The code `passed_by` gives, when it is known without running the rules; else None.
 
     Known here: no configuration (no_traffic), and an ineligible account that no rule could
-    have picked (its ineligibility is then the cause, whatever the consult did). Not known:
-    R1/R2 sources, an eligible account, and the accounts some rule takes while ineligible —
-    the assistant, the main account (fallback), a proxy (rule 8), the buyer's exclusive agent
-    (1v1). `state` needs no recent contacts (Tracker.peek)."""
+    have picked at this consult (its ineligibility is then the cause, whatever the consult did;
+    for the assistant, `assistant_account`). Not known: R1/R2 sources, an eligible account, the
+    buyer's exclusive agent (1v1), and an account some rule may take now while ineligible
+    (`_taken_now`). `state` needs no recent contacts, and only `account`'s load must be exact
+    (Tracker.peek: the others' may still count the buyer's own session)."""
     cfg = state.config
     if cfg is None:
         return "no_traffic"
     if consult.source in ("qianniu_initiated", "transfer_to_agent"):
         return None
     ok, why = eligibility(state, account)
-    if ok or why == "proxy" or _taken_while_ineligible(cfg, account):
+    if ok or why == "proxy":  # (a proxy eligible as one: rule 8 may take it)
         return None
     ex = cfg.exclusive_for(consult.buyer) if cfg.exclusive else None
     if ex is not None and ex.agent == account:
         return None
-    return INELIGIBLE.get(why or "", "offline")
+    return _ineligible_code(_takers(cfg), state, consult, account, why)
 
 
-# id(config) → (config, accounts a rule may pick while ineligible): the assistant, the main
-# account, proxies. Holds the config, so its id is not reused while cached; configs are few.
-_TAKEN: dict[int, tuple[Config, frozenset[str]]] = {}
+# id(config) → (config, _Takers). Holds the config, so its id is not reused while cached; configs are few.
+_TAKEN: dict[int, tuple[Config, "_Takers"]] = {}
 
 
-def _taken_while_ineligible(cfg: Config, account: str) -> bool:
+class _Takers:
+    """What a config says of the accounts a rule may take while ineligible (the buyer's exclusive agent
+    aside): the assistant (robot priority, shop-wide or of a group that has it, while online;
+    offline_to_assistant whatever its status), the
+    main account (main_account_fallback, when rule 8 reaches it: no proxy eligible, no offline_to_assistant)
+    and the proxies (rule 8, only while eligible as a proxy: then `eligibility` says "proxy")."""
+
+    __slots__ = ("assistant", "to_assistant", "robot", "main", "robot_shop", "proxies")
+
+    def __init__(self, cfg: Config) -> None:
+        s = cfg.settings
+        self.assistant = s.assistant or None
+        self.to_assistant = bool(s.offline_to_assistant and s.assistant)
+        self.main = cfg.shop if s.main_account_fallback and not self.to_assistant else None
+        self.robot_shop = s.robot_priority == "shop" and bool(s.assistant)
+        self.robot = self.robot_shop or (s.robot_priority == "group" and any(g.robot_priority for g in cfg.groups))
+        self.proxies = lookup(cfg).proxies
+
+
+def _takers(cfg: Config) -> _Takers:
     e = _TAKEN.get(id(cfg))
     if e is None or e[0] is not cfg:
         if len(_TAKEN) >= 64:
             _TAKEN.clear()
-        names = {cfg.shop} | {a.account for a in cfg.agents if a.proxy}
-        if cfg.settings.assistant:
-            names.add(cfg.settings.assistant)
-        e = _TAKEN[id(cfg)] = (cfg, frozenset(names))
-    return account in e[1]
+        e = _TAKEN[id(cfg)] = (cfg, _Takers(cfg))
+    return e[1]
+
+
+def _ineligible_code(t: _Takers, state: State, consult: Consult, account: str, why: str | None) -> str | None:
+    """The code of an ineligible `account` (not the buyer's exclusive agent) if no rule may take it at
+    this consult (None: the rules must run)."""
+    if account == t.assistant:  # passed_by names the assistant before its eligibility
+        if t.to_assistant or account == t.main or (t.robot and state.status.get(account) == "online"):
+            return None
+        return "assistant_account"
+    if account == t.main and not _rule_8_unreached(t, state, consult):
+        return None
+    return INELIGIBLE.get(why or "", "offline")
+
+
+def _rule_8_unreached(t: _Takers, state: State, consult: Consult) -> bool:
+    """True when rule 8 cannot give the consult to the main account: rule 5 decides whenever it is
+    reached (shop-wide robot priority, the assistant online, not a bot transfer), or rule 8 would take an
+    eligible proxy first. A proxy's load may count the buyer's own session (peek): a proxy eligible
+    with it is eligible without it."""
+    if t.robot_shop and consult.source != "bot_transfer" and state.status.get(t.assistant) == "online":
+        return True
+    return any(listed_eligibility(p, state, p.account, True)[0] for p in t.proxies)
 
 
 class Quick:
     """`known_without_decision(state, consult, account)` for one account over many consults: what depends
-    on the config alone (its listing, whether a rule takes it while ineligible, the buyers it is the
+    on the config alone (its listing, the accounts a rule may take while ineligible, the buyers it is the
     exclusive agent of) is looked up once per config, so a consult costs its status and load."""
 
-    __slots__ = ("account", "_cfg", "_conf", "_fixed", "_taken", "_buyers")
+    __slots__ = ("account", "_cfg", "_conf", "_fixed", "_takers", "_taken", "_buyers")
 
     def __init__(self, account: str):
         self.account = account
@@ -113,7 +152,8 @@ class Quick:
         conf = self._conf = cfg.agent(a)
         self._fixed = ("not_listed" if conf is None else "routing_disabled" if not conf.routing else
                        "no_capacity" if conf.max_sessions is not None and conf.max_sessions <= 0 else None)
-        self._taken = _taken_while_ineligible(cfg, a)
+        t = self._takers = _takers(cfg)
+        self._taken = a == t.assistant or a == t.main  # else the ineligibility is the cause
         self._buyers = frozenset(b for b in {e.buyer for e in cfg.exclusive} if cfg.exclusive_for(b).agent == a)
         self._cfg = cfg
 
@@ -135,6 +175,8 @@ class Quick:
                 why = "at_capacity"
             else:
                 return None  # eligible, or a proxy (rule 8 may take it): the rules must run
-        if self._taken or consult.buyer in self._buyers:
+        if consult.buyer in self._buyers:
             return None
+        if self._taken:
+            return _ineligible_code(self._takers, state, consult, self.account, why)
         return INELIGIBLE.get(why, "offline")
