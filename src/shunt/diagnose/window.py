@@ -51,21 +51,25 @@ class Tally:
 
 
 def tally(conn, shop_id: int, account: str, start: int, end: int, tz, quick: bool = True) -> Tally:
-    """Every consult in [start, end) replayed (or known without the rules, `quick`) for `account`."""
+    """Every consult in [start, end) replayed (or known without the rules, `quick`) for `account`.
+
+    The sweep yields rows (`store.Row`): a Consult is made only for the consults whose rules run."""
     t = Tally()
     tracker = Tracker()
     quick_code = Quick(account).code if quick else None
     peek_at, live_state, decide, examples = tracker.peek, tracker.live_state, engine.decide, t.examples
-    for consult, routed, _none, _uid in store.sweep(conn, shop_id, start, end, tracker=tracker, states=False):
-        t.total += 1
-        t.states[consult.order_state] += 1
+    counts, states, strategies = t.counts, Counter(), t.strategies
+    cfg = None
+    for row, routed, _none, _uid in store.sweep(conn, shop_id, start, end, tracker=tracker, states=False, rows=True):
+        states[row[6]] += 1  # (the order state; None: no order)
         if routed.agent == account:
-            _received(t, tracker, consult, routed, account, tz)
+            _received(t, tracker, row.consult(), routed, account, tz)
             continue
-        peek = peek_at(consult, account)  # (only `account`'s load is read)
-        code = quick_code(peek, consult) if quick_code is not None else None
+        peek = peek_at(row, account)  # (only `account`'s load is read)
+        code = quick_code(peek, row) if quick_code is not None else None
         d = None
         if code is None or len(examples[code]) < EXAMPLES:  # the rules run: for the cause, or its sentence
+            consult = row.consult()
             state = live_state(consult)  # read before the sweep feeds the next event
             d = decide(state, consult, explain=False, candidates=False)  # passed_by reads no step, no table
             code, why = passed_by(state, consult, d, account, words=False)
@@ -75,21 +79,26 @@ def tally(conn, shop_id: int, account: str, start: int, end: int, tz, quick: boo
             key = "lost_draw" if len(d.agents) > 1 else "rules_give_it"
             setattr(t, key, getattr(t, key) + 1)
             if len(t.examples[key]) < EXAMPLES:  # (its sentence only while an example is still to give)
-                t.example(key, consult, routed, (f"one of {len(d.agents)} tied winners ({d.reason}); the log's pick was "
-                                                 f"{routed.agent or 'nobody'}") if key == "lost_draw" else
+                t.example(key, row, routed, (f"one of {len(d.agents)} tied winners ({d.reason}); the log's pick was "
+                                             f"{routed.agent or 'nobody'}") if key == "lost_draw" else
                           f"the rules give it to this account alone ({d.reason}); the log gave it to "
                           f"{routed.agent or 'nobody'}", tz)
             continue
         if code == DIRECT:
             t.direct += 1
             continue
-        if peek.config is not None:
-            t.strategies.add(peek.config.settings.strategy)
+        if peek.config is not cfg:
+            cfg = peek.config
+            if cfg is not None:
+                strategies.add(cfg.settings.strategy)
         if code == "group_unmatched":
             t.went[rule_group(state, d, routed.agent) or (d.remaining_groups or ("-",))[0]] += 1
-        t.counts[code] += 1
+        counts[code] += 1
         if d is not None:
-            t.example(code, consult, routed, why, tz)
+            t.example(code, row, routed, why, tz)
+    t.total = sum(states.values())
+    for s, n in states.items():
+        t.states["no_active_order" if s is None else s] += n
     return t
 
 

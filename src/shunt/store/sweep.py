@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from operator import itemgetter
 from typing import Iterator
 
 from shunt.engine.model import Config, Consult, LastPick, Order, Routed, State
@@ -96,22 +97,24 @@ def _recent_before(conn: sqlite3.Connection, sid: int, lo: int, start: int, end:
 
 
 def sweep(conn: sqlite3.Connection, shop_id: int, start_ms: int, end_ms: int,
-          tracker: Tracker | None = None, states: bool = True
+          tracker: Tracker | None = None, states: bool = True, rows: bool = False
           ) -> Iterator[tuple[Consult, Routed, State | None, str]]:
     """Every consult with start <= ts < end, in cut order, with its State: (consult, routed, state, uid).
 
     `states=False` yields None for the state: the caller asks its `tracker` (`state_for` or
-    `peek`) for the consults that need one, before taking the next item.
+    `peek`) for the consults that need one, before taking the next item. `rows=True` (with
+    states=False) yields a `Row` in place of the Consult: its id, ts, buyer, source and
+    order_state, and `.consult()` the Consult (made only for the consults a caller decides).
 
     The cyclic garbage collector is paused while the sweep runs (restored when it ends or is
     closed): a sweep makes no reference cycles, and each collection would rescan the tracker's
     ever larger maps (about a tenth of the time of a why-silent)."""
     with paused_gc():
-        yield from _sweep(conn, shop_id, start_ms, end_ms, tracker, states)
+        yield from _sweep(conn, shop_id, start_ms, end_ms, tracker, states, rows)
 
 
 def _sweep(conn: sqlite3.Connection, shop_id: int, start_ms: int, end_ms: int, tracker: Tracker | None,
-           states: bool) -> Iterator[tuple[Consult, Routed, State | None, str]]:
+           states: bool, rows: bool = False) -> Iterator[tuple[Consult, Routed, State | None, str]]:
     ensure_derived(conn)
     sid = shop_id
     nick = shop_nick(conn, sid)
@@ -130,9 +133,15 @@ def _sweep(conn: sqlite3.Connection, shop_id: int, start_ms: int, end_ms: int, t
             else:
                 _feed(tr, nick, nxt)
             nxt = next(others, None)
-        c, routed = _consult(row, routes)
-        uid = c.id
-        yield c, routed, (tr.state_for(c) if states else None), uid
+        if rows:
+            c = Row(row)
+            uid = row[0]
+            routed = routes.get(row[12:15]) or _routed(row[12:15], routes)
+            yield c, routed, None, uid
+        else:
+            c, routed = _consult(row, routes)
+            uid = c.id
+            yield c, routed, (tr.state_for(c) if states else None), uid
         if row[-1] == "" and row[-2] == ts:
             # ended at or before its start (a session_end before the consult, maybe before
             # the span): a zero-length session that loads no one
@@ -183,3 +192,32 @@ def _consult(row: tuple, routes: dict[tuple, Routed]) -> tuple[Consult, Routed]:
             routes.clear()
         routed = routes[rk] = Routed(agent, grp, reason)
     return Consult(uid, ts, buyer, source, item, order, intent, by, target), routed
+
+
+def _routed(key: tuple, routes: dict[tuple, Routed]) -> Routed:
+    if len(routes) >= 10_000:
+        routes.clear()
+    r = routes[key] = Routed(*key)
+    return r
+
+
+class Row(tuple):
+    """A row of the sweep's consults (CONSULT_COLS + end_ts, end_uid) that reads as much of a Consult as
+    the tracker and a quick look need (id, ts, buyer, source, order_state); `consult()` makes the Consult."""
+
+    __slots__ = ()
+    id = property(itemgetter(0))
+    ts = property(itemgetter(1))
+    buyer = property(itemgetter(2))
+    source = property(itemgetter(3))
+
+    @property
+    def order_state(self) -> str:
+        s = self[6]
+        return "no_active_order" if s is None else s
+
+    def consult(self) -> Consult:
+        (uid, ts, buyer, source, item, order_id, order_state, carrier, packages, intent,
+         by, target) = self[:12]
+        order = None if order_state is None else Order(order_id, order_state, carrier, packages)
+        return Consult(uid, ts, buyer, source, item, order, intent, by, target)
