@@ -66,3 +66,18 @@ def test_why_silent_quick_equals_full(shop):
     for a in _accounts(conn, sid):
         for at, window in ((last, 24 * H), (last - 20 * H, 6 * H)):
             assert why_silent(conn, sid, a, at, window) == why_silent(conn, sid, a, at, window, quick=False), a
+
+
+def test_the_sweeps_rows_read_as_its_consults(shop):
+    """store.sweep(rows=True) (why-silent's tally): each row reads as the Consult the plain sweep yields
+    (id, ts, buyer, source, order state, and the whole Consult it makes), with the same routing."""
+    conn, sid = shop
+    plain = list(store.sweep(conn, sid, 0, 2**62, states=False))
+    rows = list(store.sweep(conn, sid, 0, 2**62, states=False, rows=True))
+    assert len(rows) == len(plain) > 0
+    orders = 0
+    for (c, routed, _n, uid), (r, r_routed, _m, r_uid) in zip(plain, rows):
+        assert (r.id, r.ts, r.buyer, r.source, r.order_state) == (c.id, c.ts, c.buyer, c.source, c.order_state)
+        assert r.consult() == c and (r_routed, r_uid) == (routed, uid)
+        orders += c.order is not None
+    assert 0 < orders < len(rows)  # with and without an order
