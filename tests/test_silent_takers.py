@@ -14,7 +14,7 @@ PROXY = "zhenpin:代理"
 GROUPS = (group("g1", ["甲"], robot=True), group("g2", ["乙"], states=["shipped"]))
 PLAIN = (group("g1", ["甲"]), group("g2", ["乙"], states=["shipped"]))  # no group has robot priority
 AGENTS = (agent(SHOP, routing=False, max_sessions=200), agent("甲", max_sessions=2), agent("乙"),
-          agent(PROXY, proxy=True, max_sessions=1))
+          agent(PROXY, proxy=True, max_sessions=1), agent("丙"))  # 丙: listed, in no group
 ACCOUNTS = (SHOP, BOT, PROXY, "zhenpin:甲", "zhenpin:乙")
 
 
@@ -23,8 +23,8 @@ def _cases():
                                                    ((), GROUPS, PLAIN)):
         cfg = config(AGENTS, groups, offline_to_assistant=to_asst, main_account_fallback=fallback,
                      robot_priority=robot, exclusive=[("tb_x", "甲", "1v1")])
-        for online, load in (((), {}), (("甲",), {}), ((BOT,), {}), ((PROXY,), {}), ((PROXY,), {PROXY: 1}),
-                             ((BOT, PROXY), {}), ((BOT, "乙"), {}), (("甲",), {"甲": 2})):
+        for online, load in (((), {}), (("甲",), {}), (("甲",), {"甲": 2}), ((BOT,), {}), ((PROXY,), {}),
+                             ((PROXY,), {PROXY: 1}), ((BOT, PROXY), {}), ((BOT, "乙"), {}), (("丙",), {})):
             st = state(cfg, online=online, load=load)
             for source, buyer, order_state in (("item_page", "tb_b1", None), ("bot_transfer", "tb_b1", "shipped"),
                                                ("item_page", "tb_x", None)):

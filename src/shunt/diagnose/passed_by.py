@@ -93,7 +93,7 @@ class _Takers:
     main account (main_account_fallback, when rule 8 reaches it: no proxy eligible, no offline_to_assistant)
     and the proxies (rule 8, only while eligible as a proxy: then `eligibility` says "proxy")."""
 
-    __slots__ = ("assistant", "to_assistant", "robot", "main", "robot_shop", "proxies")
+    __slots__ = ("assistant", "to_assistant", "robot", "main", "robot_shop", "proxies", "pooled", "caps", "seen")
 
     def __init__(self, cfg: Config) -> None:
         s = cfg.settings
@@ -102,7 +102,13 @@ class _Takers:
         self.main = cfg.shop if s.main_account_fallback and not self.to_assistant else None
         self.robot_shop = s.robot_priority == "shop" and bool(s.assistant)
         self.robot = self.robot_shop or (s.robot_priority == "group" and any(g.robot_priority for g in cfg.groups))
-        self.proxies = lookup(cfg).proxies
+        lk = lookup(cfg)
+        self.proxies = lk.proxies
+        # rule 7's candidates in some pool: the gated members of the groups (no groups: every gated account)
+        held = {m for g in cfg.groups for m in g.members} if cfg.groups else None
+        self.pooled = tuple(a for a in lk.caps if held is None or a in held)
+        self.caps = lk.caps
+        self.seen = None  # the last account found eligible (most often still so at the next consult)
 
 
 def _takers(cfg: Config) -> _Takers:
@@ -128,11 +134,22 @@ def _ineligible_code(t: _Takers, state: State, consult: Consult, account: str, w
 
 def _rule_8_unreached(t: _Takers, state: State, consult: Consult) -> bool:
     """True when rule 8 cannot give the consult to the main account: rule 5 decides whenever it is
-    reached (shop-wide robot priority, the assistant online, not a bot transfer), or rule 8 would take an
-    eligible proxy first. A proxy's load may count the buyer's own session (peek): a proxy eligible
-    with it is eligible without it."""
-    if t.robot_shop and consult.source != "bot_transfer" and state.status.get(t.assistant) == "online":
+    reached (shop-wide robot priority, the assistant online, not a bot transfer); or rule 7 decides,
+    as it does whenever some group holds an eligible member (the matched groups keep it, or the
+    overflow takes every group with one; no groups: any eligible listed account); or rule 8 would take
+    an eligible proxy first. The others' loads may count the buyer's own session (peek): an account
+    eligible with it is eligible without it."""
+    status = state.status
+    if t.robot_shop and consult.source != "bot_transfer" and status.get(t.assistant) == "online":
         return True
+    load, caps = state.load, t.caps
+    a = t.seen
+    if a is not None and status.get(a) == "online" and caps[a] > load.get(a, 0):
+        return True
+    for a in t.pooled:
+        if status.get(a) == "online" and caps[a] > load.get(a, 0):
+            t.seen = a
+            return True
     return any(listed_eligibility(p, state, p.account, True)[0] for p in t.proxies)
 
 
