@@ -27,7 +27,7 @@ def _cases():
                              ((PROXY,), {PROXY: 1}), ((BOT, PROXY), {}), ((BOT, "乙"), {}), (("丙",), {})):
             st = state(cfg, online=online, load=load)
             for source, buyer, order_state in (("item_page", "tb_b1", None), ("bot_transfer", "tb_b1", "shipped"),
-                                               ("item_page", "tb_x", None)):
+                                               ("item_page", "tb_b1", "shipped"), ("item_page", "tb_x", None)):
                 yield st, consult(source, buyer=buyer, order_state=order_state)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from shunt.engine import eligibility
+from shunt.engine.context import Context
 from shunt.engine.eligibility import listed_eligibility
+from shunt.engine.groups import matched_groups
 from shunt.engine.lookup import lookup
 from shunt.engine.model import Config, Consult, Decision, State
 
@@ -124,12 +126,21 @@ def _ineligible_code(t: _Takers, state: State, consult: Consult, account: str, w
     """The code of an ineligible `account` (not the buyer's exclusive agent) if no rule may take it at
     this consult (None: the rules must run)."""
     if account == t.assistant:  # passed_by names the assistant before its eligibility
-        if t.to_assistant or account == t.main or (t.robot and state.status.get(account) == "online"):
+        if t.to_assistant or account == t.main:
+            return None
+        if (t.robot and consult.source != "bot_transfer" and state.status.get(account) == "online"
+                and (t.robot_shop or _group_robot_may(state, consult))):  # (robot priority skips bot transfers)
             return None
         return "assistant_account"
     if account == t.main and not _rule_8_unreached(t, state, consult):
         return None
     return INELIGIBLE.get(why or "", "offline")
+
+
+def _group_robot_may(state: State, consult: Consult) -> bool:
+    """Robot priority by group (rule 6's end) may take the consult: its first matched group has it."""
+    matched = matched_groups(Context(state, consult, False, False))[0]
+    return bool(matched) and matched[0].robot_priority
 
 
 def _rule_8_unreached(t: _Takers, state: State, consult: Consult) -> bool:

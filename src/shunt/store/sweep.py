@@ -203,13 +203,18 @@ def _routed(key: tuple, routes: dict[tuple, Routed]) -> Routed:
 
 class Row(tuple):
     """A row of the sweep's consults (CONSULT_COLS + end_ts, end_uid) that reads as much of a Consult as
-    the tracker and a quick look need (id, ts, buyer, source, order_state); `consult()` makes the Consult."""
+    the tracker, a quick look and group matching need (id, ts, buyer, source, item, intent, by, target,
+    order_state); `consult()` makes the Consult."""
 
     __slots__ = ()
     id = property(itemgetter(0))
     ts = property(itemgetter(1))
     buyer = property(itemgetter(2))
     source = property(itemgetter(3))
+    item = property(itemgetter(4))
+    intent = property(itemgetter(9))
+    by = property(itemgetter(10))
+    target = property(itemgetter(11))
 
     @property
     def order_state(self) -> str:
