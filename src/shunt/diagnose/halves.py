@@ -10,6 +10,14 @@ from typing import Any, Callable
 
 from shunt.store.periods import db_file, fingerprint
 
+_forked = False  # True in the child `in_child` started: it ends with os._exit, nothing is freed
+
+
+def forked() -> bool:
+    """Whether this process is a child started by `in_child`: what it made is never freed one by
+    one (it ends with os._exit once its result is written), so a pass need not release it."""
+    return _forked
+
 
 def in_halves(conn, start: int, end: int, mid: int | None, run: Callable[[Any, int, int], Any], *,
               parallel: bool) -> tuple[Any, Any]:
@@ -41,6 +49,8 @@ def in_child(conn, work: Callable[[Any], Any]) -> Callable[[], Any] | None:
     except OSError:
         return None
     if pid == 0:  # the child: never returns
+        global _forked
+        _forked = True
         code = 0
         try:
             os.close(rfd)

@@ -70,33 +70,37 @@ class SpanPass:
         tracker = ReplayTracker()
         cache = decision_cache(tracker)
         idx, by_reason, top = P.idx, R.by_reason, P.top
+        # (per consult: the methods called are looked up once)
+        info, recent_key, first_recent, base_of = cache.info, cache.recent_key, cache.first_recent, cache.base
+        decide_many, match_step, tally, routed_to = cache.decide_many, cache.match_step, R.tally.add, self._routed
+        factors, variants, pair = self._factors, self._variants, self._pair
         n = replayable = 0
         for c, routed, state, _uid in store.sweep(conn, sid, lo, hi, tracker=tracker):
             n += 1
             a = routed.agent
-            self._routed(c, a)
+            routed_to(c, a)
             cfg = state.config
             if cfg is None:
                 if a in idx:
                     by_reason[a][category(routed.reason, None)] += 1
                 continue
             replayable += 1
-            inf = cache.info(cfg)
-            recent = cache.recent_key(state, c) if inf.hours > 0 and c.source != "transfer_to_group" else ()
-            first = cache.first_recent(state, recent, cfg) if recent else None  # rule 4's pick
-            act = self._factors(state, c, cfg, inf, first)
-            subs = SUBMASKS[act]
-            base = cache.base(state, c, cfg)
-            got = cache.decide_many(state, c, self._variants(cfg), subs, base, first)  # subs: act down to 0
+            inf = info(cfg)
+            recent = recent_key(state, c) if inf.hours > 0 and c.source != "transfer_to_group" else ()
+            first = first_recent(state, recent, cfg) if recent else None  # rule 4's pick
+            act = factors(state, c, cfg, inf, first)
+            base = base_of(state, c, cfg)
+            got = decide_many(state, c, variants(cfg), SUBMASKS[act], base, first)  # SUBMASKS: act down to 0
             if a in idx:
-                by_reason[a][category(routed.reason, cache.match_step(cfg, c, got[-1], base))] += 1
-            R.tally.add(act, got)  # what these decisions add to the expected counts and effects
+                by_reason[a][category(routed.reason, match_step(cfg, c, got[-1], base))] += 1
+            tally(act, got)  # what these decisions add to the expected counts and effects
             if top is not None:
-                self._pair(state, c, a, cfg, inf, got)
+                pair(state, c, a, cfg, inf, got)
         R.fold()
         R.n, R.replayable = n, replayable
         R.decisions, R.engine_runs = cache.hits + cache.misses, cache.misses
-        release(tracker, cache)
+        if not halves.forked():  # (a forked half exits without freeing anything)
+            release(tracker, cache)
         return R
 
     def _routed(self, c, a: str | None) -> None:

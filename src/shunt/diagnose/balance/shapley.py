@@ -99,21 +99,28 @@ class Tally:
         e[1] += 1
 
     def fold(self) -> None:
-        """Add the counted consults to the exact sums; forget them and their decisions."""
+        """Add the counted consults to the exact sums; forget them and their decisions.
+
+        Decisions with the same odds (in the same order) add the same amounts: each is counted as
+        the first of them held (`_alike`), so a fold costs the distinct odds, not the decisions
+        (~3x fewer at 40 accounts: the cache's keys tell apart states that give the same odds)."""
         expected: dict[int, dict[int, int]] = {}  # id of a decision → {M: consults}
         effects: dict[tuple, int] = {}  # (f, weight, id without S, id without S + f) → consults
+        alike = _Alike()
+        same, known = alike.same, alike.first.get
         for (act, *_ids), (got, k) in self.combos.items():
             at, pairs = PLANS[act]
+            ids = [known(id(d)) or same(d) for d in got]
             for M, i in zip(EXPECTED, at):
-                slots = expected.get(id(got[i]))
+                slots = expected.get(ids[i])
                 if slots is None:
-                    expected[id(got[i])] = {M: k}
+                    expected[ids[i]] = {M: k}
                 else:
                     slots[M] = slots.get(M, 0) + k
             for f, wt, i, j in pairs:
-                dS, dF = got[i], got[j]
-                if dS is not dF:
-                    key = (f, wt, id(dS), id(dF))
+                iS, iF = ids[i], ids[j]
+                if iS != iF:  # (the same odds: a difference of 0 everywhere, nothing to add)
+                    key = (f, wt, iS, iF)
                     effects[key] = effects.get(key, 0) + k
         by: dict[int, tuple | None] = {}  # id of a decision → its odds by amount (setsums.classes)
         self._expected(expected, by)
@@ -181,6 +188,24 @@ class Tally:
 
 
 _UNSEEN = object()
+
+
+class _Alike:
+    """id of a decision → id of the first decision seen with the same odds (items in the same
+    order): their amounts are the same floats, so counting one for the other is exact."""
+
+    __slots__ = ("first", "by_odds")
+
+    def __init__(self) -> None:
+        self.first: dict[int, int] = {}
+        self.by_odds: dict[tuple, int] = {}
+
+    def same(self, d) -> int:
+        i = id(d)
+        r = self.first.get(i)
+        if r is None:
+            r = self.first[i] = self.by_odds.setdefault(tuple(d.odds.items()), i)
+        return r
 
 
 def _kind(d) -> tuple:
