@@ -72,3 +72,62 @@ def test_balance_the_same_whether_odds_are_added_by_set_or_one_by_one(shop, monk
     assert by_set == one_by_one
     assert any(a["expected"] for a in by_set["accounts"])
     assert any(v for a in by_set["accounts"] for v in a["effects"].values())
+
+
+class _D:
+    """A decision as the tally reads it (each made anew: alike ones are distinct objects)."""
+
+    def __init__(self, odds: dict, rule: str = "R7") -> None:
+        self.odds, self.rule, self.candidates = odds, rule, ()
+        self.matched_groups = self.remaining_groups = ("g",)
+
+
+def _by_definition(consults) -> dict:
+    """Every consult's amounts added one by one (docs/balance.md): the expected counts of each
+    shown removed set M, and each factor's Shapley differences."""
+    from math import factorial
+
+    out = ExactSums()
+    for act, got in consults:
+        at = {m: i for i, m in enumerate(shapley.SUBMASKS[act])}
+        n = bin(act).count("1")
+        for M in shapley.EXPECTED:
+            out.add(M, got[at[M & act]].odds.items(), 1)
+        for f in (1, 2, 4, 8):
+            if not act & f:
+                continue
+            for S in shapley.SUBMASKS[act & ~f]:
+                s = bin(S).count("1")
+                wt = factorial(s) * factorial(n - s - 1) / factorial(n)
+                oS, oF = got[at[S]].odds, got[at[S | f]].odds
+                out.add(shapley.EFFECT + f, [(x, wt * (oS.get(x, 0.0) - oF.get(x, 0.0)))
+                                             for x in {**oS, **oF} if oS.get(x, 0.0) != oF.get(x, 0.0)], 1)
+    return out.floats()
+
+
+@pytest.mark.parametrize("small", [1, 8, 10**9])
+def test_tally_counts_decisions_with_the_same_odds_as_one_exactly(small, monkeypatch):
+    """A fold counts decisions with the same odds once (shapley._Alike): the totals must be the
+    per-consult sums whatever the objects, including alike odds in another order, other odds
+    on the same accounts, and pairs of two alike decisions (a difference of 0)."""
+    monkeypatch.setattr(setsums, "SMALL", small)
+    rng = random.Random(small)
+    accts = [f"a{i}" for i in range(12)]
+    shapes = [{}, {"a1": 1.0}, {"a2": 1.0}, dict.fromkeys(accts[:9], 1 / 9), dict.fromkeys(accts[3:], 1 / 9),
+              {"a1": 0.25, "a2": 0.75}, {"a2": 0.75, "a1": 0.25}, {"a1": 0.75, "a2": 0.25},
+              {x: (i + 1) / 78 for i, x in enumerate(accts)}]
+    exact = ExactSums()
+    tally = shapley.Tally(exact, max_rows=10**9, max_combos=40)
+    consults = []
+    for _ in range(500):
+        act = rng.choice((1, 2, 3, 6, 7, 15))
+        got = [_D(dict(rng.choice(shapes))) for _ in shapley.SUBMASKS[act]]
+        if rng.random() < 0.3:
+            got[0] = got[-1]  # the same object twice
+        consults.append((act, got))
+        tally.add(act, got)
+        if rng.random() < 0.5:  # the very same decisions again (a combination counted twice)
+            consults.append((act, got))
+            tally.add(act, got)
+    tally.close()
+    assert exact.floats() == _by_definition(consults)
