@@ -69,19 +69,27 @@ class SpanPass:
         P, R = self.P, self.R
         tracker = ReplayTracker()
         cache = decision_cache(tracker)
-        idx, by_reason, top = P.idx, R.by_reason, P.top
-        # (per consult: the methods called are looked up once)
+        idx, by_reason, top, hourly, assistants = P.idx, R.by_reason, P.top, R.hourly, P.assistants
+        start, bucket_ms, last = P.start, P.bucket_ms, P.nb - 1
+        # (per consult: the methods called are looked up once, the small steps written out)
         info, recent_key, first_recent, base_of = cache.info, cache.recent_key, cache.first_recent, cache.base
-        decide_many, match_step, tally, routed_to = cache.decide_many, cache.match_step, R.tally.add, self._routed
-        factors, variants, pair = self._factors, self._variants, self._pair
+        decide_many, match_step, factors, pair = cache.decide_many, cache.match_step, self._factors, self._pair
+        tally, variants = R.tally, self.variants
+        combo = tally.combos.get
         n = replayable = 0
+        routed_to = [0, 0, 0, 0]  # accounts, assistant, offline_queue, others
         for c, routed, state, _uid in store.sweep(conn, sid, lo, hi, tracker=tracker):
             n += 1
             a = routed.agent
-            routed_to(c, a)
+            i = idx.get(a)
+            if i is not None:  # where the consult was routed, and the account's hourly count
+                routed_to[0] += 1
+                hourly[i][min(last, (c.ts - start) // bucket_ms)] += 1
+            else:
+                routed_to[2 if a is None else 1 if a in assistants else 3] += 1
             cfg = state.config
             if cfg is None:
-                if a in idx:
+                if i is not None:
                     by_reason[a][category(routed.reason, None)] += 1
                 continue
             replayable += 1
@@ -90,31 +98,30 @@ class SpanPass:
             first = first_recent(state, recent, cfg) if recent else None  # rule 4's pick
             act = factors(state, c, cfg, inf, first)
             base = base_of(state, c, cfg)
-            got = decide_many(state, c, variants(cfg), SUBMASKS[act], base, first)  # SUBMASKS: act down to 0
-            if a in idx:
+            vs = variants.get(id(cfg))
+            if vs is None or vs[0] is not cfg:
+                vs = self._variants(cfg)
+            got = decide_many(state, c, vs, SUBMASKS[act], base, first)  # SUBMASKS: act down to 0
+            if i is not None:
                 by_reason[a][category(routed.reason, match_step(cfg, c, got[-1], base))] += 1
-            tally(act, got)  # what these decisions add to the expected counts and effects
+            # what these decisions add to the expected counts and effects (Tally.add, written out)
+            ck = (act, *map(id, got))
+            e = combo(ck)
+            if e is None:
+                tally.first(ck, got)
+            else:
+                e[1] += 1
             if top is not None:
                 pair(state, c, a, cfg, inf, got)
         R.fold()
+        for k, v in zip(("accounts", "assistant", "offline_queue", "others"), routed_to):
+            if v:
+                R.routed_to[k] += v
         R.n, R.replayable = n, replayable
         R.decisions, R.engine_runs = cache.hits + cache.misses, cache.misses
         if not halves.forked():  # (a forked half exits without freeing anything)
             release(tracker, cache)
         return R
-
-    def _routed(self, c, a: str | None) -> None:
-        """Where the consult was routed, and the account's hourly count."""
-        P, R = self.P, self.R
-        if a is None:
-            R.routed_to["offline_queue"] += 1
-        elif a in P.idx:
-            R.routed_to["accounts"] += 1
-            R.hourly[P.idx[a]][min(P.nb - 1, (c.ts - P.start) // P.bucket_ms)] += 1
-        elif a in P.assistants:
-            R.routed_to["assistant"] += 1
-        else:
-            R.routed_to["others"] += 1
 
     def _factors(self, state, c, cfg: Config, inf, first: str | None) -> int:
         """The factors (bits) that can change this consult's decision: the others are null players."""

@@ -88,15 +88,20 @@ class Tally:
         ck = (act, *map(id, got))
         e = self.combos.get(ck)
         if e is None:
-            if len(self.combos) >= self.max_combos or self.rows > self.max_rows:
-                self.fold()
-            held = self.held
-            for d in got:
-                if id(d) not in held:
-                    held[id(d)] = d
-                    self.rows += len(d.odds) + len(d.candidates)
-            e = self.combos[ck] = [got, 0]
-        e[1] += 1
+            self.first(ck, got)
+        else:
+            e[1] += 1
+
+    def first(self, ck: tuple, got: Sequence) -> None:
+        """The first consult of the combination `ck` ((act, *ids of got), not counted yet)."""
+        if len(self.combos) >= self.max_combos or self.rows > self.max_rows:
+            self.fold()
+        held = self.held
+        for d in got:
+            if id(d) not in held:
+                held[id(d)] = d
+                self.rows += len(d.odds) + len(d.candidates)
+        self.combos[ck] = [got, 1]
 
     def fold(self) -> None:
         """Add the counted consults to the exact sums; forget them and their decisions.
