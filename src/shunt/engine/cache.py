@@ -257,17 +257,21 @@ class DecisionCache:
     def _resolve(self, e: "Decision | StrategyKey", state: State, consult: Consult, cfg: Config) -> Decision:
         if e.__class__ is not StrategyKey:
             return e
-        memo = self._keys
-        if memo[0] is not state:  # the strategies' keys found for this state (balance: 16 variants)
-            tr = self.tracker
-            rates = tr.stats_gen if tr is not None and state.conversion is tr.live_conversion else None
-            memo = self._keys = (state, {}, rates)
-        dk = e.key(state, memo[1], memo[2])
+        dk = self._strategy_key(e, state, consult, cfg)
         d = e.by.get(dk)
         if d is None:
             d = e.by[dk] = self._run(state, consult, cfg, past_5=True)
             self._rows += len(d.candidates) + len(d.odds)
         return d
+
+    def _strategy_key(self, e: StrategyKey, state: State, consult: Consult, cfg: Config) -> Any:
+        """`e`'s key in `state` (found once per state for the same pool and strategy)."""
+        memo = self._keys
+        if memo[0] is not state:  # the strategies' keys found for this state (balance: 16 variants)
+            tr = self.tracker
+            rates = tr.stats_gen if tr is not None and state.conversion is tr.live_conversion else None
+            memo = self._keys = (state, {}, rates)
+        return e.key(state, memo[1], memo[2], self._view(state, consult, cfg) if e.at is not None else None)
 
     def _entry(self, state: State, consult: Consult, cfg: Config, inf: "ConfigKeys", base: list,
                first: str | None) -> "Decision | StrategyKey":
@@ -285,14 +289,14 @@ class DecisionCache:
                 early[k] = d
                 return d
             early[k] = _LATE
-            return self._keep(self._late_key(cid, base, state, consult, cfg, inf), d, inf, state)
+            return self._keep(self._late_key(cid, base, state, consult, cfg, inf), d, inf, state, consult)
         if d is not _LATE:
             return d
         k2 = self._late_key(cid, base, state, consult, cfg, inf)
         d = self._memo.get(k2)
         if d is None:
             d = self._run(state, consult, cfg, past_5=True)
-            return self._keep(k2, d, inf, state)
+            return self._keep(k2, d, inf, state, consult)
         return d
 
     def _late_key(self, cid: int, base: list, state: State, consult: Consult, cfg: Config, inf: "ConfigKeys") -> tuple:
@@ -356,7 +360,8 @@ class DecisionCache:
         self._plans.clear()
         self._rows = 0
 
-    def _keep(self, k2: tuple, d: Decision, inf: "ConfigKeys", state: State) -> "Decision | StrategyKey":
+    def _keep(self, k2: tuple, d: Decision, inf: "ConfigKeys", state: State,
+              consult: Consult) -> "Decision | StrategyKey":
         """Remember a decision that went past rule 5 under its rules 6–8 key."""
         memo = self._memo
         self._rows += len(d.candidates) + len(d.odds)
@@ -366,7 +371,7 @@ class DecisionCache:
             sel = memo.get(k2)
             if sel.__class__ is not StrategyKey:
                 sel = memo[k2] = StrategyKey(inf, d)
-            sel.by[sel.key(state)] = d
+            sel.by[self._strategy_key(sel, state, consult, inf.cfg)] = d
             return sel
         return memo.setdefault(k2, d)
 

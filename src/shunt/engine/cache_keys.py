@@ -16,6 +16,7 @@ from typing import Any
 from .decide import pool_of_rows
 from .eligibility import listed_eligibility
 from .model import Config, Decision, State
+from .pools import PoolView
 from .select import latest_pick
 
 _INF = float("inf")
@@ -27,7 +28,7 @@ class ConfigKeys:
 
     __slots__ = ("cfg", "agents", "conf", "live_accounts", "caps", "spec", "threshold", "strategy", "items", "intents",
                  "states", "exclusive", "assistant", "hours", "groups", "round_robin", "_pos",
-                 "chooseable")
+                 "chooseable", "_gpos", "by_loads")
 
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg  # keeps the object alive: ids stay unique
@@ -54,6 +55,15 @@ class ConfigKeys:
         self.round_robin = s.strategy == "round_robin"
         self._pos: dict[str, int] | None = None
         self.chooseable: dict[tuple, tuple] = {}  # the matched groups (by id()) → `_matched`'s (ids, positions, places)
+        ids = [g.id for g in cfg.groups]
+        self._gpos = {g: i for i, g in enumerate(ids)} if len(set(ids)) == len(ids) else None
+        # reception rate (the default strategy) and conversion rate: their keys from the pools
+        self.by_loads = self._gpos is not None and s.strategy != "round_robin"
+
+    def group_positions(self, ids: tuple[str, ...]) -> tuple[int, ...] | None:
+        """The positions in the config of the groups with these ids (None: ids repeat)."""
+        at = self._gpos
+        return None if at is None or not ids else tuple(map(at.__getitem__, ids))
 
     def positions(self) -> dict[str, int]:
         """A live account → its position in `live_accounts` (in the flags)."""
@@ -69,23 +79,38 @@ class StrategyKey:
     load; conversion rate: which pool members have the highest rate; round robin: the account of
     the most recent pick among the remaining groups. `by`: that key → the decision."""
 
-    __slots__ = ("pool", "strategy", "threshold", "remaining", "by", "_rates")
+    __slots__ = ("pool", "strategy", "threshold", "remaining", "at", "by", "_rates")
 
     def __init__(self, inf: ConfigKeys, d: Decision) -> None:
         self.pool = pool_of(d.candidates)
         self.strategy = inf.strategy
         self.threshold = inf.threshold
         self.remaining = d.remaining_groups
+        # reception / conversion rate: the kept groups' positions (their pools give the key), or None
+        self.at = inf.group_positions(d.remaining_groups) if inf.by_loads else None
         self.by: dict[Any, Decision] = {}
         self._rates: tuple = (None, None)  # conversion rate: (the rates' stamp, the key then)
 
-    def key(self, state: State, memo: dict | None = None, rates: Any = None) -> Any:
+    def key(self, state: State, memo: dict | None = None, rates: Any = None, view: PoolView | None = None) -> Any:
         """What the strategy read in `state`. `memo`: the keys found for this state already (the
         same pool object, strategy and threshold read the same); `rates`: a stamp of the
-        conversion rates (equal stamps: equal rates), or None."""
+        conversion rates (equal stamps: equal rates), or None; `view`: the groups' pools in
+        `state` (reception rate then reads the kept groups' load buckets, not the pool's loads)."""
         if self.strategy == "round_robin":
             best = latest_pick(state.last_pick, self.remaining)
             return None if best is None else best.account
+        if view is not None and self.at is not None:
+            conv = self.strategy == "conversion_rate"
+            if not conv or rates is not None:  # (rates: the conversion map is the tracker's live one)
+                mk = (view, self.at, self.threshold, conv)
+                got = _UNSET if memo is None else memo.get(mk, _UNSET)
+                if got is _UNSET:
+                    got = (conversion_key(view, self.at, state.conversion) if conv
+                           else reception_key(view, self.at, self.threshold))
+                    if memo is not None:
+                        memo[mk] = got
+                if got is not _UNSET:
+                    return got
         if rates is not None and self._rates[0] == rates and self.strategy == "conversion_rate":
             return self._rates[1]
         mk = (id(self.pool), self.strategy, self.threshold)  # (the pool is held by the memo's owner)
@@ -105,6 +130,41 @@ class StrategyKey:
         if memo is not None:
             memo[mk] = (self.pool, got)
         return got
+
+
+_LOADS = "loads"  # tag: a key read from the load buckets (never equal to one read from the pool)
+_RATES = "rates"  # tag: a key read from the places in rate order
+_UNSET: Any = object()
+
+
+def reception_key(view: PoolView, at: tuple[int, ...], threshold: int) -> Any:
+    """Reception rate's key from the load buckets of the kept groups at positions `at` (their
+    pools make rule 7's pool): None when no member is busy (then by weight), else per group the
+    hash of its members at the least load of them all (0: none there), which fix the winners."""
+    busy = False
+    mins = []
+    for i in at:
+        lo, h, hi = view.load_stats(i)
+        busy = busy or hi > threshold
+        mins.append((lo, h))
+    if not busy:
+        return None
+    least = min(mins)[0]
+    return (_LOADS, *[h if lo == least else 0 for lo, h in mins])
+
+
+def conversion_key(view: PoolView, at: tuple[int, ...], conversion: Any) -> Any:
+    """Conversion rate's key from the kept groups' places in rate order (`conversion`: the
+    tracker's live rates): per group the hash of its members at the highest rate of them all
+    (0: none there), which fix the winners; _UNSET: a rate is not a number (read the pool)."""
+    tops = []
+    for i in at:
+        got = view.rate_stats(i, conversion)
+        if got is None:
+            return _UNSET
+        tops.append(got)
+    best = max(tops)[0]
+    return (_RATES, *[h if r == best else 0 for r, h in tops])
 
 
 _POOLS: dict[int, tuple] = {}  # id(rows) → (rows, the accounts of the eligible ones)

@@ -40,7 +40,7 @@ class Context:
     `pool`, the eligible accounts, either way)."""
 
     __slots__ = ("state", "consult", "config", "explain", "table", "lookup", "steps", "matched", "basis",
-                 "remaining", "candidates", "rotation", "pool", "node", "_elig", "_elig_set")
+                 "remaining", "candidates", "rotation", "pool", "node", "_elig", "_elig_set", "view", "kept_at")
 
     def __init__(self, state: State, consult: Consult, explain: bool = True, table: bool | str = True) -> None:
         self.state = state
@@ -59,6 +59,8 @@ class Context:
         self.node: Mapping[str, str | None] = {}  # a member of the rotation → its node group if rule 7 picks it
         self._elig: dict[str, tuple[bool, str | None]] = {}  # account → eligibility(state, account)
         self._elig_set: set[str] | None = None
+        self.view: Any = None  # rule 6 from the tracker's pools: their PoolView (engine/pools.py)
+        self.kept_at: tuple[int, ...] = ()  # ... and the positions of the groups whose pools make `pool`
 
     def step(self, rule: str, name: str, outcome: str, detail: str, **facts: Any) -> None:
         self.steps.append(Step(rule=rule, name=name, outcome=outcome, detail=detail, facts=facts))

@@ -201,21 +201,22 @@ def r6_group_matching(ctx: Context) -> Result | None:
 def _pooled(ctx: Context, matched: tuple[GroupConf, ...], view: PoolView) -> Result | None:
     """Rule 6 (no steps, no table) from the groups' eligible pools (engine/pools.py): the same
     outcome, at the cost of the matched groups (their pools merged once per version)."""
-    pools = view.pools
+    counts = view.counts
     at = ctx.lookup.positions(matched)
-    got = list(map(pools.__getitem__, at))  # the matched groups' pools
-    kept = tuple(compress(matched, got))  # (an empty pool is false)
+    got = list(map(counts.__getitem__, at))  # the matched groups' eligible places
+    kept = tuple(compress(matched, got))  # (an empty pool: 0)
     if kept:
         at = tuple(compress(at, got))
     else:  # overflow
-        kept = tuple(compress(ctx.config.groups, pools))
-        at = tuple(compress(range(len(pools)), pools))
+        kept = tuple(compress(ctx.config.groups, counts))
+        at = tuple(compress(range(len(counts)), counts))
     ctx.remaining = ids = tuple(_ids(kept))
     if ctx.config.settings.strategy == "round_robin":  # (only round robin reads the rotation)
         ctx.rotation, ctx.node = ctx.lookup.rotation(kept)
     else:
         ctx.node = ctx.lookup.node_groups(kept)
     ctx.pool = view.merged(at) if at else ()  # the kept groups' pools, in rotation order
+    ctx.view, ctx.kept_at = view, at
     return group_robot(ctx, matched[0] if matched else None)
 
 

@@ -33,10 +33,10 @@ def late_key(view: PoolView, cid: int, ids: tuple[str, ...], at: tuple[int, ...]
              inf: ConfigKeys, state: State) -> tuple:
     """Rules 6–8's key for the config `cid` (its `inf`), whose matched groups are `ids`, at
     positions `at` of its groups; `tail`: (bot_transfer, assistant online)."""
-    pools = view.pools
-    if any(map(pools.__getitem__, at)):  # rule 6 keeps some matched groups: their pools only
+    counts = view.counts
+    if any(map(counts.__getitem__, at)):  # rule 6 keeps some matched groups: their pools only
         return (cid, ids, _POOLS, view.version_of(at), *tail)
-    if any(pools):  # overflow: every group with an eligible member
+    if any(counts):  # overflow: every group with an eligible member
         return (cid, ids, _POOLS, view.all_version(), *tail)
     return (cid, ids, _POOLS, view.all_version(), proxies_key(inf, state), *tail)
 
@@ -45,4 +45,4 @@ def plan_stamp(view: PoolView, inf: ConfigKeys, state: State) -> Any:
     """What every variant's rules 6–8 key reads of the state (variants share the groups' members
     and limits, hence the pools): every group's pool, and the proxies when all are empty."""
     n = view.all_version()
-    return (n,) if any(view.pools) else (n, proxies_key(inf, state))  # (a tuple: never a flags number)
+    return (n,) if any(view.counts) else (n, proxies_key(inf, state))  # (a tuple: never a flags number)

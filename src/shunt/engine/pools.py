@@ -1,27 +1,37 @@
-"""Per-group eligible pools, kept up to date from the tracker's changes (issue 17).
+"""Per-group eligible pools, kept member by member from the tracker's changes (issue 17).
 
 For each group of a config: its eligible members (online, below their limit, routing on, not a
 proxy, some capacity), in member order. A status change or a load reaching or leaving a limit
-(`Tracker.watch_loads`) re-derives only the pools of the groups holding that account, so rule 6
-reads the matched groups' pools instead of every member's eligibility: a decision then costs the
-matched groups and their eligible members, not every member of them.
+(`Tracker.watch_loads`) flips only that account's places in the groups holding it: a flag per
+member place, the number of eligible places and an incremental **content hash** per group (the
+sum mod 2^64 of a random 64-bit id per eligible place: equal contents, equal hashes; another
+content the same hash with odds of 2^-64), each changed in O(1) per flipped place. The pool's
+tuple of members is made only when a decision needs it (`PoolView.pool`, a cache miss), and
+content-equal pools are the same tuple while remembered (`_tuples`), so what is made per pool
+object (rows, odds by weight) is made again only for new contents.
+
+Loads: every load change of a member (`Tracker.watch_every_load`) also moves it between its
+groups' **load buckets** (load → [eligible places at that load, their hash sum]), so reception
+rate's strategy key (is anyone busy, who has the least load) is read from the kept groups'
+buckets (`PoolView.load_stats`): O(kept groups × distinct loads), not O(pool).
 
 `PoolIndex` is what a tracker's live States carry (`State.pools`): the pools of any config asked
 about (configs with the same groups and limits — balance's variants — share theirs). It is valid
 for the tracker's live statuses, and its live loads or those without the consult's buyer's own
-open sessions (`Tracker.live_state`): those accounts' pools are patched for the decision.
+open sessions (`Tracker.live_state`): those accounts' places are patched for the decision. It
+holds its tracker weakly (the tracker holds it: no reference cycle to leave to the collector).
 
-Versions: each group's pool has a number, equal for equal contents (the pools are interned when
-they change: a cost per pool change, not per decision) and never given to another content, so
-the decision cache keys rules 6–8 on the matched groups' numbers (O(matched groups) a decision)
-instead of their members' eligibility. `PoolView` is the pools and numbers one State sees; it
-also merges the pools of a set of groups in rotation order once per version (`merged`), so a
-decision on unchanged pools gets the same pool object.
+Versions: a group's version is its content hash, so the decision cache keys rules 6–8 on the
+matched groups' hashes (O(matched groups) a decision); several groups' hashes at once are one
+number (`version_of`: interned; `all_version`: every group's, kept by change).
 """
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_left, insort
 from itertools import chain, compress, count
+from random import Random
 from typing import Any, Mapping, Protocol
 
 from .lookup import Lookup
@@ -31,50 +41,70 @@ class Tracker(Protocol):
     """What the pools read of engine/tracker.py's Tracker (which imports this module)."""
 
     flags_gen: int
+    load_gen: int
     resets: int
     live_status: Mapping[str, str]
     live_load: Mapping[str, int]
+    live_conversion: Mapping[str, float]
 
     def watch_loads(self, limits: Mapping[str, int]) -> set[str]: ...
+
+    def watch_every_load(self) -> set[str]: ...
+
+    def watch_rates(self) -> set[str]: ...
 
     def open_agents(self, buyer: str) -> list[str]: ...
 
 _INF = float("inf")
+_MASK = (1 << 64) - 1
 MAX_SPECS = 64  # pools kept per tracker: distinct (groups, limits) of the configs asked about
-MAX_INTERNED = 1_000_000  # members held by the interned pools of one spec (then forgotten: new numbers)
+MAX_INTERNED = 200_000  # version tuples of several groups remembered per spec (then forgotten: new numbers)
+MAX_TUPLES = 1_000_000  # members held by the remembered pool tuples of one spec
 MAX_MERGED = 256  # merged pools remembered per spec (a set of kept groups at their versions)
-_NUMBERS = count(1)  # pool version numbers: never reused, across specs and trackers
+_NUMBERS = count(1)  # numbers of several groups' versions: never reused, across specs and trackers
 
 
 class PoolView:
     """The eligible pools of one spec's groups as one State sees them (`PoolIndex.view`):
-    `pools[i]` the eligible members of group position i, `vers[i]` its version number (equal
-    numbers: equal pools). Made once per change of the pools; do not mutate."""
+    `counts[i]` the number of eligible places of group position i (0: empty pool), `hs[i]` its
+    content hash (its version). Made once per change of the pools; do not mutate. `adj`: for a
+    view patched for a buyer's own open sessions, group position → its buckets' changes."""
 
-    __slots__ = ("gp", "pools", "vers", "_all", "_some", "_merged")
+    __slots__ = ("gp", "flags", "counts", "hs", "allh", "adj", "_some", "_merged", "_pools")
 
-    def __init__(self, gp: "GroupPools", pools: list, vers: list) -> None:
-        self.gp, self.pools, self.vers = gp, pools, vers
-        self._all: int | None = None
+    def __init__(self, gp: "GroupPools", flags: list, counts: list, hs: list, allh: int,
+                 adj: dict | None = None) -> None:
+        self.gp, self.flags, self.counts, self.hs, self.allh = gp, flags, counts, hs, allh
+        self.adj = adj
         self._some: dict[int, tuple] = {}  # id(positions) → (positions, their version)
         self._merged: dict[tuple, tuple] = {}  # positions → merged pool
+        self._pools: dict[int, tuple] = {}
+
+    @property
+    def pools(self) -> list[tuple[str, ...]]:
+        """Every group's pool (made now: for checks, not for the hot path)."""
+        return [self.pool(i) for i in range(len(self.counts))]
+
+    def pool(self, i: int) -> tuple[str, ...]:
+        """Group position i's eligible members, in member order (made when first asked)."""
+        p = self._pools.get(i)
+        if p is None:
+            p = self._pools[i] = self.gp.pool(i, self.flags[i], self.hs[i])
+        return p
 
     def version_of(self, at: tuple[int, ...]) -> Any:
         """A version of the pools of the groups at positions `at` (a tuple that stays alive: one
         number per view for many groups, e.g. a consult matching every group)."""
         if len(at) <= 4:
-            return tuple(map(self.vers.__getitem__, at))
+            return tuple(map(self.hs.__getitem__, at))
         e = self._some.get(id(at))
         if e is None or e[0] is not at:
-            e = self._some[id(at)] = (at, self.gp.intern(tuple(map(self.vers.__getitem__, at)), len(at)))
+            e = self._some[id(at)] = (at, self.gp.intern(tuple(map(self.hs.__getitem__, at))))
         return e[1]
 
-    def all_version(self) -> int:
-        """One number for every group's pool at once (equal numbers: equal pools everywhere)."""
-        v = self._all
-        if v is None:
-            v = self._all = self.gp.intern(tuple(self.vers), len(self.vers))
-        return v
+    def all_version(self) -> tuple:
+        """One version of every group's pool at once (equal: equal pools everywhere)."""
+        return ("*", self.allh)
 
     def merged(self, positions: tuple[int, ...]) -> tuple[str, ...]:
         """The pools of the groups at these positions, merged in their order without repeats
@@ -83,157 +113,324 @@ class PoolView:
         if len(positions) == 1:
             i = positions[0]
             if self.gp.unique[i]:
-                return self.pools[i]
+                return self.pool(i)
         got = self._merged.get(positions)
         if got is None:
-            got = self._merged[positions] = self.gp.merged(positions, self.pools, self.vers)
+            got = self._merged[positions] = self.gp.merged(positions, self)
         return got
+
+    def load_stats(self, i: int) -> tuple[int, int, int]:
+        """(least load, the hash of the places at it, greatest load) of group position i's
+        eligible members (its pool must not be empty), from its load buckets."""
+        b = self.gp.buckets[i]
+        adj = self.adj
+        if adj is not None and i in adj:
+            b = {k: list(v) for k, v in b.items()}
+            for k, n, h in adj[i]:
+                e = b.get(k)
+                if e is None:
+                    e = b[k] = [0, 0]
+                e[0] += n
+                e[1] = (e[1] + h) & _MASK
+                if not e[0]:
+                    del b[k]
+        lo = min(b)
+        return lo, b[lo][1], max(b)
+
+    def rate_stats(self, i: int, conversion: Mapping[str, float]) -> tuple[float, int] | None:
+        """(the highest conversion rate of group position i's eligible members, the hash of the
+        places at it), from the group's places in rate order (`conversion`: the tracker's live
+        rates); None: a rate is not a number (then read the pool)."""
+        got = self.rate_top(i, conversion)
+        if got is None:
+            return None
+        ids, ms = self.gp.ids, self.gp.members[i]
+        return got[0], sum(ids[ms[j]] for j in got[1]) & _MASK
+
+    def rate_top(self, i: int, conversion: Mapping[str, float]) -> tuple[float, list[int]] | None:
+        """(the highest conversion rate of group position i's eligible members, their places in
+        member order); None: a rate is not a number. The group's pool must not be empty."""
+        order = self.gp.rate_order(conversion)
+        if order is None:
+            return None
+        fl = self.flags[i]
+        best = None
+        top = []
+        for nr, j in order[i]:
+            if best is not None and nr != best:
+                break
+            if fl[j]:
+                best = nr
+                top.append(j)
+        return -best, top  # type: ignore[operator]  # (the pool is not empty: best is set)
+
+    def top_rated(self, at: tuple[int, ...], conversion: Mapping[str, float]) -> list[str] | None:
+        """The members of the groups at positions `at` (their pools not empty) with the highest
+        conversion rate of them all, in the order of their merged pool; None: a rate is not a
+        number (then read the pool)."""
+        tops = []
+        for i in at:
+            got = self.rate_top(i, conversion)
+            if got is None:
+                return None
+            tops.append((got[0], i, got[1]))
+        best = max(tops)[0]
+        members = self.gp.members
+        return list(dict.fromkeys(members[i][j] for r, i, top in tops if r == best for j in top))
 
 
 class GroupPools:
-    """The eligible members of each group of one (groups, limits) spec over a tracker's live maps:
-    a flag per member position, and the pool made from them at C speed (`compress`)."""
+    """The eligible members of each group of one (groups, limits) spec over a tracker's live maps,
+    kept place by place (see the module's docstring)."""
 
-    __slots__ = ("spec", "members", "caps", "at", "flags", "dirty", "gen", "reset", "pools", "vers", "unique",
-                 "view_now", "_numbers", "_held", "_merged", "_last")
+    __slots__ = ("spec", "members", "caps", "at", "ids", "keys", "flags", "dirty", "moved", "gen", "reset",
+                 "counts", "hs", "allh", "buckets", "loads", "unique", "view_now", "_numbers", "_tuples",
+                 "_held", "_merged", "_last", "rated", "order", "rates", "_order_reset", "conversion")
 
     def __init__(self, lk: Lookup, spec: tuple, tracker: Tracker) -> None:
         groups = lk.config.groups
         self.spec = spec
         self.members = [g.members for g in groups]
         self.caps = lk.caps
+        rnd = Random()
         at: dict[str, list[tuple[int, int]]] = {}
         for i, g in enumerate(groups):
             for j, m in enumerate(g.members):
                 at.setdefault(m, []).append((i, j))
         self.at = at  # account → its (group position, member position) everywhere
+        self.ids = {m: rnd.getrandbits(64) for m in at}  # account → its random id (content hashes)
+        self.keys = [rnd.getrandbits(64) | 1 for _ in groups]  # group position → its factor in `allh`
         self.flags: list[bytearray] = []
         self.dirty = tracker.watch_loads({a: n for a, n in lk.caps.items() if n != _INF})
-        self.gen: int | None = None
+        self.moved = tracker.watch_every_load()
+        self.gen: tuple | None = None
         self.reset: int | None = None
-        self.pools: list[tuple[str, ...]] = []
-        self.vers: list[int] = []  # group position → its pool's version number
+        self.counts: list[int] = []  # group position → its eligible places
+        self.hs: list[int] = []  # group position → its content hash
+        self.allh = 0  # sum of keys[i] * hs[i] mod 2^64: every group's contents at once
+        self.buckets: list[dict[int, list[int]]] = []  # group position → load → [places, hash sum]
+        self.loads: dict[str, int] = {}  # account → the load its bucket places were filed at
         self.unique = [len(set(ms)) == len(ms) for ms in self.members]  # no member listed twice
         self.view_now: PoolView | None = None  # the live pools' view (made again when they change)
-        self._numbers: dict[tuple, int] = {}  # interned pools (and version tuples) → their numbers
-        self._held = 0  # members held by `_numbers`' keys
+        self._numbers: dict[tuple, int] = {}  # interned version tuples → their numbers
+        self._tuples: dict[tuple, tuple[str, ...]] = {}  # (group position, hash) → its pool tuple
+        self._held = 0  # members held by `_tuples`
         self._merged: dict[tuple, tuple[str, ...]] = {}
         self._last: tuple = (None,)  # the last patched view: (gen, load map, buyer, view)
+        self.rated = tracker.watch_rates()
+        self.conversion = tracker.live_conversion  # the rates map the order follows
+        self.order: list[list[tuple[float, int]]] | None = None  # group position → (-rate, place), sorted
+        self.rates: dict[str, float] = {}  # account → the rate its places are ordered by
+        self._order_reset: Any = None
 
-    def intern(self, pool: tuple, size: int) -> int:
-        """The version number of this content (a pool, or a tuple of versions)."""
-        n = self._numbers.get(pool)
+    def rate_order(self, conversion: Mapping[str, float]) -> list[list[tuple[float, int]]] | None:
+        """Each group's places by conversion rate, highest first (then in member order), kept up
+        to date with the rates set since (`conversion`: the tracker's live rates); None when a
+        rate is not a number."""
+        order = self.order
+        if order is None or self._order_reset != self.reset:
+            rates = self.rates = {m: float(conversion.get(m, 0.0)) for m in self.at}
+            self.rated.clear()
+            self._order_reset = self.reset
+            if any(r != r for r in rates.values()):
+                self.order = None
+                return None
+            order = self.order = [sorted((-rates[m], j) for j, m in enumerate(ms)) for ms in self.members]
+            return order
+        if self.rated:
+            rates = self.rates
+            for a in self.rated:
+                spots = self.at.get(a)
+                if not spots:
+                    continue
+                new = float(conversion.get(a, 0.0))
+                old = rates[a]
+                if new == old:
+                    continue
+                if new != new:  # (NaN: no order; made whole again when asked next)
+                    self.order = None
+                    self.rated.clear()
+                    return None
+                rates[a] = new
+                for i, j in spots:
+                    o = order[i]
+                    del o[bisect_left(o, (-old, j))]
+                    insort(o, (-new, j))
+            self.rated.clear()
+        return order
+
+    def intern(self, versions: tuple) -> int:
+        """The number of this tuple of versions."""
+        n = self._numbers.get(versions)
         if n is None:
-            if self._held > MAX_INTERNED:
+            if len(self._numbers) >= MAX_INTERNED:
                 self._numbers.clear()  # (equal contents then get new numbers: only misses follow)
-                self._held = 0
-            n = self._numbers[pool] = next(_NUMBERS)
-            self._held += size + 1
+            n = self._numbers[versions] = next(_NUMBERS)
         return n
 
-    def merged(self, positions: tuple[int, ...], pools: list, vers: list) -> tuple[str, ...]:
+    def pool(self, i: int, flags: bytearray, h: int) -> tuple[str, ...]:
+        """Group position i's pool for these flags (whose hash is `h`), the same tuple for the
+        same contents while remembered."""
+        key = (i, h)
+        p = self._tuples.get(key)
+        if p is None:
+            p = tuple(compress(self.members[i], flags))
+            if self._held > MAX_TUPLES:
+                self._tuples.clear()
+                self._held = 0
+            self._tuples[key] = p
+            self._held += len(p) + 1
+        return p
+
+    def merged(self, positions: tuple[int, ...], view: PoolView) -> tuple[str, ...]:
         """`PoolView.merged`, remembered per (positions, their versions)."""
-        key = (positions, tuple(map(vers.__getitem__, positions)))
+        key = (positions, tuple(map(view.hs.__getitem__, positions)))
         got = self._merged.get(key)
         if got is None:
             if len(self._merged) >= MAX_MERGED:
                 self._merged.clear()
-            got = self._merged[key] = tuple(dict.fromkeys(chain.from_iterable(map(pools.__getitem__, positions))))
+            got = self._merged[key] = tuple(dict.fromkeys(chain.from_iterable(map(view.pool, positions))))
         return got
 
     def _eligible(self, account: str, status: Mapping[str, str], load: Mapping[str, int]) -> bool:
         return status.get(account) == "online" and self.caps.get(account, -1) > load.get(account, 0)
 
-    def current(self, tracker: Tracker) -> list[tuple[str, ...]]:
-        """Group position → its eligible members now (the same list object until one changes)."""
-        if self.gen == tracker.flags_gen:
-            return self.pools
+    def _rebuild(self, tracker: Tracker) -> None:
+        """Every place from the live maps (first use, or the tracker was seeded)."""
         status, load = tracker.live_status, tracker.live_load
-        if self.reset != tracker.resets:  # first use, or the tracker was seeded: all of them
-            self.flags = [bytearray(self._eligible(m, status, load) for m in ms) for ms in self.members]
-            self.pools = [tuple(compress(ms, f)) for ms, f in zip(self.members, self.flags)]
-            self.vers = [self.intern(p, len(p)) for p in self.pools]
-            self.view_now = None
-            self.reset = tracker.resets
-        else:
-            touched = set()
-            for a in self.dirty:
-                spots = self.at.get(a)
-                if spots:
-                    e = self._eligible(a, status, load)
-                    for i, j in spots:
-                        if self.flags[i][j] != e:
-                            self.flags[i][j] = e
-                            touched.add(i)
-            if touched:
-                pools = self.pools = list(self.pools)  # (a State may hold the old list)
-                vers = self.vers = list(self.vers)
-                for i in touched:
-                    p = pools[i] = tuple(compress(self.members[i], self.flags[i]))
-                    vers[i] = self.intern(p, len(p))
-                self.view_now = None
+        ids = self.ids
+        self.flags = [bytearray(self._eligible(m, status, load) for m in ms) for ms in self.members]
+        self.counts = [sum(f) for f in self.flags]
+        self.hs = [sum(compress(map(ids.__getitem__, ms), f)) & _MASK for ms, f in zip(self.members, self.flags)]
+        self.allh = sum(map(int.__mul__, self.keys, self.hs)) & _MASK
+        self.buckets = [{} for _ in self.members]
+        self.loads = {}
+        for i, (ms, f) in enumerate(zip(self.members, self.flags)):
+            for m in compress(ms, f):
+                self._file(i, m, load.get(m, 0), 1)
+        for m in self.at:
+            self.loads[m] = load.get(m, 0)
+        self.view_now = None
+        self.reset = tracker.resets
         self.dirty.clear()
-        self.gen = tracker.flags_gen
-        return self.pools
+        self.moved.clear()
+
+    def _file(self, i: int, account: str, n: int, sign: int) -> None:
+        """Add (sign 1) or take (-1) one place of `account` at load n in group i's buckets."""
+        b = self.buckets[i]
+        e = b.get(n)
+        if e is None:
+            e = b[n] = [0, 0]
+        e[0] += sign
+        e[1] = (e[1] + sign * self.ids[account]) & _MASK
+        if not e[0]:
+            del b[n]
+
+    def current(self, tracker: Tracker) -> None:
+        """Bring the places up to date with the tracker's live maps."""
+        gen = (tracker.flags_gen, tracker.load_gen)
+        if self.gen == gen:
+            return
+        if self.reset != tracker.resets:
+            self._rebuild(tracker)
+        else:
+            status, load = tracker.live_status, tracker.live_load
+            at, loads, ids = self.at, self.loads, self.ids
+            changed = False
+            copied: set[int] = set()
+            for a in self.dirty | self.moved if self.dirty else self.moved:
+                spots = at.get(a)
+                if not spots:
+                    continue
+                e = self._eligible(a, status, load)
+                was, now = loads[a], load.get(a, 0)
+                loads[a] = now
+                for i, j in spots:
+                    f = self.flags[i]
+                    old = f[j]
+                    if old:
+                        self._file(i, a, was, -1)
+                    if e:
+                        self._file(i, a, now, 1)
+                    if old != e:
+                        if not changed:
+                            changed = True
+                            self.flags, self.counts, self.hs = list(self.flags), list(self.counts), list(self.hs)
+                        if i not in copied:  # (a View may hold the old flags)
+                            f = self.flags[i] = bytearray(f)
+                            copied.add(i)
+                        f[j] = e
+                        d = ids[a] if e else -ids[a]
+                        self.counts[i] += 1 if e else -1
+                        self.hs[i] = (self.hs[i] + d) & _MASK
+                        self.allh = (self.allh + d * self.keys[i]) & _MASK
+            if changed:
+                self.view_now = None
+            self.dirty.clear()
+            self.moved.clear()
+        self.gen = gen
 
     def view(self, tracker: Tracker, load: Mapping[str, int], buyer: str) -> PoolView:
         """The pools against the tracker's live statuses and `load` (its live loads, or those
         without `buyer`'s own open sessions), with their versions."""
-        pools = self.current(tracker)
+        self.current(tracker)
+        v = self.view_now
+        if v is None:
+            v = self.view_now = PoolView(self, self.flags, self.counts, self.hs, self.allh)
         if load is tracker.live_load:
-            v = self.view_now
-            if v is None:
-                v = self.view_now = PoolView(self, pools, self.vers)
             return v
         last = self._last
         if last[0] == self.gen and last[1] is load and last[2] == buyer:
             return last[3]
-        got = self.patched(pools, tracker.open_agents(buyer), tracker.live_status, load)
-        if got is pools:
-            v = self.view_now
-            if v is None:
-                v = self.view_now = PoolView(self, pools, self.vers)
-        else:
-            vers = list(self.vers)
-            for i, p in enumerate(got):
-                if p is not pools[i]:
-                    vers[i] = self.intern(p, len(p))
-            v = PoolView(self, got, vers)
-        self._last = (self.gen, load, buyer, v)  # (holds the map: its identity stays unique)
-        return v
+        got = self.patched(v, tracker.open_agents(buyer), tracker.live_status, load)
+        self._last = (self.gen, load, buyer, got)  # (holds the map: its identity stays unique)
+        return got
 
-    def patched(self, pools: list, accounts: list[str], status: Mapping[str, str],
-                load: Mapping[str, int]) -> list[tuple[str, ...]]:
-        """`pools` with these accounts' eligibility taken from `load` (a State's loads that differ
-        from the live ones for them only)."""
-        out = None
-        for a in accounts:
+    def patched(self, v: PoolView, accounts: list[str], status: Mapping[str, str],
+                load: Mapping[str, int]) -> PoolView:
+        """`v` with these accounts' places taken from `load` (a State's loads that differ from
+        the live ones for them only)."""
+        adj: dict[int, list] = {}
+        flags = counts = hs = None
+        allh = v.allh
+        for a in dict.fromkeys(accounts):
             spots = self.at.get(a)
             if not spots:
                 continue
             e = self._eligible(a, status, load)
+            was, now = self.loads[a], load.get(a, 0)
+            rid = self.ids[a]
             for i, j in spots:
-                if self.flags[i][j] != e:
-                    if out is None:
-                        out, fl = list(pools), {}
-                    f = fl.get(i)
-                    if f is None:
-                        f = fl[i] = bytearray(self.flags[i])
-                    f[j] = e
-        if out is None:
-            return pools
-        for i, f in fl.items():
-            out[i] = tuple(compress(self.members[i], f))
-        return out
+                old = v.flags[i][j] if flags is None else flags[i][j]
+                moves = adj.setdefault(i, [])
+                if self.flags[i][j]:
+                    moves.append((was, -1, -rid))
+                if e:
+                    moves.append((now, 1, rid))
+                if old != e:
+                    if flags is None:
+                        flags, counts, hs = list(v.flags), list(v.counts), list(v.hs)
+                    if flags[i] is v.flags[i]:
+                        flags[i] = bytearray(flags[i])
+                    flags[i][j] = e
+                    d = rid if e else -rid
+                    counts[i] += 1 if e else -1
+                    hs[i] = (hs[i] + d) & _MASK
+                    allh = (allh + d * self.keys[i]) & _MASK
+        if not adj:
+            return v
+        if flags is None:
+            flags, counts, hs = v.flags, v.counts, v.hs
+        return PoolView(self, flags, counts, hs, allh, adj)
 
 
 class PoolIndex:
-    """A tracker's pools, per config asked about (by its lookup)."""
+    """A tracker's pools, per config asked about (by its lookup). Holds the tracker weakly."""
 
-    __slots__ = ("tracker", "_by_lookup", "_by_spec")
+    __slots__ = ("_tracker", "_by_lookup", "_by_spec")
 
     def __init__(self, tracker: Tracker) -> None:
-        self.tracker = tracker
+        self._tracker = weakref.ref(tracker)
         self._by_lookup: dict[int, tuple[Lookup, GroupPools]] = {}
         self._by_spec: dict[tuple, GroupPools] = {}
 
@@ -241,19 +438,18 @@ class PoolIndex:
                 buyer: str) -> list[tuple[str, ...]] | None:
         """Position of a group of `lk`'s config → its eligible members against these maps (the
         tracker's live status, and its live loads or those without `buyer`'s own open sessions),
-        or None (other maps: find eligibility member by member)."""
+        or None (other maps: find eligibility member by member). For checks: makes every pool."""
         v = self.view(lk, status, load, buyer)
         return None if v is None else v.pools
 
     def view(self, lk: Lookup, status: Mapping[str, str], load: Mapping[str, int], buyer: str) -> PoolView | None:
-        """`current`'s pools with their version numbers (`PoolView`), or None."""
-        tr = self.tracker
-        if status is not tr.live_status:
+        """`current`'s pools with their versions (`PoolView`), or None."""
+        tr = self._tracker()
+        if tr is None or status is not tr.live_status:
             return None
-        return self._pools_of(lk).view(tr, load, buyer)
+        return self._pools_of(lk, tr).view(tr, load, buyer)
 
-    def _pools_of(self, lk: Lookup) -> GroupPools:
-        tr = self.tracker
+    def _pools_of(self, lk: Lookup, tr: Tracker) -> GroupPools:
         e = self._by_lookup.get(id(lk))
         if e is None or e[0] is not lk:
             spec = (tuple(g.members for g in lk.config.groups), tuple(lk.caps.items()))

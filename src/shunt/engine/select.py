@@ -68,6 +68,12 @@ def _reception_rate(ctx: Context, pool, table) -> Result:
 
 def _conversion_rate(ctx: Context, pool, table) -> Result:
     conv = ctx.state.conversion
+    view = ctx.view
+    if view is not None and conv is view.gp.conversion and not ctx.explain:
+        win = view.top_rated(ctx.kept_at, conv)  # (the groups' places in rate order, not the pool's rates)
+        if win is not None:
+            agents, odds = weighted(win, ctx.lookup.weight)
+            return Result("conversion_rate", agents, odds)
     rates = list(map(float, map(conv.get, pool, repeat(0.0))))
     best = max(rates)
     win = list(compress(pool, map(eq, rates, repeat(best))))

@@ -70,8 +70,11 @@ class Tracker:
         self.flags_gen = 0
         self.resets = 0
         self.stats_gen = 0  # moves whenever a conversion rate is set (equal: the same rates)
+        self.load_gen = 0  # moves whenever a load changes while someone watches every load
         self._limits: dict[str, set[int]] = {}
         self._dirty: list[set[str]] = []  # the watchers' sets of accounts whose flag may have changed
+        self._moved: list[set[str]] = []  # the load watchers' sets of accounts whose load changed
+        self._rated: list[set[str]] = []  # the rate watchers' sets of accounts whose rate was set
         self._pools: PoolIndex | None = None  # per-group eligible pools, made on first use (live_state)
 
     # ---- events -------------------------------------------------------------------------
@@ -90,6 +93,8 @@ class Tracker:
         self._conversion[account] = float(rate)
         self._snap = None
         self.stats_gen += 1
+        for d in self._rated:
+            d.add(account)
 
     def session_end(self, ts: int, consult_id: str) -> None:
         if consult_id in self._open:
@@ -116,6 +121,8 @@ class Tracker:
             n = load[agent] = load.get(agent, 0) + 1
             if agent in self._limits and n in self._limits[agent]:  # it reached a watched limit
                 self._changed(agent)
+            if self._moved:
+                self._load_moved(agent)
         else:  # no session, or a zero-length one: later ends for it are ignored
             self._closed.put(cid, ts)
         if agent is not None:
@@ -253,6 +260,25 @@ class Tracker:
         self._dirty.append(set())
         return self._dirty[-1]
 
+    def watch_every_load(self) -> set[str]:
+        """Also move `load_gen` whenever a load changes (by a consult or a session's end).
+        → the set to which those accounts are added (the watcher reads and empties it; `resets`
+        moving means: all of them)."""
+        self._moved.append(set())
+        self.load_gen += 1
+        return self._moved[-1]
+
+    def watch_rates(self) -> set[str]:
+        """→ a set to which every account whose conversion rate is set is added (the watcher
+        reads and empties it; `resets` moving means: all of them)."""
+        self._rated.append(set())
+        return self._rated[-1]
+
+    def _load_moved(self, account: str) -> None:
+        self.load_gen += 1
+        for d in self._moved:
+            d.add(account)
+
     def _changed(self, account: str) -> None:
         self.flags_gen += 1
         for d in self._dirty:
@@ -293,6 +319,8 @@ class Tracker:
         self._load[agent] -= 1
         if self._load[agent] <= 0:
             del self._load[agent]
+        if self._moved:
+            self._load_moved(agent)
         if not keep_buyer:
             ids = self._buyer_open.get(buyer)
             if ids is not None:
