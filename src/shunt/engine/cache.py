@@ -52,9 +52,6 @@ _CHOOSING = ("reception_rate", "conversion_rate", "round_robin")
 _EARLY = ("R1", "R2", "R3", "R4", "R5")
 _LATE: Any = object()  # memo: rules 1-5 passed with these inputs (look further)
 
-
-
-
 _FIELDS = tuple(f.name for f in dataclasses.fields(State))
 assert _FIELDS[0] == "config"
 _REST = attrgetter(*_FIELDS[1:])
@@ -360,8 +357,7 @@ class DecisionCache:
         self._plans.clear()
         self._rows = 0
 
-    def _keep(self, k2: tuple, d: Decision, inf: "ConfigKeys", state: State,
-              consult: Consult) -> "Decision | StrategyKey":
+    def _keep(self, k2: tuple, d: Decision, inf: ConfigKeys, state: State, consult: Consult) -> "Decision | StrategyKey":
         """Remember a decision that went past rule 5 under its rules 6–8 key."""
         memo = self._memo
         self._rows += len(d.candidates) + len(d.odds)

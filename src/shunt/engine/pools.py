@@ -29,12 +29,12 @@ number (`version_of`: interned; `all_version`: every group's, kept by change).
 from __future__ import annotations
 
 import weakref
-from bisect import bisect_left, insort
 from itertools import chain, compress, count
 from random import Random
 from typing import Any, Mapping, Protocol
 
 from .lookup import Lookup
+from .pool_order import RateOrder, load_stats, rate_stats, rate_top, top_rated
 
 
 class Tracker(Protocol):
@@ -58,8 +58,8 @@ class Tracker(Protocol):
 _INF = float("inf")
 _MASK = (1 << 64) - 1
 MAX_SPECS = 64  # pools kept per tracker: distinct (groups, limits) of the configs asked about
-MAX_INTERNED = 200_000  # version tuples of several groups remembered per spec (then forgotten: new numbers)
-MAX_TUPLES = 1_000_000  # members held by the remembered pool tuples of one spec
+MAX_INTERNED = 500_000  # versions held by the interned tuples of several groups' versions, per spec
+MAX_TUPLES = 500_000  # members held by the remembered pool tuples of one spec
 MAX_MERGED = 256  # merged pools remembered per spec (a set of kept groups at their versions)
 _NUMBERS = count(1)  # numbers of several groups' versions: never reused, across specs and trackers
 
@@ -120,63 +120,20 @@ class PoolView:
         return got
 
     def load_stats(self, i: int) -> tuple[int, int, int]:
-        """(least load, the hash of the places at it, greatest load) of group position i's
-        eligible members (its pool must not be empty), from its load buckets."""
-        b = self.gp.buckets[i]
-        adj = self.adj
-        if adj is not None and i in adj:
-            b = {k: list(v) for k, v in b.items()}
-            for k, n, h in adj[i]:
-                e = b.get(k)
-                if e is None:
-                    e = b[k] = [0, 0]
-                e[0] += n
-                e[1] = (e[1] + h) & _MASK
-                if not e[0]:
-                    del b[k]
-        lo = min(b)
-        return lo, b[lo][1], max(b)
-
-    def rate_stats(self, i: int, conversion: Mapping[str, float]) -> tuple[float, int] | None:
-        """(the highest conversion rate of group position i's eligible members, the hash of the
-        places at it), from the group's places in rate order (`conversion`: the tracker's live
-        rates); None: a rate is not a number (then read the pool)."""
-        got = self.rate_top(i, conversion)
-        if got is None:
-            return None
-        ids, ms = self.gp.ids, self.gp.members[i]
-        return got[0], sum(ids[ms[j]] for j in got[1]) & _MASK
+        """`pool_order.load_stats` of group position i."""
+        return load_stats(self, i)
 
     def rate_top(self, i: int, conversion: Mapping[str, float]) -> tuple[float, list[int]] | None:
-        """(the highest conversion rate of group position i's eligible members, their places in
-        member order); None: a rate is not a number. The group's pool must not be empty."""
-        order = self.gp.rate_order(conversion)
-        if order is None:
-            return None
-        fl = self.flags[i]
-        best = None
-        top = []
-        for nr, j in order[i]:
-            if best is not None and nr != best:
-                break
-            if fl[j]:
-                best = nr
-                top.append(j)
-        return -best, top  # type: ignore[operator]  # (the pool is not empty: best is set)
+        """`pool_order.rate_top` of group position i."""
+        return rate_top(self, i, conversion)
+
+    def rate_stats(self, i: int, conversion: Mapping[str, float]) -> tuple[float, int] | None:
+        """`pool_order.rate_stats` of group position i."""
+        return rate_stats(self, i, conversion)
 
     def top_rated(self, at: tuple[int, ...], conversion: Mapping[str, float]) -> list[str] | None:
-        """The members of the groups at positions `at` (their pools not empty) with the highest
-        conversion rate of them all, in the order of their merged pool; None: a rate is not a
-        number (then read the pool)."""
-        tops = []
-        for i in at:
-            got = self.rate_top(i, conversion)
-            if got is None:
-                return None
-            tops.append((got[0], i, got[1]))
-        best = max(tops)[0]
-        members = self.gp.members
-        return list(dict.fromkeys(members[i][j] for r, i, top in tops if r == best for j in top))
+        """`pool_order.top_rated` of the groups at positions `at`."""
+        return top_rated(self, at, conversion)
 
 
 class GroupPools:
@@ -185,7 +142,8 @@ class GroupPools:
 
     __slots__ = ("spec", "members", "caps", "at", "ids", "keys", "flags", "dirty", "moved", "gen", "reset",
                  "counts", "hs", "allh", "buckets", "loads", "unique", "view_now", "_numbers", "_tuples",
-                 "_held", "_merged", "_last", "rated", "order", "rates", "_order_reset", "conversion")
+                 "_held_versions",
+                 "_held", "_merged", "_last", "by_rate")
 
     def __init__(self, lk: Lookup, spec: tuple, tracker: Tracker) -> None:
         groups = lk.config.groups
@@ -215,57 +173,20 @@ class GroupPools:
         self._numbers: dict[tuple, int] = {}  # interned version tuples → their numbers
         self._tuples: dict[tuple, tuple[str, ...]] = {}  # (group position, hash) → its pool tuple
         self._held = 0  # members held by `_tuples`
+        self._held_versions = 0  # versions held by `_numbers`' keys
         self._merged: dict[tuple, tuple[str, ...]] = {}
         self._last: tuple = (None,)  # the last patched view: (gen, load map, buyer, view)
-        self.rated = tracker.watch_rates()
-        self.conversion = tracker.live_conversion  # the rates map the order follows
-        self.order: list[list[tuple[float, int]]] | None = None  # group position → (-rate, place), sorted
-        self.rates: dict[str, float] = {}  # account → the rate its places are ordered by
-        self._order_reset: Any = None
-
-    def rate_order(self, conversion: Mapping[str, float]) -> list[list[tuple[float, int]]] | None:
-        """Each group's places by conversion rate, highest first (then in member order), kept up
-        to date with the rates set since (`conversion`: the tracker's live rates); None when a
-        rate is not a number."""
-        order = self.order
-        if order is None or self._order_reset != self.reset:
-            rates = self.rates = {m: float(conversion.get(m, 0.0)) for m in self.at}
-            self.rated.clear()
-            self._order_reset = self.reset
-            if any(r != r for r in rates.values()):
-                self.order = None
-                return None
-            order = self.order = [sorted((-rates[m], j) for j, m in enumerate(ms)) for ms in self.members]
-            return order
-        if self.rated:
-            rates = self.rates
-            for a in self.rated:
-                spots = self.at.get(a)
-                if not spots:
-                    continue
-                new = float(conversion.get(a, 0.0))
-                old = rates[a]
-                if new == old:
-                    continue
-                if new != new:  # (NaN: no order; made whole again when asked next)
-                    self.order = None
-                    self.rated.clear()
-                    return None
-                rates[a] = new
-                for i, j in spots:
-                    o = order[i]
-                    del o[bisect_left(o, (-old, j))]
-                    insort(o, (-new, j))
-            self.rated.clear()
-        return order
+        self.by_rate = RateOrder(self, tracker)  # each group's places by conversion rate
 
     def intern(self, versions: tuple) -> int:
         """The number of this tuple of versions."""
         n = self._numbers.get(versions)
         if n is None:
-            if len(self._numbers) >= MAX_INTERNED:
+            if self._held_versions > MAX_INTERNED:
                 self._numbers.clear()  # (equal contents then get new numbers: only misses follow)
+                self._held_versions = 0
             n = self._numbers[versions] = next(_NUMBERS)
+            self._held_versions += len(versions) + 1
         return n
 
     def pool(self, i: int, flags: bytearray, h: int) -> tuple[str, ...]:
