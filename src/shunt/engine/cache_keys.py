@@ -16,6 +16,7 @@ from typing import Any
 from .decide import pool_of_rows
 from .eligibility import listed_eligibility
 from .model import Config, Decision, State
+from . import pool_order
 from .pools import PoolView
 from .select import latest_pick
 
@@ -87,7 +88,8 @@ class StrategyKey:
         self.threshold = inf.threshold
         self.remaining = d.remaining_groups
         # reception / conversion rate: the kept groups' positions (their pools give the key), or None
-        self.at = inf.group_positions(d.remaining_groups) if inf.by_loads else None
+        at = inf.group_positions(d.remaining_groups) if inf.by_loads else None
+        self.at = at if at is not None and len(at) * pool_order.MEMBERS_PER_GROUP <= len(self.pool) else None
         self.by: dict[Any, Decision] = {}
         self._rates: tuple = (None, None)  # conversion rate: (the rates' stamp, the key then)
 
@@ -99,6 +101,8 @@ class StrategyKey:
         if self.strategy == "round_robin":
             best = latest_pick(state.last_pick, self.remaining)
             return None if best is None else best.account
+        if rates is not None and self._rates[0] == rates and self.strategy == "conversion_rate":
+            return self._rates[1]  # (the same pool at the same rates)
         if view is not None and self.at is not None:
             conv = self.strategy == "conversion_rate"
             if not conv or rates is not None:  # (rates: the conversion map is the tracker's live one)
@@ -110,6 +114,8 @@ class StrategyKey:
                     if memo is not None:
                         memo[mk] = got
                 if got is not _UNSET:
+                    if conv:
+                        self._rates = (rates, got)
                     return got
         if rates is not None and self._rates[0] == rates and self.strategy == "conversion_rate":
             return self._rates[1]

@@ -18,6 +18,9 @@ from bisect import bisect_left, insort
 from typing import Any, Mapping
 
 _MASK = (1 << 64) - 1
+# the kept groups are read group by group (strategy keys, conversion rate's winners) when their
+# pool has at least this many members per group; else the pool itself, at C speed (many small groups)
+MEMBERS_PER_GROUP = 32
 
 
 class RateOrder:

@@ -210,7 +210,9 @@ class GroupPools:
         if got is None:
             if len(self._merged) >= MAX_MERGED:
                 self._merged.clear()
-            got = self._merged[key] = tuple(dict.fromkeys(chain.from_iterable(map(view.pool, positions))))
+            flags = map(view.flags.__getitem__, positions)  # (at C speed: no pool made per group)
+            got = self._merged[key] = tuple(dict.fromkeys(chain.from_iterable(
+                map(compress, map(self.members.__getitem__, positions), flags))))
         return got
 
     def _eligible(self, account: str, status: Mapping[str, str], load: Mapping[str, int]) -> bool:
