@@ -78,7 +78,10 @@ def load_stats(view: Any, i: int) -> tuple[int, int, int]:
     """(least load, the hash of the places at it, greatest load) of group position i's eligible
     members in `view` (its pool must not be empty), from the group's load buckets (with a
     patched view's changes)."""
-    b = view.gp.buckets[i]
+    gp = view.gp
+    if not gp.buckets_on:
+        gp.file_loads()
+    b = gp.buckets[i]
     adj = view.adj
     if adj is not None and i in adj:
         b = {k: list(v) for k, v in b.items()}

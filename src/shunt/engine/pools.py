@@ -119,21 +119,11 @@ class PoolView:
             got = self._merged[positions] = self.gp.merged(positions, self)
         return got
 
-    def load_stats(self, i: int) -> tuple[int, int, int]:
-        """`pool_order.load_stats` of group position i."""
-        return load_stats(self, i)
-
-    def rate_top(self, i: int, conversion: Mapping[str, float]) -> tuple[float, list[int]] | None:
-        """`pool_order.rate_top` of group position i."""
-        return rate_top(self, i, conversion)
-
-    def rate_stats(self, i: int, conversion: Mapping[str, float]) -> tuple[float, int] | None:
-        """`pool_order.rate_stats` of group position i."""
-        return rate_stats(self, i, conversion)
-
-    def top_rated(self, at: tuple[int, ...], conversion: Mapping[str, float]) -> list[str] | None:
-        """`pool_order.top_rated` of the groups at positions `at`."""
-        return top_rated(self, at, conversion)
+    # (engine/pool_order.py's reads: the load buckets, the places in rate order)
+    load_stats = load_stats
+    rate_top = rate_top
+    rate_stats = rate_stats
+    top_rated = top_rated
 
 
 class GroupPools:
@@ -142,7 +132,7 @@ class GroupPools:
 
     __slots__ = ("spec", "members", "caps", "at", "ids", "keys", "flags", "dirty", "moved", "gen", "reset",
                  "counts", "hs", "allh", "buckets", "loads", "unique", "view_now", "_numbers", "_tuples",
-                 "_held_versions",
+                 "_held_versions", "live_load", "buckets_on",
                  "_held", "_merged", "_last", "by_rate")
 
     def __init__(self, lk: Lookup, spec: tuple, tracker: Tracker) -> None:
@@ -160,6 +150,8 @@ class GroupPools:
         self.keys = [rnd.getrandbits(64) | 1 for _ in groups]  # group position → its factor in `allh`
         self.flags: list[bytearray] = []
         self.dirty = tracker.watch_loads({a: n for a, n in lk.caps.items() if n != _INF})
+        self.live_load = tracker.live_load  # (the tracker's map: mended in place)
+        self.buckets_on = False  # the load buckets are kept (`file_loads`)
         self.moved = tracker.watch_every_load()
         self.gen: tuple | None = None
         self.reset: int | None = None
@@ -226,17 +218,26 @@ class GroupPools:
         self.counts = [sum(f) for f in self.flags]
         self.hs = [sum(compress(map(ids.__getitem__, ms), f)) & _MASK for ms, f in zip(self.members, self.flags)]
         self.allh = sum(map(int.__mul__, self.keys, self.hs)) & _MASK
-        self.buckets = [{} for _ in self.members]
-        self.loads = {}
-        for i, (ms, f) in enumerate(zip(self.members, self.flags)):
-            for m in compress(ms, f):
-                self._file(i, m, load.get(m, 0), 1)
-        for m in self.at:
-            self.loads[m] = load.get(m, 0)
         self.view_now = None
         self.reset = tracker.resets
         self.dirty.clear()
         self.moved.clear()
+        if self.buckets_on:
+            self.buckets_on = False
+            self.file_loads()
+
+    def file_loads(self) -> None:
+        """Keep the load buckets from now on (made when a strategy key first reads them: runs
+        that never do pay nothing per load change). The places must be current."""
+        if self.buckets_on:
+            return
+        load = self.live_load
+        self.buckets = [{} for _ in self.members]
+        self.loads = {m: load.get(m, 0) for m in self.at}
+        for i, (ms, f) in enumerate(zip(self.members, self.flags)):
+            for m in compress(ms, f):
+                self._file(i, m, self.loads[m], 1)
+        self.buckets_on = True
 
     def _file(self, i: int, account: str, n: int, sign: int) -> None:
         """Add (sign 1) or take (-1) one place of `account` at load n in group i's buckets."""
@@ -261,20 +262,23 @@ class GroupPools:
             at, loads, ids = self.at, self.loads, self.ids
             changed = False
             copied: set[int] = set()
-            for a in self.dirty | self.moved if self.dirty else self.moved:
+            on = self.buckets_on
+            for a in (self.dirty | self.moved if self.dirty else self.moved) if on else self.dirty:
                 spots = at.get(a)
                 if not spots:
                     continue
                 e = self._eligible(a, status, load)
-                was, now = loads[a], load.get(a, 0)
-                loads[a] = now
+                if on:
+                    was, now = loads[a], load.get(a, 0)
+                    loads[a] = now
                 for i, j in spots:
                     f = self.flags[i]
                     old = f[j]
-                    if old:
-                        self._file(i, a, was, -1)
-                    if e:
-                        self._file(i, a, now, 1)
+                    if on:
+                        if old:
+                            self._file(i, a, was, -1)
+                        if e:
+                            self._file(i, a, now, 1)
                     if old != e:
                         if not changed:
                             changed = True
@@ -314,6 +318,7 @@ class GroupPools:
         """`v` with these accounts' places taken from `load` (a State's loads that differ from
         the live ones for them only)."""
         adj: dict[int, list] = {}
+        live = self.live_load
         flags = counts = hs = None
         allh = v.allh
         for a in dict.fromkeys(accounts):
@@ -321,7 +326,7 @@ class GroupPools:
             if not spots:
                 continue
             e = self._eligible(a, status, load)
-            was, now = self.loads[a], load.get(a, 0)
+            was, now = live.get(a, 0), load.get(a, 0)
             rid = self.ids[a]
             for i, j in spots:
                 old = v.flags[i][j] if flags is None else flags[i][j]
