@@ -146,11 +146,15 @@ _UNSET: Any = object()
 def reception_key(view: PoolView, at: tuple[int, ...], threshold: int) -> Any:
     """Reception rate's key from the load buckets of the kept groups at positions `at` (their
     pools make rule 7's pool): None when no member is busy (then by weight), else per group the
-    hash of its members at the least load of them all (0: none there), which fix the winners."""
+    hash of its members at the least load of them all (0: none there), which fix the winners;
+    _UNSET: the load buckets were not kept until now (read the pool)."""
     busy = False
     mins = []
     for i in at:
-        lo, h, hi = view.load_stats(i)
+        got = view.load_stats(i)
+        if got is None:
+            return _UNSET
+        lo, h, hi = got
         busy = busy or hi > threshold
         mins.append((lo, h))
     if not busy:

@@ -74,13 +74,14 @@ class RateOrder:
         return order
 
 
-def load_stats(view: Any, i: int) -> tuple[int, int, int]:
+def load_stats(view: Any, i: int) -> tuple[int, int, int] | None:
     """(least load, the hash of the places at it, greatest load) of group position i's eligible
     members in `view` (its pool must not be empty), from the group's load buckets (with a
-    patched view's changes)."""
+    patched view's changes); None: the buckets were not kept until now (read the pool)."""
     gp = view.gp
     if not gp.buckets_on:
         gp.file_loads()
+        return None
     b = gp.buckets[i]
     adj = view.adj
     if adj is not None and i in adj:

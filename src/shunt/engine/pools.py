@@ -226,11 +226,13 @@ class GroupPools:
             self.buckets_on = False
             self.file_loads()
 
-    def file_loads(self) -> None:
+    def file_loads(self) -> bool:
         """Keep the load buckets from now on (made when a strategy key first reads them: runs
-        that never do pay nothing per load change). The places must be current."""
+        that never do pay nothing per load change). The places must be current. False: they
+        were not kept before (a patched view made before lacks its changes: ask for it again)."""
         if self.buckets_on:
-            return
+            return True
+        self._last = (None,)
         load = self.live_load
         self.buckets = [{} for _ in self.members]
         self.loads = {m: load.get(m, 0) for m in self.at}
@@ -238,6 +240,7 @@ class GroupPools:
             for m in compress(ms, f):
                 self._file(i, m, self.loads[m], 1)
         self.buckets_on = True
+        return False
 
     def _file(self, i: int, account: str, n: int, sign: int) -> None:
         """Add (sign 1) or take (-1) one place of `account` at load n in group i's buckets."""
@@ -345,10 +348,12 @@ class GroupPools:
                     counts[i] += 1 if e else -1
                     hs[i] = (hs[i] + d) & _MASK
                     allh = (allh + d * self.keys[i]) & _MASK
-        if not adj:
-            return v
-        if flags is None:
-            flags, counts, hs = v.flags, v.counts, v.hs
+        if flags is None:  # the same pools: the same view, or one sharing what it made
+            if not adj or not self.buckets_on:
+                return v
+            got = PoolView(self, v.flags, v.counts, v.hs, allh, adj)
+            got._some, got._merged, got._pools = v._some, v._merged, v._pools
+            return got
         return PoolView(self, flags, counts, hs, allh, adj)
 
 
