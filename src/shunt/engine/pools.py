@@ -153,7 +153,7 @@ class GroupPools:
         self.live_load = tracker.live_load  # (the tracker's map: mended in place)
         self.buckets_on = False  # the load buckets are kept (`file_loads`)
         self.moved = tracker.watch_every_load()
-        self.gen: tuple | None = None
+        self.gen: Any = None  # the tracker's flags_gen (and load_gen while the buckets are kept) last seen
         self.reset: int | None = None
         self.counts: list[int] = []  # group position → its eligible places
         self.hs: list[int] = []  # group position → its content hash
@@ -236,6 +236,7 @@ class GroupPools:
         load = self.live_load
         self.buckets = [{} for _ in self.members]
         self.loads = {m: load.get(m, 0) for m in self.at}
+        self.moved.clear()  # (the loads moved so far are in)
         for i, (ms, f) in enumerate(zip(self.members, self.flags)):
             for m in compress(ms, f):
                 self._file(i, m, self.loads[m], 1)
@@ -255,7 +256,7 @@ class GroupPools:
 
     def current(self, tracker: Tracker) -> None:
         """Bring the places up to date with the tracker's live maps."""
-        gen = (tracker.flags_gen, tracker.load_gen)
+        gen = (tracker.flags_gen, tracker.load_gen) if self.buckets_on else tracker.flags_gen
         if self.gen == gen:
             return
         if self.reset != tracker.resets:
