@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import ROOT, load_sample, shunt, shunt_json
-from ui_helpers import check_snapshot, drive, fill, screen_text, settle, text_of
+from ui_helpers import check_snapshot, drive, fill, settle, steady_screen, text_of
 
 pytest.importorskip("textual")
 
@@ -117,7 +117,7 @@ async def other_tabs_and_screens(app, pilot, seen, hold_audit=None):
     """Ask the trace tab's mismatch and every other tab's question, each screen recorded at 120x40, then at
     80x24 (the answers re-laid out at the new width). `hold_audit` asks audit its own way."""
     await fill(app, pilot, buyer="tb_buyer36")
-    seen["screen", "trace", 120, 40] = screen_text(app)
+    seen["screen", "trace", 120, 40] = await steady_screen(app, pilot)
     for key, tab, values in (("f2", "silent", SILENT), ("f3", "received", RECEIVED), ("f4", "audit", AUDIT),
                              ("f5", "balance", BALANCE)):
         await pilot.press(key)
@@ -127,12 +127,12 @@ async def other_tabs_and_screens(app, pilot, seen, hold_audit=None):
         else:
             await fill(app, pilot, **values)
         seen[tab] = text_of(pane.query_one(".answer")), text_of(pane.query_one(".command"))
-        seen["screen", tab, 120, 40] = screen_text(app)
+        seen["screen", tab, 120, 40] = await steady_screen(app, pilot)
     await pilot.resize_terminal(80, 24)
     for n, tab in ((5, "balance"), (1, "trace"), (2, "silent"), (3, "received"), (4, "audit")):
         await pilot.press(f"f{n}")  # the tab, its first field focused
         await pilot.pause()  # (its re-layout at the new width, however busy the machine)
-        seen["screen", tab, 80, 24] = screen_text(app)
+        seen["screen", tab, 80, 24] = await steady_screen(app, pilot)
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,20 @@ def screen_text(app) -> str:
     return "\n".join(line.rstrip() for line in con.export_text().splitlines()) + "\n"
 
 
+async def steady_screen(app, pilot, tries: int = 20) -> str:
+    """The screen once two reads a moment apart agree (no refresh or late worker still changing it): on a
+    loaded machine a single read may catch a table between its rows and its columns' widths."""
+    last = screen_text(app)
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        now = screen_text(app)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
 def check_snapshot(name: str, text: str) -> str | None:
     """None when `text` is the committed tests/snapshots/ui/NAME.txt (or was just written under UPDATE=1),
     else a unified diff."""
