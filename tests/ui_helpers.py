@@ -33,18 +33,31 @@ def screen_text(app) -> str:
     return "\n".join(line.rstrip() for line in con.export_text().splitlines()) + "\n"
 
 
-async def steady_screen(app, pilot, tries: int = 20) -> str:
-    """The screen once two reads a moment apart agree (no refresh or late worker still changing it): on a
-    loaded machine a single read may catch a table between its rows and its columns' widths."""
-    last = screen_text(app)
+def _tables_pending(app) -> bool:
+    """A DataTable of the screen still has rows or cells whose widths it has not measured (it does so
+    on its next Idle event, which a starved event loop may not have reached yet)."""
+    from textual.widgets import DataTable
+
+    return any(t._updated_cells or t._require_update_dimensions or t._new_rows  # (Textual's own flags)
+               for t in app.screen.query(DataTable))
+
+
+async def steady_screen(app, pilot, tries: int = 60) -> str:
+    """The screen once every table has measured its columns and two reads a moment apart agree (no
+    refresh or late worker still changing it): on a loaded machine a single read may catch a table
+    between its rows and its columns' widths."""
+    last = None
     for _ in range(tries):
         await pilot.pause(0.05)
         await app.workers.wait_for_complete()
+        if _tables_pending(app):
+            last = None
+            continue
         now = screen_text(app)
         if now == last:
             return now
         last = now
-    return last
+    return screen_text(app)
 
 
 def check_snapshot(name: str, text: str) -> str | None:
