@@ -89,7 +89,7 @@ class StrategyKey:
         self.remaining = d.remaining_groups
         # reception / conversion rate: the kept groups' positions (their pools give the key), or None
         at = inf.group_positions(d.remaining_groups) if inf.by_loads else None
-        self.at = at if at is not None and len(at) * pool_order.MEMBERS_PER_GROUP <= len(self.pool) else None
+        self.at = at if at is not None and pool_order.by_group(len(at), len(self.pool)) else None
         self.by: dict[Any, Decision] = {}
         self._rates: tuple = (None, None)  # conversion rate: (the rates' stamp, the key then)
 
@@ -117,8 +117,6 @@ class StrategyKey:
                     if conv:
                         self._rates = (rates, got)
                     return got
-        if rates is not None and self._rates[0] == rates and self.strategy == "conversion_rate":
-            return self._rates[1]
         mk = (id(self.pool), self.strategy, self.threshold)  # (the pool is held by the memo's owner)
         if memo is not None:
             got = memo.get(mk)

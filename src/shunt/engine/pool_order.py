@@ -17,10 +17,26 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from typing import Any, Mapping
 
-_MASK = (1 << 64) - 1
+HASH_MASK = (1 << 64) - 1  # content hashes are sums of 64-bit ids mod 2^64
 # the kept groups are read group by group (strategy keys, conversion rate's winners) when their
 # pool has at least this many members per group; else the pool itself, at C speed (many small groups)
 MEMBERS_PER_GROUP = 32
+
+
+def by_group(groups: int, members: int) -> bool:
+    """Whether a pool of `members` places kept in `groups` groups is read group by group."""
+    return groups * MEMBERS_PER_GROUP <= members
+
+
+def bucket_add(b: dict[int, list[int]], load: int, n: int, h: int) -> None:
+    """Add n places (negative: take) whose ids sum to h at `load` in a group's load buckets `b`."""
+    e = b.get(load)
+    if e is None:
+        e = b[load] = [0, 0]
+    e[0] += n
+    e[1] = (e[1] + h) & HASH_MASK
+    if not e[0]:
+        del b[load]
 
 
 class RateOrder:
@@ -87,13 +103,7 @@ def load_stats(view: Any, i: int) -> tuple[int, int, int] | None:
     if adj is not None and i in adj:
         b = {k: list(v) for k, v in b.items()}
         for k, n, h in adj[i]:
-            e = b.get(k)
-            if e is None:
-                e = b[k] = [0, 0]
-            e[0] += n
-            e[1] = (e[1] + h) & _MASK
-            if not e[0]:
-                del b[k]
+            bucket_add(b, k, n, h)
     lo = min(b)
     return lo, b[lo][1], max(b)
 
@@ -122,7 +132,7 @@ def rate_stats(view: Any, i: int, conversion: Mapping[str, float]) -> tuple[floa
     if got is None:
         return None
     ids, ms = view.gp.ids, view.gp.members[i]
-    return got[0], sum(ids[ms[j]] for j in got[1]) & _MASK
+    return got[0], sum(ids[ms[j]] for j in got[1]) & HASH_MASK
 
 
 def top_rated(view: Any, at: tuple[int, ...], conversion: Mapping[str, float]) -> list[str] | None:

@@ -34,7 +34,7 @@ from random import Random
 from typing import Any, Mapping, Protocol
 
 from .lookup import Lookup
-from .pool_order import RateOrder, load_stats, rate_stats, rate_top, top_rated
+from .pool_order import HASH_MASK, RateOrder, bucket_add, load_stats, rate_stats, rate_top, top_rated
 
 
 class Tracker(Protocol):
@@ -56,7 +56,6 @@ class Tracker(Protocol):
     def open_agents(self, buyer: str) -> list[str]: ...
 
 _INF = float("inf")
-_MASK = (1 << 64) - 1
 MAX_SPECS = 64  # pools kept per tracker: distinct (groups, limits) of the configs asked about
 MAX_INTERNED = 500_000  # versions held by the interned tuples of several groups' versions, per spec
 MAX_TUPLES = 500_000  # members held by the remembered pool tuples of one spec
@@ -216,8 +215,8 @@ class GroupPools:
         ids = self.ids
         self.flags = [bytearray(self._eligible(m, status, load) for m in ms) for ms in self.members]
         self.counts = [sum(f) for f in self.flags]
-        self.hs = [sum(compress(map(ids.__getitem__, ms), f)) & _MASK for ms, f in zip(self.members, self.flags)]
-        self.allh = sum(map(int.__mul__, self.keys, self.hs)) & _MASK
+        self.hs = [sum(compress(map(ids.__getitem__, ms), f)) & HASH_MASK for ms, f in zip(self.members, self.flags)]
+        self.allh = sum(map(int.__mul__, self.keys, self.hs)) & HASH_MASK
         self.view_now = None
         self.reset = tracker.resets
         self.dirty.clear()
@@ -239,20 +238,9 @@ class GroupPools:
         self.moved.clear()  # (the loads moved so far are in)
         for i, (ms, f) in enumerate(zip(self.members, self.flags)):
             for m in compress(ms, f):
-                self._file(i, m, self.loads[m], 1)
+                bucket_add(self.buckets[i], self.loads[m], 1, self.ids[m])
         self.buckets_on = True
         return False
-
-    def _file(self, i: int, account: str, n: int, sign: int) -> None:
-        """Add (sign 1) or take (-1) one place of `account` at load n in group i's buckets."""
-        b = self.buckets[i]
-        e = b.get(n)
-        if e is None:
-            e = b[n] = [0, 0]
-        e[0] += sign
-        e[1] = (e[1] + sign * self.ids[account]) & _MASK
-        if not e[0]:
-            del b[n]
 
     def current(self, tracker: Tracker) -> None:
         """Bring the places up to date with the tracker's live maps."""
@@ -280,9 +268,9 @@ class GroupPools:
                     old = f[j]
                     if on:
                         if old:
-                            self._file(i, a, was, -1)
+                            bucket_add(self.buckets[i], was, -1, -ids[a])
                         if e:
-                            self._file(i, a, now, 1)
+                            bucket_add(self.buckets[i], now, 1, ids[a])
                     if old != e:
                         if not changed:
                             changed = True
@@ -293,8 +281,8 @@ class GroupPools:
                         f[j] = e
                         d = ids[a] if e else -ids[a]
                         self.counts[i] += 1 if e else -1
-                        self.hs[i] = (self.hs[i] + d) & _MASK
-                        self.allh = (self.allh + d * self.keys[i]) & _MASK
+                        self.hs[i] = (self.hs[i] + d) & HASH_MASK
+                        self.allh = (self.allh + d * self.keys[i]) & HASH_MASK
             if changed:
                 self.view_now = None
             self.dirty.clear()
@@ -347,8 +335,8 @@ class GroupPools:
                     flags[i][j] = e
                     d = rid if e else -rid
                     counts[i] += 1 if e else -1
-                    hs[i] = (hs[i] + d) & _MASK
-                    allh = (allh + d * self.keys[i]) & _MASK
+                    hs[i] = (hs[i] + d) & HASH_MASK
+                    allh = (allh + d * self.keys[i]) & HASH_MASK
         if flags is None:  # the same pools: the same view, or one sharing what it made
             if not adj or not self.buckets_on:
                 return v

@@ -70,7 +70,7 @@ def _reception_rate(ctx: Context, pool, table) -> Result:
 def _conversion_rate(ctx: Context, pool, table) -> Result:
     conv = ctx.state.conversion
     view = ctx.view
-    if view is not None and conv is view.gp.by_rate.conversion and len(ctx.kept_at) * pool_order.MEMBERS_PER_GROUP <= len(pool):
+    if view is not None and conv is view.gp.by_rate.conversion and pool_order.by_group(len(ctx.kept_at), len(pool)):
         win = view.top_rated(ctx.kept_at, conv)  # (the groups' places in rate order, not the pool's rates)
         if win is not None:
             agents, odds = weighted(win, ctx.lookup.weight)
