@@ -179,22 +179,22 @@ def _feed(tr: Tracker, nick: str, event: tuple) -> None:
 
 
 def _consult(row: tuple, routes: dict[tuple, Routed]) -> tuple[Consult, Routed]:
-    """A row of CONSULT_COLS (+ end_ts, end_uid) → (Consult, Routed): lookups.consult_from_row,
-    inlined for the sweep's hot loop (no slicing; no Order without an order state; one Routed
-    per (agent, group, reason) in `routes`)."""
+    """A row of CONSULT_COLS (+ end_ts, end_uid) → (Consult, Routed): lookups.consult_from_row
+    for the sweep's hot loop (no Order without an order state; one Routed per (agent, group,
+    reason) in `routes`)."""
+    rk = row[12:15]
+    return _consult_of(row), routes.get(rk) or _routed(rk, routes)
+
+
+def _consult_of(row: tuple) -> Consult:
     (uid, ts, buyer, source, item, order_id, order_state, carrier, packages, intent,
-     by, target, agent, grp, reason, _end_ts, _end_uid) = row
+     by, target, _agent, _grp, _reason, _end_ts, _end_uid) = row
     order = None if order_state is None else Order(order_id, order_state, carrier, packages)
-    rk = (agent, grp, reason)
-    routed = routes.get(rk)
-    if routed is None:
-        if len(routes) >= 10_000:
-            routes.clear()
-        routed = routes[rk] = Routed(agent, grp, reason)
-    return Consult(uid, ts, buyer, source, item, order, intent, by, target), routed
+    return Consult(uid, ts, buyer, source, item, order, intent, by, target)
 
 
 def _routed(key: tuple, routes: dict[tuple, Routed]) -> Routed:
+    """A new (agent, group, reason) → its Routed, remembered in `routes` (at most 10,000)."""
     if len(routes) >= 10_000:
         routes.clear()
     r = routes[key] = Routed(*key)
@@ -221,8 +221,4 @@ class Row(tuple):
         s = self[6]
         return "no_active_order" if s is None else s
 
-    def consult(self) -> Consult:
-        (uid, ts, buyer, source, item, order_id, order_state, carrier, packages, intent,
-         by, target) = self[:12]
-        order = None if order_state is None else Order(order_id, order_state, carrier, packages)
-        return Consult(uid, ts, buyer, source, item, order, intent, by, target)
+    consult = _consult_of
