@@ -74,8 +74,7 @@ class SpanPass:
         # (per consult: the methods called are looked up once, the small steps written out)
         info, recent_key, first_recent, base_of = cache.info, cache.recent_key, cache.first_recent, cache.base
         decide_many, match_step, factors, pair = cache.decide_many, cache.match_step, self._factors, self._pair
-        tally, variants = R.tally, self.variants
-        combo = tally.combos.get
+        add, variants = R.tally.add, self.variants
         n = replayable = 0
         routed_to = [0, 0, 0, 0]  # accounts, assistant, offline_queue, others
         for c, routed, state, _uid in store.sweep(conn, sid, lo, hi, tracker=tracker):
@@ -104,13 +103,7 @@ class SpanPass:
             got = decide_many(state, c, vs, SUBMASKS[act], base, first)  # SUBMASKS: act down to 0
             if i is not None:
                 by_reason[a][category(routed.reason, match_step(cfg, c, got[-1], base))] += 1
-            # what these decisions add to the expected counts and effects (Tally.add, written out)
-            ck = (act, *map(id, got))
-            e = combo(ck)
-            if e is None:
-                tally.first(ck, got)
-            else:
-                e[1] += 1
+            add(act, got)  # what these decisions add to the expected counts and effects
             if top is not None:
                 pair(state, c, a, cfg, inf, got)
         R.fold()

@@ -87,13 +87,9 @@ class Tally:
         of `act` removed (SUBMASKS[act]'s order)."""
         ck = (act, *map(id, got))
         e = self.combos.get(ck)
-        if e is None:
-            self.first(ck, got)
-        else:
+        if e is not None:
             e[1] += 1
-
-    def first(self, ck: tuple, got: Sequence) -> None:
-        """The first consult of the combination `ck` ((act, *ids of got), not counted yet)."""
+            return
         if len(self.combos) >= self.max_combos or self.rows > self.max_rows:
             self.fold()
         held = self.held
