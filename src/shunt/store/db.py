@@ -17,11 +17,12 @@ def _header(path: Path) -> bytes:
         return f.read(100)
 
 
-def _check_file(path: Path) -> None:
-    """Refuse, without touching it, a non-empty file that is not a SQLite database of shunt's."""
+def _check_file(path: Path) -> bytes:
+    """Refuse, without touching it, a non-empty file that is not a SQLite database of shunt's.
+    → its first 100 bytes (the header)."""
     head = _header(path)
     if not head:
-        return
+        return head
     if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
         raise errors.BadData(f"{path} is not a shunt database (not an SQLite file); refusing to touch it")
     app_id = int.from_bytes(head[68:72], "big")
@@ -43,6 +44,7 @@ def _check_file(path: Path) -> None:
             f"{path} was made by a newer shunt (schema version {version}, this shunt knows "
             f"up to {schema.SCHEMA_VERSION}); upgrade shunt"
         )
+    return head
 
 
 def _uri(path: Path, immutable: bool = False) -> str:
@@ -155,14 +157,15 @@ def open_db(path: str | os.PathLike, create: bool = False, checks: list | None =
     """
     p = Path(path)
     exists = dbpath.check(p, create)
+    head = b""
     if exists and p.stat().st_size > 0:
-        _check_file(p)
+        head = _check_file(p)
     elif not create:
         raise _no_data(p)
     if create:
         dbpath.check_writable(p, exists)
     readonly = not create and dbpath.readonly(p)
-    marked = create and checks is not None and not full_check and exists and closemark.marked(p, _header(p))
+    marked = create and checks is not None and not full_check and exists and closemark.marked(p, head)
     old_umask = os.umask(0o077)
     try:
         if create and not p.exists():
