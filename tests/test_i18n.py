@@ -98,6 +98,8 @@ def test_an_error_and_its_nearest_names_in_chinese(sample_db):
     assert zh.exit_code == 1
     assert "店铺 zhenpin 中没有账号 'zhenpin:小x'" in zh.stderr and "最接近的：" in zh.stderr
     assert "nearest" not in zh.stderr and "no account" not in zh.stderr
+    near = next(line for line in zh.stderr.splitlines() if "最接近的：" in line)
+    assert "，" in near and ", " not in near  # a Chinese list: "a，b", not "a, b"
     en = run("why-silent", "zhenpin:小x", "--db", str(sample_db), "--lang", "en")
     assert "no account 'zhenpin:小x' in shop zhenpin" in en.stderr and "nearest: " in en.stderr
 

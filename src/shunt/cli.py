@@ -18,7 +18,7 @@ from shunt.cli_options import (
     print_version, run,
 )
 from shunt.errors import UsageError
-from shunt.i18n import N_, _
+from shunt.i18n import N_, _, listing
 
 app = typer.Typer(
     name="shunt",
@@ -74,7 +74,7 @@ def load(
     if missing:  # a bad path is a usage error (exit 2), as a missing --config file
         from shunt.render.text import plain
 
-        fail(UsageError(_("no such file: {files}").format(files=", ".join(plain(f) for f in missing))))
+        fail(UsageError(_("no such file: {files}").format(files=listing(plain(f) for f in missing))))
     code = run(cmd.run, db_path(db), files, encoding=encoding, strict=strict, tz=tz, as_json=json_out, check=check)
     raise typer.Exit(code or 0)
 

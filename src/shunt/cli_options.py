@@ -14,7 +14,7 @@ import typer
 
 from shunt.cli_lang import lang_option
 from shunt.errors import ShuntError
-from shunt.i18n import N_, _
+from shunt.i18n import N_, _, listing
 
 DbOpt = typer.Option(None, "--db", help=N_("Database file (else $SHUNT_DB, else ./shunt.db)."), show_default=False)
 ShopOpt = typer.Option(None, "--shop", help=N_("Shop nick (may be left out when the database holds one shop)."))
@@ -85,7 +85,7 @@ def fail(exc: ShuntError) -> None:
     msg = f"shunt: {plain(tr(str(exc)))}"
     nearest = getattr(exc, "nearest", None)
     if nearest:
-        msg += "\n  " + _("nearest: {names}").format(names=", ".join(plain(n) for n in nearest))
+        msg += "\n  " + _("nearest: {names}").format(names=listing(plain(n) for n in nearest))
         msg += "\n  " + _("(see `shunt info` for the shops, days, accounts and groups the database holds)")
     print(msg, file=sys.stderr)
     raise typer.Exit(exc.exit_code)

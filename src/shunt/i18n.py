@@ -107,6 +107,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return catalogue("zh").ngettext(singular, plural, n)
 
 
+def listing(items) -> str:
+    """`items` joined as a list in the current language: "a, b" in English, "a，b" in Chinese."""
+    return _(", ").join(items)
+
+
 def N_(message: str) -> str:
     """Mark `message` for extraction only; translate it with `_()` where it is shown."""
     return message

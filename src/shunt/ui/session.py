@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shunt.i18n import _
+from shunt.i18n import _, listing
 import io
 import re
 import shlex
@@ -123,5 +123,5 @@ def error_view(exc: ShuntError) -> Group:
 
     lines = [Text(plain(str(exc)), style="bold red")]
     if isinstance(exc, NotFound) and exc.nearest:
-        lines.append(Text(_("nearest: {names}").format(names=", ".join(plain(n) for n in exc.nearest)), style="yellow"))
+        lines.append(Text(_("nearest: {names}").format(names=listing(plain(n) for n in exc.nearest)), style="yellow"))
     return Group(*lines)
