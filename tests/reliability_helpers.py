@@ -59,6 +59,11 @@ def snapshot(db: Path) -> dict:
                 n += 1
             out[t] = (n, h.hexdigest()[:16])
         out["dirty"] = c.execute("SELECT count(*) FROM meta WHERE key LIKE 'dirty:%'").fetchone()[0]
+        # each shop's first/last message time (store/spans.py), and whether they are in force (not msg_top: a rowid)
+        out["spans"] = c.execute("SELECT key, value FROM meta WHERE key GLOB 'msg_*' AND key != 'msg_top' "
+                                 "ORDER BY key").fetchall()
+        out["spans_kept"] = c.execute("SELECT (SELECT value FROM meta WHERE key = 'msg_top') "
+                                      "IS (SELECT coalesce(max(rowid), 0) FROM messages)").fetchone()[0]
         out["indexes"] = sorted(r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'index'"))
         return out
     finally:

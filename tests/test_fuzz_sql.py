@@ -22,6 +22,9 @@ EXEC = {"execute", "executemany", "executescript"}
 
 # (file, interpolated expression) → why it is safe. Each is an identifier or SQL fragment from a constant.
 REVIEWED = {
+    ("store/spans.py", "_TOP"): "fixed SELECT of the messages' largest rowid",
+    ("store/spans.py", "_SET"): "fixed upsert of two meta keys (values bound)",
+    ("store/spans.py", "sql"): "one of the fixed upserts _NOTES (msg_first / msg_last: constants, min / max)",
     ("store/schema.py", "name"): "index names, keys of schema.INDEXES / UNIQUE_INDEXES",
     ("store/schema.py", "definition"): "index definitions, values of schema.INDEXES / UNIQUE_INDEXES",
     ("store/schema.py", "table"): "table name split from a constant index definition",

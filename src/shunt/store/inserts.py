@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from itertools import chain
 
-from shunt.store import conflicts
+from shunt.store import conflicts, spans
 
 COLUMNS_BASE = {
     "configs": ("ts", "uid", "timezone", "body"),
@@ -137,6 +137,7 @@ def insert_rows(conn: sqlite3.Connection, table: str, rows: list[tuple], sql: St
         conflicts.install(conn, (table,))
     many, one = (sql.upsert_multi, sql.upsert) if unique else (sql.insert_multi, sql.insert)
     step = sql.multi
+    top = spans.top(conn) if table == "messages" else None
     before = conn.total_changes
     whole = len(rows) - len(rows) % step
     if whole:
@@ -146,6 +147,8 @@ def insert_rows(conn: sqlite3.Connection, table: str, rows: list[tuple], sql: St
     if whole < len(rows):
         conn.executemany(one[table], rows[whole:] if whole else rows)
     n = conn.total_changes - before
+    if top is not None:
+        spans.note(conn, top, rows if not unique and n == len(rows) else None)  # (every row added: their times)
     if not unique:
         return n, []
     got, noted = conflicts.find_in_batch(conn, table, type_of(table), COLUMNS[table], rows, stored, sql.base)

@@ -13,6 +13,7 @@ from typing import Iterable
 
 from shunt import errors
 from shunt.engine.model import Consult, Order, Routed
+from shunt.store import spans
 from shunt.store.configs import config_at, config_row, configs_in  # noqa: F401 - re-exported
 from shunt.store.names import (  # noqa: F401 - re-exported
     account_exists, buyer_exists, buyers_by_prefix, known_accounts, nearest_accounts, nearest_buyers,
@@ -180,8 +181,10 @@ def logistics_events(conn: sqlite3.Connection, sid: int, consult_id: str) -> lis
 
 def last_event_ts(conn: sqlite3.Connection, sid: int) -> int | None:
     """The time of the shop's last loaded event (consults, messages, statuses, session ends, ...)."""
-    best = None
-    for table in ("consults", "messages", "statuses", "session_ends", "configs", "stats", "logistics"):
+    kept = spans.span(conn, sid)  # (messages: no index leads with (shop_id, ts); store/spans.py)
+    best = kept[1] if kept else None
+    tables = ("consults", "statuses", "session_ends", "configs", "stats", "logistics") + (() if kept else ("messages",))
+    for table in tables:
         row = conn.execute(f"SELECT max(ts) FROM {table} WHERE shop_id = ?", (sid,)).fetchone()
         if row and row[0] is not None and (best is None or row[0] > best):
             best = row[0]
@@ -189,8 +192,10 @@ def last_event_ts(conn: sqlite3.Connection, sid: int) -> int | None:
 
 
 def first_event_ts(conn: sqlite3.Connection, sid: int) -> int | None:
-    best = None
-    for table in ("consults", "messages", "statuses", "session_ends", "configs"):
+    kept = spans.span(conn, sid)
+    best = kept[0] if kept else None
+    tables = ("consults", "statuses", "session_ends", "configs") + (() if kept else ("messages",))
+    for table in tables:
         row = conn.execute(f"SELECT min(ts) FROM {table} WHERE shop_id = ?", (sid,)).fetchone()
         if row and row[0] is not None and (best is None or row[0] < best):
             best = row[0]

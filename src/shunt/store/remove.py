@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from shunt import errors
+from shunt.store import spans
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 
@@ -43,11 +44,14 @@ def forget_shop(conn: sqlite3.Connection, sid: int) -> dict[str, int]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         removed = {}
+        spans_kept = spans.kept(conn)
         for t in shop_tables(conn):
             cur = conn.execute(f'DELETE FROM "{t}" WHERE shop_id = ?', (sid,))
             if cur.rowcount:
                 removed[t] = cur.rowcount
-        conn.execute("DELETE FROM meta WHERE key GLOB ?", (f"*:{sid:d}",))  # e.g. dirty:<shop_id>
+        conn.execute("DELETE FROM meta WHERE key GLOB ?", (f"*:{sid:d}",))  # e.g. dirty:<shop_id>, msg_first:<shop_id>
+        if spans_kept:
+            spans.moved(conn)
         conn.execute("DELETE FROM shops WHERE id = ?", (sid,))
         conn.execute("COMMIT")
     except BaseException:

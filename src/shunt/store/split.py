@@ -31,7 +31,7 @@ import sqlite3
 import struct
 from pathlib import Path
 
-from shunt.store import derive, schema
+from shunt.store import derive, schema, spans
 from shunt.store import inserts as ins
 from shunt.store.db import open_db
 
@@ -326,7 +326,10 @@ def merge(loader, out: dict) -> None:
             top = conn.execute(ins.TOP[table]).fetchone()[0] or 0
             for lo in range(0, top, MERGE_ROWS):
                 with _transaction(conn):
+                    mark = spans.top(conn) if table == "messages" else None
                     conn.execute(ins.COPY[table], (lo, lo + MERGE_ROWS))
+                    if mark is not None:
+                        spans.note(conn, mark)
     finally:
         conn.execute("DETACH DATABASE part")
     loader.absorb(out)

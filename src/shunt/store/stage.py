@@ -21,7 +21,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from shunt.store import conflicts, derive, gzscan, split
+from shunt.store import conflicts, derive, gzscan, spans, split
 from shunt.store import inserts as ins
 
 STAGE_BYTES = 4 << 20  # smaller files (as big once decompressed) go row by row: staging costs a few part files
@@ -137,9 +137,12 @@ def _merge_table(conn: sqlite3.Connection, table: str, part: str, report) -> tup
     if not rows:
         return 0, []
     conflicts.install(conn, (table,))  # (each time: a change of PRAGMA temp_store drops temp triggers)
+    mark = spans.top(conn) if table == "messages" else None
     before = conn.total_changes
     conn.execute(ins.merge_sql(table, part))
     n = conn.total_changes - before
+    if mark is not None:
+        spans.note(conn, mark)
     noted = conn.execute("SELECT count(*) FROM temp._conflicts WHERE tbl = ?", (table,)).fetchone()[0]
     got: list = []
     if noted:
