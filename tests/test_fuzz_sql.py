@@ -24,7 +24,9 @@ EXEC = {"execute", "executemany", "executescript"}
 REVIEWED = {
     ("store/spans.py", "_TOP"): "fixed SELECT of the messages' largest rowid",
     ("store/spans.py", "_SET"): "fixed upsert of two meta keys (values bound)",
-    ("store/spans.py", "sql"): "one of the fixed upserts _NOTES (msg_first / msg_last: constants, min / max)",
+    ("store/spans.py", "_ONE"): "fixed SELECT of the span of the messages above a rowid (bound)",
+    ("store/spans.py", "_EACH"): "fixed SELECT of each shop's span above a rowid (bound)",
+    ("store/spans.py", "_SHOP"): "fixed SELECT of one shop's span (bound)",
     ("store/schema.py", "name"): "index names, keys of schema.INDEXES / UNIQUE_INDEXES",
     ("store/schema.py", "definition"): "index definitions, values of schema.INDEXES / UNIQUE_INDEXES",
     ("store/schema.py", "table"): "table name split from a constant index definition",

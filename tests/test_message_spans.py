@@ -50,6 +50,7 @@ def test_spans_equal_the_messages_after_each_load_path(tmp_path, monkeypatch):
     # a second shop's messages, and later copies of stored ids with other times (conflicts: not stored,
     # so they must not widen the span), one far before and one far after every real message
     other = [_msg("other", T0 + k * H, f"o{k}") for k in range(3)]
+    other += [_msg(f"shop{k}", T0 + k * H, f"s{k}") for k in range(4)]  # (over 4 shops: counted by one grouping)
     conflicting = [_msg("zhenpin", T0 - 400 * H, "o-x"), _msg("other", T0 + 900 * H, "o1")]
     a = _log(tmp_path, "a.jsonl", other + [_msg("zhenpin", T0 + 5 * H, "o-x")])
     b = write(tmp_path / "b.jsonl", conflicting + [_msg("other", T0 + 50 * H, "o9")])
@@ -60,7 +61,7 @@ def test_spans_equal_the_messages_after_each_load_path(tmp_path, monkeypatch):
             load_files(db, [a, b])
         else:  # batches, then a second load into the database with data
             load_files(db, [a])
-            assert _kept(db) == _scan(db) and len(_scan(db)) == 2
+            assert _kept(db) == _scan(db) and len(_scan(db)) == 6
             load_files(db, [b])
         assert _kept(db) == _scan(db), bulk
         assert _scan(db)[1][1:] == (T0, T0 + 50 * H)  # (o1's copy far after was not stored)
