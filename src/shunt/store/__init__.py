@@ -16,9 +16,6 @@ from shunt.store.lookups import (  # noqa: E402
     logistics_events, message_at, nearest_accounts, nearest_buyers, nearest_messages, shop_id, shop_tz,
     state_at,
 )
-from shunt.store.sessions import open_sessions  # noqa: E402
-from shunt.store.sweep import sweep  # noqa: E402
-from shunt.store.timelines import timelines  # noqa: E402
 
 __all__ += [
     "account_exists", "buyer_exists", "shop_info",
@@ -27,12 +24,18 @@ __all__ += [
     "nearest_messages", "open_sessions", "shop_id", "shop_tz", "state_at", "sweep", "timelines",
 ]
 
-_LAZY = {"load_files", "LoadReport"}
+# PEP 562: imported on first use (the loader; the sweep and its engine Tracker; sessions; timelines)
+_LAZY = {"load_files": "load", "LoadReport": "load", "sweep": "sweep", "open_sessions": "sessions",
+         "timelines": "timelines"}
 
 
-def __getattr__(name: str):  # PEP 562: the loader only when asked for
-    if name in _LAZY:
-        from shunt.store import load
+def __getattr__(name: str):
+    where = _LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
 
-        return getattr(load, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"shunt.store.{where}"), name)
+    if where != "load":
+        globals()[name] = value
+    return value

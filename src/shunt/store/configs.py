@@ -29,9 +29,34 @@ def _config(conn: sqlite3.Connection, row) -> Config | None:
     return _parse_config(uid, nick, ts, body)
 
 
+_IN_FORCE = ("SELECT c.rowid, c.uid, c.ts, s.nick FROM configs c JOIN shops s ON s.id = c.shop_id "
+             "WHERE c.shop_id = ? AND c.ts <= ? ORDER BY c.ts DESC, c.uid DESC LIMIT 1")
+# id(conn) → (conn, its PRAGMA data_version, {(rowid, uid, ts, nick): Config}); the last few connections
+_SEEN: dict[int, tuple[sqlite3.Connection, int, dict]] = {}
+
+
 def config_at(conn: sqlite3.Connection, sid: int, ts: int) -> Config | None:
-    """The shop_config in force at `ts` (latest with ts <= T; ties: greatest uid), or None."""
-    return _config(conn, config_row(conn, sid, ts))
+    """The shop_config in force at `ts` (latest with ts <= T; ties: greatest uid), or None.
+
+    A config already parsed on this connection (and not changed since by another: data_version) is
+    not read again: a point question asks for the one in force at each node, and a body of 1000
+    agents is ~160 kB to read, decode and hash each time."""
+    row = conn.execute(_IN_FORCE, (sid, ts)).fetchone()
+    if row is None:
+        return None
+    version = conn.execute("PRAGMA data_version").fetchone()[0]
+    seen = _SEEN.get(id(conn))
+    if seen is None or seen[0] is not conn or seen[1] != version:
+        if len(_SEEN) >= 4:
+            _SEEN.pop(next(iter(_SEEN)))
+        seen = _SEEN[id(conn)] = (conn, version, {})
+    memo = seen[2]
+    cfg = memo.get(row)
+    if cfg is None:
+        rowid, uid, at, nick = row
+        body = conn.execute("SELECT body FROM configs WHERE rowid = ?", (rowid,)).fetchone()[0]
+        cfg = memo[row] = _parse_config(uid, nick, at, body)
+    return cfg
 
 
 def configs_in(conn: sqlite3.Connection, sid: int, start: int, end: int) -> list[Config]:

@@ -38,6 +38,19 @@ _READ = {
 }
 
 
+_JSON: dict[tuple[str, ...], str] = {}  # a block of accounts → its JSON text (the same blocks at every node)
+
+
+def _json_of(accounts: list[str]) -> str:
+    key = tuple(accounts)
+    text = _JSON.get(key)
+    if text is None:
+        if len(_JSON) >= 1024:
+            _JSON.clear()
+        text = _JSON[key] = json.dumps(accounts)
+    return text
+
+
 class CutReader:
     """What one State reads at the cut of consult (ts, uid), fetched on first use.
 
@@ -74,7 +87,7 @@ class CutReader:
             got.update(self.since_of(accounts))
             return
         rows = self.conn.execute(_READ[field], {"sid": self.sid, "t": self.ts, "uid": self.uid,
-                                                "accounts": json.dumps(accounts)})
+                                                "accounts": _json_of(accounts)})
         got.update(rows)
         for a in accounts:  # (json_each gives every one; this only guards the invariant)
             got.setdefault(a, None)

@@ -137,6 +137,27 @@ def _blocks(groups) -> dict[str, tuple[str, ...]]:
     return {a: made[i] for a, i in at.items()}
 
 
+_SHAPES: dict[int, tuple[Config, dict[str, None], dict[str, tuple[str, ...]], tuple[str, ...]]] = {}
+
+
+def _shape(cfg: Config) -> tuple[dict[str, None], dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """What state_at takes from a config alone, once per config (the last few): its listed accounts,
+    the assistant and the shop, in order; the read blocks (their keys: the groups' members); the group
+    ids. At 1000 accounts, making them at every node cost about a millisecond."""
+    got = _SHAPES.get(id(cfg))
+    if got is None or got[0] is not cfg:
+        accounts: dict[str, None] = {}
+        for a in cfg.agents:
+            accounts[a.account] = None
+        if cfg.settings.assistant:
+            accounts[cfg.settings.assistant] = None
+        accounts[cfg.shop] = None
+        if len(_SHAPES) >= 8:
+            _SHAPES.pop(next(iter(_SHAPES)))
+        got = _SHAPES[id(cfg)] = (cfg, accounts, _blocks(cfg.groups), tuple(g.id for g in cfg.groups))
+    return got[1], got[2], got[3]
+
+
 def state_at(conn: sqlite3.Connection, sid: int, consult: Consult, uid: str) -> State:
     """The State `consult` was routed against, rebuilt by point lookups at its cut.
 
@@ -150,20 +171,17 @@ def state_at(conn: sqlite3.Connection, sid: int, consult: Consult, uid: str) -> 
     T = consult.ts
     cfg = config_at(conn, sid, T)
     recent = recent_contacts(conn, sid, consult.buyer, T, uid, cfg)
-    accounts: dict[str, None] = {}
     blocks: dict[str, tuple[str, ...]] = {}
+    groups: tuple[str, ...] = ()
     if cfg is not None:
-        for a in cfg.agents:
-            accounts[a.account] = None
-        if cfg.settings.assistant:
-            accounts[cfg.settings.assistant] = None
-        accounts[cfg.shop] = None
+        listed, blocks, groups = _shape(cfg)
+        accounts = dict(listed)
         for e in cfg.exclusive:
             if e.buyer == consult.buyer:
                 accounts[e.agent] = None
-        blocks = _blocks(cfg.groups)
-        for m in blocks:
-            accounts[m] = None
+        accounts.update(dict.fromkeys(blocks))
+    else:
+        accounts = {}
     for a in (consult.by, consult.target):
         if a:
             accounts[a] = None
@@ -175,7 +193,6 @@ def state_at(conn: sqlite3.Connection, sid: int, consult: Consult, uid: str) -> 
                 for a, found in account_states(conn, sid, some, T, uid).items()}
 
     reader = CutReader(conn, sid, T, uid, accounts, blocks, since_of)
-    groups = tuple(g.id for g in cfg.groups) if cfg is not None else ()
     picks = LazyPicks(groups, lambda g: last_pick(conn, sid, g, T, uid))
     return State(config=cfg, status=LazyMap(reader, "status"), status_since=LazyMap(reader, "since"),
                  load=LazyMap(reader, "load"), recent=recent, conversion=LazyMap(reader, "conversion"),
