@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -163,3 +164,35 @@ def test_the_quick_check_of_why_silent_is_known_without_decision(sample_db):
         assert {None, "offline", "no_traffic"} <= seen or {None, "offline"} <= seen
     finally:
         shop.conn.close()
+
+
+@pytest.mark.parametrize("args", [["trace", "tb_buyer05", "--date", "2026-11-11", "--detail"],
+                                  ["why-received", "tb_buyer05", "--at", "2026-11-11 14:50:26"],
+                                  ["why-silent", "zhenpin:小李", "--at", "2026-11-11 12:00"]])
+def test_group_names_read_when_first_shown_are_the_eager_ones(sample_db, monkeypatch, args):
+    """The point questions tell the group names to the views lazily (read when a view first shows a group,
+    in a sentence too); their human answers, English and Chinese, are the ones the names told at once give."""
+    from cli_helpers import shunt
+
+    import shunt.commands.names as names
+    from shunt import i18n
+    from shunt.render import words
+
+    def answers() -> list[str]:
+        out = []
+        for lang in ("en", "zh"):
+            # no group name told by an earlier answer of this process: the code words alone
+            monkeypatch.setattr(i18n, "_value_words", words._codes_as_values())
+            i18n._done.clear()
+            res = shunt("--lang", lang, *args, db=sample_db)
+            assert res.exit_code == 0, res.stderr
+            out.append(res.stdout)
+        return out
+
+    lazy = answers()
+    eager_name_groups = names.name_groups
+    for mod in ("trace", "received", "silent"):
+        monkeypatch.setattr(f"shunt.commands.{mod}.name_groups",
+                            lambda conn, sid, later=False: eager_name_groups(conn, sid))
+    assert lazy == answers()
+    assert all(re.search(r"(乙组 g_yi|售前 g_pre)", text) for text in lazy)  # a group shown with its name

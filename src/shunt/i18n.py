@@ -136,6 +136,23 @@ def value_words(words: dict[str, str]) -> None:
     _done.clear()  # translations made before may hold a value that now has its label
 
 
+_words_later: list = []  # providers of value words (value_words_later), asked when a value is first looked up
+
+
+def value_words_later(provider) -> None:
+    """value_words(provider()), asked only when a sentence's value is first looked up (in order with the
+    words told before and after: each provider's words are told at its place in the queue's turn)."""
+    _words_later.append(provider)
+    _done.clear()
+
+
+def _told_words() -> dict[str, str]:
+    while _words_later:
+        _value_words.update(_words_later.pop(0)())
+        _done.clear()
+    return _value_words
+
+
 class _Template:
     """A msgid with `{placeholders}`, as the English texts it makes: its literal pieces (a cheap test before
     any regex) and, compiled on first use, its regexes (values lazy, greedy, and word-first)."""
@@ -256,7 +273,7 @@ def _tr(text, depth: int = 0):
     exact = cat.gettext(text)
     if exact != text or depth > 3:
         return exact
-    if depth and text in _value_words:  # a code inside a sentence: `proxy_account` -> 代理账号
+    if depth and text in _told_words():  # a code inside a sentence: `proxy_account` -> 代理账号
         return _value_words[text]
     if "; " in text:  # sentences joined: each on its own, when each is known
         body, end = (text[:-1], "。") if text.endswith(".") else (text, "")

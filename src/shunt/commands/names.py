@@ -10,8 +10,12 @@ def group_names(conn, sid: int) -> dict[str, str]:
     return names_of(conn, sid)
 
 
-def name_groups(conn, sid: int) -> None:
-    """Tell the human views the shop's group names (JSON and CSV keep the ids alone)."""
-    from shunt.render.words import set_group_names
+def name_groups(conn, sid: int, later: bool = False) -> None:
+    """Tell the human views the shop's group names (JSON and CSV keep the ids alone). `later`: read them
+    when a view first shows a group (the connection must stay open, on its snapshot, until then)."""
+    from shunt.render.words import set_group_names, set_group_names_later
 
-    set_group_names(group_names(conn, sid))
+    if later:
+        set_group_names_later(lambda: group_names(conn, sid))
+    else:
+        set_group_names(group_names(conn, sid))

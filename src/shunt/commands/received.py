@@ -10,7 +10,7 @@ def run(db, buyer: str, *, at: str, expected=None, shop=None, as_json=False, mas
 
     s = open_shop(db, shop)
 
-    name_groups(s.conn, s.sid)  # human views: `售前 g_pre`
+    name_groups(s.conn, s.sid, later=True)  # human views: `售前 g_pre`
     ms = moment(at, s)
     expected = account(s, expected)
     with masked_errors(mask, [buyer], s.conn, s.sid):

@@ -14,7 +14,7 @@ def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, ma
 
     conn, sid, nick, tz = open_shop(db, shop)
 
-    name_groups(conn, sid)  # human views: `售前 g_pre`
+    name_groups(conn, sid, later=True)  # human views: `售前 g_pre`
     account = as_account(conn, sid, nick, account)
     win = duration(window)
     if at:

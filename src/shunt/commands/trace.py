@@ -34,7 +34,7 @@ def run(db, buyer: str, date, *, shop=None, node=None, detail=False, as_json=Fal
     as_csv = csv_wanted(as_json, as_csv, output)
     s = open_shop(db, shop)
     if not (as_json or as_csv):
-        name_groups(s.conn, s.sid)  # human views: `售前 g_pre`
+        name_groups(s.conn, s.sid, later=True)  # human views: `售前 g_pre`
     with masked_errors(mask, [buyer], s.conn, s.sid):
         # the human summary (several nodes, no --detail) shows each node's outcome and verdict only
         brief = not (as_json or as_csv or detail or node is not None)
