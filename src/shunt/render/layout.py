@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from rich.cells import cell_len
+
+from shunt.engine.frozen import frozen
 
 NARROW = 80  # at this width and below, a table that does not fit whole folds into the stacked layout
 WIDE = 200  # piped or redirected output without COLUMNS
@@ -35,7 +36,7 @@ def out_width(stderr: bool = False) -> int | None:
     return None if tty else WIDE
 
 
-@dataclass(frozen=True)
+@frozen
 class Col:
     """A column: `name` (an account, a group, a time: never wrapped nor cut), `num` (right-aligned, never
     wrapped) or `text` (free text: wraps at words)."""
