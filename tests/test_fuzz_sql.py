@@ -66,6 +66,7 @@ REVIEWED = {
     ("store/states.py", "_ACCOUNT_STATES"): "module constant SQL (the accounts bound as one JSON array)",
     ("store/lazy_state.py", "_READ[field]"): "module constant SQL per field, a key of _READ (accounts bound as JSON)",
     ("store/configs.py", "_GROUP_NAMES"): "module constant SQL (the shop bound as ?)",
+    ("store/configs.py", "_IN_FORCE"): "module constant SQL (the shop and moment bound as ?)",
     ("store/names.py", 'sql_sample.replace("{LIKE}", "ESCAPE \'\\\\\'")'): "constant SQL with a constant "
                                                                            "ESCAPE clause put in",
     ("store/sweep.py", "SELECTION_IN"): "constant list of reason codes (schema.SELECTION_IN)",
