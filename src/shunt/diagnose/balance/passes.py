@@ -16,6 +16,7 @@ from shunt.diagnose.variants import BINDING, EXCLUSIVE, RECENT, WEIGHTS, Variant
 from shunt.engine.cache_keys import eligible
 from shunt.engine.replay_tracker import ReplayTracker
 from shunt.engine.model import Config
+from shunt.engine.weights_read import read_weights
 from shunt.gcpause import release
 from shunt.store import periods
 from shunt.workers import workers
@@ -75,6 +76,7 @@ class SpanPass:
         info, recent_key, first_recent, base_of = cache.info, cache.recent_key, cache.first_recent, cache.base
         decide_many, match_step, factors, pair = cache.decide_many, cache.match_step, self._factors, self._pair
         add, variants = R.tally.add, self.variants
+        self.decide_many, derive = decide_many, cache.enabled  # (off: every variant decided by the engine)
         n = replayable = 0
         routed_to = [0, 0, 0, 0]  # accounts, assistant, offline_queue, others
         for c, routed, state, _uid in store.sweep(conn, sid, lo, hi, tracker=tracker):
@@ -100,7 +102,10 @@ class SpanPass:
             vs = variants.get(id(cfg))
             if vs is None or vs[0] is not cfg:
                 vs = self._variants(cfg)
-            got = decide_many(state, c, vs, SUBMASKS[act], base, first)  # SUBMASKS: act down to 0
+            if act & WEIGHTS and derive:
+                got = self._weights_derived(state, c, vs, act, base, first)
+            else:
+                got = decide_many(state, c, vs, SUBMASKS[act], base, first)  # SUBMASKS: act down to 0
             if i is not None:
                 by_reason[a][category(routed.reason, match_step(cfg, c, got[-1], base))] += 1
             add(act, got)  # what these decisions add to the expected counts and effects
@@ -138,6 +143,24 @@ class SpanPass:
                 (cfg.settings.strategy != "round_robin" and len({x.weight for x in cfg.agents if not x.proxy}) > 1)
                 or len({x.weight for x in cfg.agents if x.proxy}) > 1)
         return act | WEIGHTS if wu else act
+
+    def _weights_derived(self, state, c, vs: list[Config], act: int, base, first: str | None) -> list:
+        """decide_many(state, c, vs, SUBMASKS[act], base, first) for a consult subject to weights:
+        the decisions without the weights factor first; a decision that read no weight is also the
+        one with the weights removed too (engine/weights_read.py), the others are asked."""
+        lo = SUBMASKS[act & ~WEIGHTS]
+        got = self.decide_many(state, c, vs, lo, base, first)
+        t = vs[0].settings.busy_threshold
+        by = dict(zip(lo, got))
+        need = []
+        for m, d in zip(lo, got):
+            if read_weights(d, state, t):
+                need.append(m | WEIGHTS)
+            else:
+                by[m | WEIGHTS] = d
+        if need:
+            by.update(zip(need, self.decide_many(state, c, vs, tuple(need), base, first)))
+        return [by[m] for m in SUBMASKS[act]]
 
     def _variants(self, cfg: Config) -> list[Config]:
         vs = self.variants.get(id(cfg))

@@ -1,0 +1,34 @@
+"""Whether a decision read the configuration's weights: for a caller that also decides under a copy
+of the config whose agents differ only in weight (balance's "weights" factor: every weight 1), and
+wants to know, without deciding again, that the copy decides the same.
+
+The engine reads weights in three places, all of them at the end of a decision: rule 7's reception
+rate when nobody in its pool is busy (`select._reception_rate`: the pool by weight), rule 7's
+conversion rate (`select._conversion_rate`: its best-rated by weight) and rule 8's proxies
+(`fallback.r8_fallback`). Nothing else reads a weight: not eligibility, group matching, the pools,
+round robin, rules 1–6. A decision that ended anywhere else is the one a config differing only in
+its weights makes (the same rule, reason, winners, odds, groups and candidates).
+tests/test_weights_read.py checks it against the engine. Keep it next to those three places: a new
+reader of `AgentConf.weight` or `lookup.weight` must be added here.
+"""
+
+from __future__ import annotations
+
+from itertools import repeat
+
+from .decide import pool_of_rows
+from .model import Decision, State
+
+
+def read_weights(d: Decision, state: State, busy_threshold: int) -> bool:
+    """Whether the engine read weights to make `d` in `state` (`busy_threshold`: the config's).
+    `d.candidates` are rule 7's candidates: its pool (the decision cache's form) or its table."""
+    rule = d.rule
+    if rule == "R7":
+        reason = d.reason
+        if reason == "reception_rate":  # by weight unless someone in the pool is busy
+            rows = d.candidates
+            pool = pool_of_rows(rows) or [r.account for r in rows if r.eligible]
+            return max(map(state.load.get, pool, repeat(0)), default=0) <= busy_threshold
+        return reason == "conversion_rate"
+    return rule == "R8" and d.reason == "proxy_account"

@@ -1,0 +1,87 @@
+"""engine/weights_read.py against the engine: a decision that read no weight is the decision of the
+same config with every weight 1 (balance's "weights" factor removed), consult by consult, on
+generated shops — reception rate with a low and a high busy threshold (busy and not busy pools),
+conversion rate with coarse rates (ties), round robin; weights 0 to 3 and proxies of unequal
+weights (rule 8's proxies by weight). The decision cache's form (candidates: rule 7's pool) and the
+explained form (the candidate table) must give the same answer.
+
+balance (diagnose/balance/passes.py) takes such a decision for the weights-removed variant without
+asking the engine: a wrong "read no weight" changes balance's sums, and fails here first."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from engine_helpers import consult_of, generated_rows
+
+from shunt.diagnose.variants import WEIGHTS, variant
+from shunt.engine import decide
+from shunt.engine.model import Config
+from shunt.engine.replay_tracker import ReplayTracker
+from shunt.engine.weights_read import read_weights
+
+
+def _transform(strategy: str, threshold: int):
+    def transform(cfg: Config) -> Config:
+        agents = tuple(dataclasses.replace(a, weight=float((i * 7) % 4), proxy=a.proxy or i % 9 == 4)
+                       for i, a in enumerate(cfg.agents))
+        s = dataclasses.replace(cfg.settings, strategy=strategy, busy_threshold=threshold)
+        return dataclasses.replace(cfg, settings=s, agents=agents)
+    return transform
+
+
+def _replay(rows, tracker: ReplayTracker):
+    for r in rows:
+        t, ms = r["type"], r["_ms"]
+        if t == "shop_config":
+            tracker.set_config(Config.from_body(r["shop"], ms, r))
+        elif t == "agent_status":
+            tracker.status(ms, r["account"], r["status"])
+        elif t == "agent_stats":  # coarse rates: best-rate ties
+            tracker.stats(ms, r["account"], round(float(r.get("conversion_rate", 0.0)), 1))
+        elif t == "session_end":
+            tracker.session_end(ms, r["consult"])
+        elif t == "consult":
+            c, routed = consult_of(r, ms)
+            yield tracker.state_for(c), c
+            tracker.consult(c, routed)
+
+
+def _outcome(d):
+    return (d.rule, d.reason, d.agents, list(d.odds.items()), dict(d.groups), d.matched_groups,
+            d.remaining_groups, [x.account for x in d.candidates])
+
+
+MODES = [("reception_rate", 1), ("reception_rate", 3), ("conversion_rate", 2), ("round_robin", 2)]
+
+
+@pytest.mark.parametrize("mode", MODES, ids=lambda m: f"{m[0]}-t{m[1]}")
+def test_a_decision_that_read_no_weight_is_the_equal_weights_decision(mode):
+    rows = generated_rows(12, 60, 6, 300)
+    tracker = ReplayTracker(_transform(*mode))
+    variants: dict[int, Config] = {}
+    unread = read = differs = 0
+    for state, c in _replay(rows, tracker):
+        cfg = state.config
+        if cfg is None:
+            continue
+        eq = variants.get(id(cfg))
+        if eq is None:
+            eq = variants[id(cfg)] = variant(cfg, WEIGHTS)
+        st = dataclasses.replace(state, pools=None)
+        d = decide(st, c, explain=False, candidates="pool")
+        t = cfg.settings.busy_threshold
+        r = read_weights(d, st, t)
+        assert read_weights(decide(st, c), st, t) == r, c.id  # the table form: the same answer
+        d_eq = decide(dataclasses.replace(st, config=eq), c, explain=False, candidates="pool")
+        if not r:
+            unread += 1
+            assert _outcome(d) == _outcome(d_eq), (c.id, d.rule, d.reason)
+        else:
+            read += 1
+            differs += _outcome(d) != _outcome(d_eq)
+    # both answers given, and the weights did change some of the decisions that read them
+    assert unread > 20 and read > 20, (unread, read)
+    if mode[0] != "round_robin":
+        assert differs > 0
