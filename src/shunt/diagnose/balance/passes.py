@@ -15,7 +15,7 @@ from shunt.diagnose.balance.sums import SpanSums
 from shunt.diagnose.variants import BINDING, EXCLUSIVE, RECENT, WEIGHTS, Variants, decision_cache
 from shunt.engine.cache_keys import eligible
 from shunt.engine.replay_tracker import ReplayTracker
-from shunt.engine.model import Config
+from shunt.engine.model import SELECTION_REASONS, Config
 from shunt.engine.weights_read import read_weights
 from shunt.gcpause import release
 from shunt.store import periods
@@ -106,8 +106,9 @@ class SpanPass:
                 got = self._weights_derived(state, c, vs, act, base, first)
             else:
                 got = decide_many(state, c, vs, SUBMASKS[act], base, first)  # SUBMASKS: act down to 0
-            if i is not None:
-                by_reason[a][category(routed.reason, match_step(cfg, c, got[-1], base))] += 1
+            if i is not None:  # (the matching step only tells apart the selection reasons)
+                r = routed.reason
+                by_reason[a][category(r, match_step(cfg, c, got[-1], base) if r in SELECTION_REASONS else None)] += 1
             add(act, got)  # what these decisions add to the expected counts and effects
             if top is not None:
                 pair(state, c, a, cfg, inf, got)
