@@ -141,18 +141,43 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
     tracker = ReplayTracker(transform, float(new_hours) if isinstance(new_hours, (int, float)) else 0.0)
     cache = decision_cache(tracker)
     sums = _Sums(random.Random(seed), timeutil.zone(tzname), limit)
+    shared: dict[int, tuple] = {}  # id(after) → (after, before, whether their keys are the same: _same_keys)
+    decide, base_of, recent_key, first_recent = cache.decide, cache.base, cache.recent_key, cache.first_recent
     for c, routed, state, _uid in store.sweep(conn, sid, start, end, tracker=tracker):
         cfg_after, cfg_before = state.config, tracker.recorded_config
         if cfg_after is None or cfg_before is None:
             sums.kept(routed)  # not replayable: the recorded decision is kept
             continue
-        override = sums.replayed(c, routed, cache.decide(state, c, cfg_after), cache.decide(state, c, cfg_before))
+        e = shared.get(id(cfg_after))
+        if e is None or e[0] is not cfg_after or e[1] is not cfg_before:
+            e = shared[id(cfg_after)] = (cfg_after, cfg_before, _same_keys(cfg_after, cfg_before))
+        if e[2]:  # one base and rule 4's pick for both
+            base = base_of(state, c, cfg_before)
+            recent = (recent_key(state, c, cfg_before)
+                      if c.source != "transfer_to_group" and cfg_before.settings.recent_contact_hours else ())
+            first = first_recent(state, recent, cfg_before) if recent else None
+            d_after, d_before = decide(state, c, cfg_after, base, first=first), decide(state, c, cfg_before, base, first=first)
+        else:
+            d_after, d_before = decide(state, c, cfg_after), decide(state, c, cfg_before)
+        override = sums.replayed(c, routed, d_after, d_before)
         if override is not None:
             tracker.override = override  # else the tracker records `routed`
     stats = {"decisions": cache.hits + cache.misses, "engine_runs": cache.misses}
     release(tracker, cache)
     return Simulation(shop=nick, tz=tzname, start=start, end=end, label=label, seed=seed, changed=dict(new),
                       configs=len(made), **sums.result(new_hours), stats=stats)
+
+
+def _same_keys(a: Config, b: Config) -> bool:
+    """Whether what the decision cache reads of a config for a consult's keys (DecisionCache.base)
+    and rule 4's pick (the recent contacts in its window, the first eligible) is the same under `a`
+    and `b`: the shop, agents, exclusive list, groups and their bindings, assistant, intent routing
+    and recent-contact hours. Then the keys made once serve both (a change of strategy, threshold
+    or fallbacks, as most simulations)."""
+    sa, sb = a.settings, b.settings
+    return (a.shop == b.shop and sa.assistant == sb.assistant and sa.intent_routing == sb.intent_routing
+            and sa.recent_contact_hours == sb.recent_contact_hours and a.agents == b.agents
+            and a.exclusive == b.exclusive and a.groups == b.groups)
 
 
 class _Sums:
