@@ -57,7 +57,7 @@ class CutReader:
     `accounts`: the accounts the State covers, in order; `blocks`: account → the accounts read
     with it (a group's members); an account in no block is read with the other unblocked ones."""
 
-    __slots__ = ("conn", "sid", "ts", "uid", "accounts", "blocks", "got", "since_of")
+    __slots__ = ("conn", "sid", "ts", "uid", "accounts", "blocks", "got", "since_of", "_lent")
 
     def __init__(self, conn: sqlite3.Connection, sid: int, ts: int, uid: str, accounts: dict[str, None],
                  blocks: dict[str, tuple[str, ...]], since_of: Callable[[list[str]], dict[str, Any]]):
@@ -66,6 +66,7 @@ class CutReader:
         self.blocks = blocks
         self.since_of = since_of  # accounts → account → since (states.account_states)
         self.got: dict[str, dict[str, Any]] = {"status": {}, "since": {}, "load": {}, "conversion": {}}
+        self._lent = False  # this reader's statuses offered to later cuts (store/carried.py)
 
     def value(self, field: str, account: str) -> Any:
         """The field's value for `account` (None: no value), read with its block on first use."""
@@ -86,6 +87,15 @@ class CutReader:
         if field == "since":
             got.update(self.since_of(accounts))
             return
+        if field == "status":
+            from shunt.store import carried
+
+            accounts = carried.carried(self.conn, self.sid, self.ts, accounts, got)
+            if not self._lent:
+                self._lent = True
+                carried.remember(self.conn, self.sid, self.ts, got)
+            if not accounts:
+                return
         rows = self.conn.execute(_READ[field], {"sid": self.sid, "t": self.ts, "uid": self.uid,
                                                 "accounts": _json_of(accounts)})
         got.update(rows)
