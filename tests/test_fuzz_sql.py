@@ -67,6 +67,7 @@ REVIEWED = {
     ("store/lazy_state.py", "_READ[field]"): "module constant SQL per field, a key of _READ (accounts bound as JSON)",
     ("store/configs.py", "_GROUP_NAMES"): "module constant SQL (the shop bound as ?)",
     ("store/configs.py", "_IN_FORCE"): "module constant SQL (the shop and moment bound as ?)",
+    ("store/carried.py", "_CHANGES"): "module constant SQL (the shop, the two cuts and the limit bound as ?)",
     ("store/names.py", 'sql_sample.replace("{LIKE}", "ESCAPE \'\\\\\'")'): "constant SQL with a constant "
                                                                            "ESCAPE clause put in",
     ("store/sweep.py", "SELECTION_IN"): "constant list of reason codes (schema.SELECTION_IN)",
