@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from shunt import errors
 from shunt.gcpause import paused_gc
-from shunt.store import batches, closemark, conflicts, dbpath, derive, gzscan, gzspool, inputs, loadlock, schema, split, stage, zones
+from shunt.store import batches, closemark, conflicts, dbpath, derive, gzscan, gzspool, inputs, loadlock, schema, spans, split, stage, zones
 from shunt.store.files import load_file
 from shunt.store.report import LoadReport
 from shunt.store import inserts as ins
@@ -346,6 +346,7 @@ def _load_locked(path: Path, paths: list[Path], t0: float, *, encoding, strict, 
         if bulk:
             _build_indexes(conn, loader.report)
         derive.derive(conn)
+        spans.ensure(conn)  # (a database made before them: counted once)
         conn.execute("PRAGMA optimize")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
