@@ -72,11 +72,10 @@ FROM temp._chg WHERE old_end IS NOT new_end OR old_uid IS NOT new_uid
 # 4. the steps from :t on: a start step from each consult of ts >= :t (read through consults_ts), an end
 # step from each session ending at or after :t (those consults, and the earlier ones in temp._span: see
 # derive_shop), one sort, plus the load carried over from before :t (temp._base, empty for a whole shop)
-_STEPS = """
+_STEPS_OF = """
 INSERT INTO load_steps(shop_id, account, ts, okey, phase, uid, load)
 SELECT :sid, s.account, s.ts, s.okey, s.phase, s.uid,
-       coalesce((SELECT b.load FROM temp._base b WHERE b.account = s.account), 0)
-       + sum(s.d) OVER (PARTITION BY s.account ORDER BY s.ts, s.okey, s.phase, s.uid ROWS UNBOUNDED PRECEDING)
+       {base}sum(s.d) OVER (PARTITION BY s.account ORDER BY s.ts, s.okey, s.phase, s.uid ROWS UNBOUNDED PRECEDING)
 FROM (
     SELECT c.agent AS account, CASE p.phase WHEN 1 THEN c.ts ELSE c.end_ts END AS ts,
            CASE p.phase WHEN 1 THEN c.uid ELSE c.end_uid END AS okey, p.phase, c.uid, p.phase * 2 - 1 AS d
@@ -91,6 +90,8 @@ FROM (
        AND (c.end_ts, c.end_uid) > (c.ts, c.uid)
 ) s
 """
+_STEPS = _STEPS_OF.format(base="coalesce((SELECT b.load FROM temp._base b WHERE b.account = s.account), 0)\n       + ")
+_STEPS_FROM_ZERO = _STEPS_OF.format(base="")  # (temp._base empty, as for a whole shop: no lookup per step)
 # the consults of an account whose end step at or after :t is stored (before the steps from :t go)
 _SPAN_STORED = """
 INSERT OR IGNORE INTO temp._span(rid)
@@ -176,7 +177,8 @@ def _steps_from(conn: sqlite3.Connection, sid: int, t: int) -> None:
             "ORDER BY ts DESC, okey DESC, phase DESC, uid DESC LIMIT 1", (sid, account)).fetchone()
         if row and row[0]:
             conn.execute("INSERT INTO temp._base(account, load) VALUES (?, ?)", (account, row[0]))
-    conn.execute(_STEPS, {"sid": sid, "t": t})
+    carried = conn.execute("SELECT 1 FROM temp._base LIMIT 1").fetchone()
+    conn.execute(_STEPS if carried else _STEPS_FROM_ZERO, {"sid": sid, "t": t})
 
 
 def derive(conn: sqlite3.Connection) -> list[int]:
