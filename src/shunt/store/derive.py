@@ -90,7 +90,8 @@ FROM (
        AND (c.end_ts, c.end_uid) > (c.ts, c.uid)
 ) s
 """
-_STEPS = _STEPS_OF.format(base="coalesce((SELECT b.load FROM temp._base b WHERE b.account = s.account), 0)\n       + ")
+_carried = "coalesce((SELECT b.load FROM temp._base b WHERE b.account = s.account), 0)\n       + "
+_STEPS = _STEPS_OF.format(base=_carried)
 _STEPS_FROM_ZERO = _STEPS_OF.format(base="")  # (temp._base empty, as for a whole shop: no lookup per step)
 # the consults of an account whose end step at or after :t is stored (before the steps from :t go)
 _SPAN_STORED = """
