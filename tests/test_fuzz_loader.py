@@ -333,3 +333,10 @@ def test_bug_one_corrupt_line_switches_a_utf8_file_to_gb18030():
 ], ids=["field-name", "field-value"])
 def test_bug_invalid_utf8_in_shop_config(bad):
     load_and_check(*_three(bad))
+
+
+def test_bug_junk_lines_outnumbering_the_events_switch_a_utf8_file_to_gb18030():
+    """(found by the fuzz test) Lines that are not events (no `{`) do not vote for the encoding."""
+    good = json.dumps({"type": "consult", "ts": T, "shop": SHOP, "id": "c0", "buyer": "买家0号", "source": "item_page",
+                       "routed": {"agent": "fz:阿强", "group": "g1", "reason": "reception_rate"}}, ensure_ascii=False)
+    load_and_check([good.encode(), b"\x81@", b"\x81@", b"\x81@"], {1}, {2, 3, 4})

@@ -57,7 +57,8 @@ class Source:
 
     def _sniff(self) -> str | None:
         """Decide UTF-8 or GB18030 from the first 4 MiB: the encoding most non-ASCII lines
-        decode in. One corrupt line in a UTF-8 file must not switch the file to GB18030."""
+        decode in (event lines: a line not starting with `{` has no say). One corrupt line in a UTF-8
+        file must not switch the file to GB18030."""
         size = SNIFF_BYTES
         try:
             sample = self.stream.read(size)
@@ -77,7 +78,7 @@ class Source:
         if len(sample) == size and len(pieces) > 1:
             pieces.pop()  # may end inside a character
         for line in pieces:
-            if line.isascii():
+            if line.isascii() or not line.lstrip().startswith(b"{"):  # (junk, not an event: it has no say)
                 continue
             try:
                 line.decode("utf-8")
