@@ -28,7 +28,6 @@ from shunt.store.inserts import NULL_COUNT as NC
 from shunt.store.inserts import NULL_TEXT as NT
 from shunt.store.line_errors import LineError, check_values as _check_values, explain as _explain
 from shunt.store.textforms import line_end_hint
-from shunt.store.tsminute import by_minute
 from shunt.timeutil import DEFAULT_TZ, parse_ts, zone
 
 MAX_LINE = 1 << 20  # 1 MiB
@@ -254,8 +253,6 @@ class LineDecoder:
                 self._ts_cache = self._ts_caches.setdefault((tz, shop), {})
                 self._ts_tz, self._ts_shop = tz, shop
             ms = self._ts_cache.get(value)
-            if ms is None:  # (its minute's time plus its seconds: store/tsminute.py)
-                ms = by_minute(value, self._ts_cache, lambda minute: self.ts(minute, tz, shop))
             if ms is not None:
                 return ms
         elif type(value) is int:
