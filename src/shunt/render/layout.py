@@ -138,10 +138,22 @@ NAME_KEYS = frozenset({"account", "accounts", "agent", "agents", "went_to", "fro
                        "group", "group_name", "groups", "top", "bottom", "buyer", "recorded_agent"})
 
 
+_PLAIN_TYPES = frozenset({int, float, bool, type(None)})  # values keep_names has nothing to look into
+_FIELDS_OF: dict[type, tuple[str, ...] | None] = {}  # a class → its dataclass fields' names (None: not one)
+
+
 def keep_names(result: Any) -> None:
     """Remember the names with a space held under a name key or field of `result` (dataclasses, dicts,
-    lists) so that wrapped lines never break inside one."""
+    lists) so that wrapped lines never break inside one. (A why-received at 1000 candidates walks ~50k
+    values: numbers skipped at once, a class's fields listed once.)"""
     import dataclasses
+
+    def fields_of(t: type) -> tuple[str, ...] | None:
+        names = _FIELDS_OF.get(t, _PLAIN_TYPES)
+        if names is _PLAIN_TYPES:
+            names = _FIELDS_OF[t] = (tuple(f.name for f in dataclasses.fields(t))
+                                     if dataclasses.is_dataclass(t) and not issubclass(t, type) else None)
+        return names
 
     def walk(o, key=None, depth=0):
         if depth > 8:
@@ -149,15 +161,19 @@ def keep_names(result: Any) -> None:
         if isinstance(o, str):
             if key in NAME_KEYS and " " in o.strip() and len(o) <= 80:
                 _KEEP.add(o.strip())
-        elif dataclasses.is_dataclass(o) and not isinstance(o, type):
-            for f in dataclasses.fields(o):
-                walk(getattr(o, f.name), f.name, depth + 1)
+        elif (names := fields_of(type(o))) is not None:
+            for name in names:
+                v = getattr(o, name)
+                if type(v) not in _PLAIN_TYPES:
+                    walk(v, name, depth + 1)
         elif isinstance(o, dict):
             for k, v in o.items():
-                walk(v, k if isinstance(k, str) else key, depth + 1)
+                if type(v) not in _PLAIN_TYPES:
+                    walk(v, k if isinstance(k, str) else key, depth + 1)
         elif isinstance(o, (list, tuple, set, frozenset)):
             for v in o:
-                walk(v, key, depth + 1)
+                if type(v) not in _PLAIN_TYPES:
+                    walk(v, key, depth + 1)
 
     walk(result)
 
