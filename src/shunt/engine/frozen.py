@@ -34,14 +34,23 @@ _MISSING = dataclasses.MISSING
 
 
 def _params() -> Any:
-    """The `__dataclass_params__` of @dataclass(frozen=True, slots=True) (its attributes vary by version)."""
-    cls = dataclasses._DataclassParams  # type: ignore[attr-defined]
-    p = object.__new__(cls)
+    """The `__dataclass_params__` of @dataclass(frozen=True, slots=True) (its attributes vary by version; a
+    Python whose dataclasses differ gets a template's own)."""
     flags = {"init": True, "repr": True, "eq": True, "order": False, "unsafe_hash": False, "frozen": True,
              "match_args": True, "kw_only": False, "slots": True, "weakref_slot": False}
-    for name in cls.__slots__:
-        object.__setattr__(p, name, flags[name])
-    return p
+    try:
+        cls = dataclasses._DataclassParams  # type: ignore[attr-defined]
+        p = object.__new__(cls)
+        for name in cls.__slots__:
+            object.__setattr__(p, name, flags[name])
+        return p
+    except (AttributeError, KeyError, TypeError):
+
+        @dataclasses.dataclass(frozen=True, slots=True)
+        class _Template:
+            pass
+
+        return _Template.__dataclass_params__  # type: ignore[attr-defined]
 
 
 _PARAMS = _params()
@@ -108,8 +117,8 @@ def frozen(cls: type[T]) -> type[T]:
     kw_only, compare/hash/init options, __post_init__ or base class), made cheaply; see the module's doc."""
     body = dict(cls.__dict__)
     assert "__post_init__" not in body and cls.__bases__ == (object,), cls
-    fields = [_field(name, annotation, body.pop(name, _MISSING))
-              for name, annotation in body.get("__annotations__", {}).items()]
+    annotations = body["__annotations__"] if "__annotations__" in body else cls.__annotations__  # (3.14: lazy)
+    fields = [_field(name, annotation, body.pop(name, _MISSING)) for name, annotation in annotations.items()]
     names = tuple(f.name for f in fields)
     body.pop("__dict__", None)
     body.pop("__weakref__", None)
