@@ -19,7 +19,7 @@ from shunt.diagnose.variants import WEIGHTS, variant
 from shunt.engine import decide
 from shunt.engine.model import Config
 from shunt.engine.replay_tracker import ReplayTracker
-from shunt.engine.weights_read import read_weights
+from shunt.engine.weights_read import equal_weights, read_weights
 
 
 def _transform(strategy: str, threshold: int):
@@ -57,11 +57,11 @@ MODES = [("reception_rate", 1), ("conversion_rate", 2), ("round_robin", 2)]
 
 
 @pytest.mark.parametrize("mode", MODES, ids=lambda m: f"{m[0]}-t{m[1]}")
-def test_a_decision_that_read_no_weight_is_the_equal_weights_decision(mode):
+def test_a_decision_that_read_no_weight_or_won_by_weight_whole_gives_the_equal_weights_one(mode):
     rows = generated_rows(12, 60, 6, 300)
     tracker = ReplayTracker(_transform(*mode))
     variants: dict[int, Config] = {}
-    unread = read = differs = 0
+    unread = read = differs = derived = 0
     for state, c in _replay(rows, tracker):
         cfg = state.config
         if cfg is None:
@@ -81,7 +81,14 @@ def test_a_decision_that_read_no_weight_is_the_equal_weights_decision(mode):
         else:
             read += 1
             differs += _outcome(d) != _outcome(d_eq)
+            made = equal_weights(d)
+            if made is not None:  # made without deciding again: the engine's, field by field
+                assert _outcome(made) == _outcome(d_eq), (c.id, d.reason)
+                assert equal_weights(decide(st, c)) is not None, c.id  # the table form too
+                derived += 1
     # both answers given, and the weights did change some of the decisions that read them
     assert unread > 20 and read > 20, (unread, read)
     if mode[0] != "round_robin":
         assert differs > 0
+    if mode[0] == "reception_rate":
+        assert derived > 20, derived

@@ -17,6 +17,7 @@ from __future__ import annotations
 from itertools import repeat
 
 from .decide import pool_of_rows
+from .odds import equal
 from .model import Decision, State
 
 
@@ -32,3 +33,19 @@ def read_weights(d: Decision, state: State, busy_threshold: int) -> bool:
             return max(map(state.load.get, pool, repeat(0)), default=0) <= busy_threshold
         return reason == "conversion_rate"
     return rule == "R8" and d.reason == "proxy_account"
+
+
+def equal_weights(d: Decision) -> Decision | None:
+    """The decision of the same config with every weight 1, made from `d` (one that read weights,
+    cache form or not) without deciding again, where that is sure: rule 7's reception rate by weight
+    (nobody busy) whose winners are its whole pool. With every weight 1 all the pool's members win
+    with equal odds (`odds.weighted` of weights 1 is `odds.equal`: 1/k each, in the pool's order):
+    the same pool, winners, node groups, matched and remaining groups. None: not such a decision."""
+    if d.rule != "R7" or d.reason != "reception_rate":
+        return None
+    rows = d.candidates
+    pool = pool_of_rows(rows) or tuple(r.account for r in rows if r.eligible)
+    if len(d.agents) != len(pool):  # (its winners are some of the pool, in its order: all of it)
+        return None
+    agents, odds = equal(pool)
+    return Decision(True, d.reason, d.rule, agents, odds, d.groups, d.matched_groups, d.remaining_groups, rows, ())

@@ -16,7 +16,7 @@ from shunt.diagnose.variants import BINDING, EXCLUSIVE, RECENT, WEIGHTS, Variant
 from shunt.engine.cache_keys import eligible
 from shunt.engine.replay_tracker import ReplayTracker
 from shunt.engine.model import SELECTION_REASONS, Config
-from shunt.engine.weights_read import read_weights
+from shunt.engine.weights_read import equal_weights, read_weights
 from shunt.gcpause import release
 from shunt.store import periods
 from shunt.workers import workers
@@ -64,6 +64,7 @@ class SpanPass:
         self.V = Variants()
         self.weights_unequal: dict[int, bool] = {}
         self.variants: dict[int, list[Config]] = {}  # config → its 16 variants
+        self.equal_weights: dict[int, tuple] = {}  # id(decision) → (it, its equal-weights decision or None)
         self.R = SpanSums(len(P.acc), P.nb)
 
     def run(self, conn, sid: int, lo: int, hi: int) -> SpanSums:
@@ -148,7 +149,8 @@ class SpanPass:
     def _weights_derived(self, state, c, vs: list[Config], act: int, base, first: str | None) -> list:
         """decide_many(state, c, vs, SUBMASKS[act], base, first) for a consult subject to weights:
         the decisions without the weights factor first; a decision that read no weight is also the
-        one with the weights removed too (engine/weights_read.py), the others are asked."""
+        one with the weights removed too, and one by weight over its whole pool gives it (every
+        member wins at 1/k: engine/weights_read.py); the others are asked."""
         lo = SUBMASKS[act & ~WEIGHTS]
         got = self.decide_many(state, c, vs, lo, base, first)
         t = vs[0].settings.busy_threshold
@@ -156,7 +158,16 @@ class SpanPass:
         need = []
         for m, d in zip(lo, got):
             if read_weights(d, state, t):
-                need.append(m | WEIGHTS)
+                memo = self.equal_weights
+                e = memo.get(id(d))
+                if e is None or e[0] is not d:  # (made once per decision: the cache's recur)
+                    if len(memo) >= 10_000:
+                        memo.clear()
+                    e = memo[id(d)] = (d, equal_weights(d))  # (holds d: its id stays unique)
+                if e[1] is None:
+                    need.append(m | WEIGHTS)
+                else:
+                    by[m | WEIGHTS] = e[1]
             else:
                 by[m | WEIGHTS] = d
         if need:
