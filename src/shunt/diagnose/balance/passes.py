@@ -27,6 +27,9 @@ _NOT_ELIGIBLE = {"offline": "online_time", "suspended": "online_time", "at_capac
                  "proxy": "proxy"}
 
 
+EQUAL_MEMO = 256  # decisions remembered with their equal-weights one (the cache's recur while a pool holds)
+
+
 @dataclass(frozen=True)
 class Shared:
     """What every span's pass reads (made before the pass)."""
@@ -161,7 +164,7 @@ class SpanPass:
                 memo = self.equal_weights
                 e = memo.get(id(d))
                 if e is None or e[0] is not d:  # (made once per decision: the cache's recur)
-                    if len(memo) >= 10_000:
+                    if len(memo) >= EQUAL_MEMO:  # (a pool's odds each: at 1000 agents, ~50 kB an entry)
                         memo.clear()
                     e = memo[id(d)] = (d, equal_weights(d))  # (holds d: its id stays unique)
                 if e[1] is None:
