@@ -40,7 +40,8 @@ class Context:
     `pool`, the eligible accounts, either way)."""
 
     __slots__ = ("state", "consult", "config", "explain", "table", "lookup", "steps", "matched", "basis",
-                 "remaining", "candidates", "rotation", "pool", "node", "_elig", "_elig_set", "view", "kept_at")
+                 "remaining", "candidates", "rotation", "pool", "node", "_elig", "_elig_set", "view", "kept_at",
+                 "kept")
 
     def __init__(self, state: State, consult: Consult, explain: bool = True, table: bool | str = True) -> None:
         self.state = state
@@ -61,6 +62,7 @@ class Context:
         self._elig_set: set[str] | None = None
         self.view: Any = None  # rule 6 from the tracker's pools: their PoolView (engine/pools.py)
         self.kept_at: tuple[int, ...] = ()  # ... and the positions of the groups whose pools make `pool`
+        self.kept: Any = None  # ... and what rule 6 kept (engine/kept.py's Kept)
 
     def step(self, rule: str, name: str, outcome: str, detail: str, **facts: Any) -> None:
         self.steps.append(Step(rule=rule, name=name, outcome=outcome, detail=detail, facts=facts))

@@ -3,11 +3,10 @@ and the node's group of a winner."""
 
 from __future__ import annotations
 
-from itertools import compress
-
 from .context import Context, Result
 from .accounts import is_shop_account
 from .eligibility import candidate_facts
+from .kept import kept_groups
 from .lookup import lookup
 from .model import Config, GroupConf
 from .pools import PoolView
@@ -200,23 +199,13 @@ def r6_group_matching(ctx: Context) -> Result | None:
 
 def _pooled(ctx: Context, matched: tuple[GroupConf, ...], view: PoolView) -> Result | None:
     """Rule 6 (no steps, no table) from the groups' eligible pools (engine/pools.py): the same
-    outcome, at the cost of the matched groups (their pools merged once per version)."""
-    counts = view.counts
-    at = ctx.lookup.positions(matched)
-    got = list(map(counts.__getitem__, at))  # the matched groups' eligible places
-    kept = tuple(compress(matched, got))  # (an empty pool: 0)
-    if kept:
-        at = tuple(compress(at, got))
-    else:  # overflow
-        kept = tuple(compress(ctx.config.groups, counts))
-        at = tuple(compress(range(len(counts)), counts))
-    ctx.remaining = ids = tuple(_ids(kept))
-    if ctx.config.settings.strategy == "round_robin":  # (only round robin reads the rotation)
-        ctx.rotation, ctx.node = ctx.lookup.rotation(kept)
-    else:
-        ctx.node = ctx.lookup.node_groups(kept)
-    ctx.pool = view.merged(at) if at else ()  # the kept groups' pools, in rotation order
-    ctx.view, ctx.kept_at = view, at
+    outcome, at the cost of the matched groups (what follows from the kept set is made once per
+    set: engine/kept.py; their pools merged once per version)."""
+    e = kept_groups(ctx.lookup, matched, view)
+    ctx.remaining = e.ids
+    ctx.node = e.node
+    ctx.pool = e.pool(view)  # the kept groups' pools, in rotation order
+    ctx.view, ctx.kept_at, ctx.kept = view, e.at, e  # (round robin's rotation: from `kept` when needed)
     return group_robot(ctx, matched[0] if matched else None)
 
 

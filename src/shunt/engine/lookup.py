@@ -134,9 +134,8 @@ class Lookup:
         if e is None or e[0] is not rotation:
             if len(self._indexes) >= MAX_MEMBER_TABLES:
                 self._indexes.clear()
-            index: dict[str, int] = {}
-            for i, a in enumerate(rotation):
-                index.setdefault(a, i)  # (the first: as tuple.index)
+            n = len(rotation)
+            index = dict(zip(reversed(rotation), range(n - 1, -1, -1)))  # (the first: as tuple.index)
             e = self._indexes[id(rotation)] = (rotation, index)  # (holds it: the id stays unique)
         return e[1]
 

@@ -15,7 +15,7 @@ groups' **load buckets** (load → [eligible places at that load, their hash sum
 rate's strategy key (is anyone busy, who has the least load) is read from the kept groups'
 buckets (`PoolView.load_stats`): O(kept groups × distinct loads), not O(pool).
 
-`PoolIndex` is what a tracker's live States carry (`State.pools`): the pools of any config asked
+`PoolIndex` (engine/pool_index.py) is what a tracker's live States carry (`State.pools`): the pools of any config asked
 about (configs with the same groups and limits — balance's variants — share theirs). It is valid
 for the tracker's live statuses, and its live loads or those without the consult's buyer's own
 open sessions (`Tracker.live_state`): those accounts' places are patched for the decision. It
@@ -28,7 +28,6 @@ number (`version_of`: interned; `all_version`: every group's, kept by change).
 
 from __future__ import annotations
 
-import weakref
 from itertools import chain, compress, count
 from random import Random
 from typing import Any, Mapping, Protocol
@@ -69,11 +68,12 @@ class PoolView:
     content hash (its version). Made once per change of the pools; do not mutate. `adj`: for a
     view patched for a buyer's own open sessions, group position → its buckets' changes."""
 
-    __slots__ = ("gp", "flags", "counts", "hs", "allh", "adj", "_some", "_merged", "_pools")
+    __slots__ = ("gp", "flags", "counts", "hs", "allh", "nzh", "adj", "_some", "_merged", "_pools")
 
-    def __init__(self, gp: "GroupPools", flags: list, counts: list, hs: list, allh: int,
+    def __init__(self, gp: "GroupPools", flags: list, counts: list, hs: list, allh: int, nzh: int,
                  adj: dict | None = None) -> None:
         self.gp, self.flags, self.counts, self.hs, self.allh = gp, flags, counts, hs, allh
+        self.nzh = nzh  # which groups have an eligible member (equal sets, equal numbers): `GroupPools.nzh`
         self.adj = adj
         self._some: dict[int, tuple] = {}  # id(positions) → (positions, their version)
         self._merged: dict[tuple, tuple] = {}  # positions → merged pool
@@ -118,6 +118,16 @@ class PoolView:
             got = self._merged[positions] = self.gp.merged(positions, self)
         return got
 
+    def merged_every(self, positions: tuple[int, ...]) -> tuple[str, ...]:
+        """`merged(positions)` where `positions` are those of every group with an eligible member
+        (overflow; every group matched): known from every group's contents (`allh`), O(1)."""
+        if len(positions) == 1:
+            return self.merged(positions)
+        got = self._merged.get(None)  # (None: every non-empty group)
+        if got is None:
+            got = self._merged[None] = self.gp.merged(positions, self, ("*", self.allh))
+        return got
+
     # (engine/pool_order.py's reads: the load buckets, the places in rate order)
     load_stats = load_stats
     rate_top = rate_top
@@ -132,7 +142,8 @@ class GroupPools:
     __slots__ = ("spec", "members", "caps", "at", "ids", "keys", "flags", "dirty", "moved", "gen", "reset",
                  "counts", "hs", "allh", "buckets", "loads", "unique", "view_now", "_numbers", "_tuples",
                  "_held_versions", "live_load", "buckets_on",
-                 "_held", "_merged", "_last", "by_rate")
+                 "_held", "_merged", "_last", "by_rate", "nzkeys", "nzh", "kept",
+                 "kept_held")
 
     def __init__(self, lk: Lookup, spec: tuple, tracker: Tracker) -> None:
         groups = lk.config.groups
@@ -147,6 +158,10 @@ class GroupPools:
         self.at = at  # account → its (group position, member position) everywhere
         self.ids = {m: rnd.getrandbits(64) for m in at}  # account → its random id (content hashes)
         self.keys = [rnd.getrandbits(64) | 1 for _ in groups]  # group position → its factor in `allh`
+        self.nzkeys = [rnd.getrandbits(64) for _ in groups]  # group position → its id in `nzh`
+        self.nzh = 0  # sum of nzkeys[i] over the groups with an eligible place, mod 2^64
+        self.kept: dict = {}  # rule 6's kept groups per set of them (engine/kept.py)
+        self.kept_held = 0  # rotation members held by them
         self.flags: list[bytearray] = []
         self.dirty = tracker.watch_loads({a: n for a, n in lk.caps.items() if n != _INF})
         self.live_load = tracker.live_load  # (the tracker's map: mended in place)
@@ -194,9 +209,11 @@ class GroupPools:
             self._held += len(p) + 1
         return p
 
-    def merged(self, positions: tuple[int, ...], view: PoolView) -> tuple[str, ...]:
-        """`PoolView.merged`, remembered per (positions, their versions)."""
-        key = (positions, tuple(map(view.hs.__getitem__, positions)))
+    def merged(self, positions: tuple[int, ...], view: PoolView, key: Any = None) -> tuple[str, ...]:
+        """`PoolView.merged`, remembered per (positions, their versions), or per `key` (which
+        stands for them)."""
+        if key is None:
+            key = (positions, tuple(map(view.hs.__getitem__, positions)))
         got = self._merged.get(key)
         if got is None:
             if len(self._merged) >= MAX_MERGED:
@@ -217,6 +234,7 @@ class GroupPools:
         self.counts = [sum(f) for f in self.flags]
         self.hs = [sum(compress(map(ids.__getitem__, ms), f)) & HASH_MASK for ms, f in zip(self.members, self.flags)]
         self.allh = sum(map(int.__mul__, self.keys, self.hs)) & HASH_MASK
+        self.nzh = sum(compress(self.nzkeys, self.counts)) & HASH_MASK
         self.view_now = None
         self.reset = tracker.resets
         self.dirty.clear()
@@ -280,7 +298,9 @@ class GroupPools:
                             copied.add(i)
                         f[j] = e
                         d = ids[a] if e else -ids[a]
-                        self.counts[i] += 1 if e else -1
+                        n = self.counts[i] = self.counts[i] + (1 if e else -1)
+                        if n == (1 if e else 0):  # (the group's pool became non-empty / empty)
+                            self.nzh = (self.nzh + (self.nzkeys[i] if e else -self.nzkeys[i])) & HASH_MASK
                         self.hs[i] = (self.hs[i] + d) & HASH_MASK
                         self.allh = (self.allh + d * self.keys[i]) & HASH_MASK
             if changed:
@@ -295,7 +315,7 @@ class GroupPools:
         self.current(tracker)
         v = self.view_now
         if v is None:
-            v = self.view_now = PoolView(self, self.flags, self.counts, self.hs, self.allh)
+            v = self.view_now = PoolView(self, self.flags, self.counts, self.hs, self.allh, self.nzh)
         if load is tracker.live_load:
             return v
         last = self._last
@@ -312,7 +332,7 @@ class GroupPools:
         adj: dict[int, list] = {}
         live = self.live_load
         flags = counts = hs = None
-        allh = v.allh
+        allh, nzh = v.allh, v.nzh
         for a in dict.fromkeys(accounts):
             spots = self.at.get(a)
             if not spots:
@@ -334,52 +354,15 @@ class GroupPools:
                         flags[i] = bytearray(flags[i])
                     flags[i][j] = e
                     d = rid if e else -rid
-                    counts[i] += 1 if e else -1
+                    n = counts[i] = counts[i] + (1 if e else -1)
+                    if n == (1 if e else 0):
+                        nzh = (nzh + (self.nzkeys[i] if e else -self.nzkeys[i])) & HASH_MASK
                     hs[i] = (hs[i] + d) & HASH_MASK
                     allh = (allh + d * self.keys[i]) & HASH_MASK
         if flags is None:  # the same pools: the same view, or one sharing what it made
             if not adj or not self.buckets_on:
                 return v
-            got = PoolView(self, v.flags, v.counts, v.hs, allh, adj)
+            got = PoolView(self, v.flags, v.counts, v.hs, allh, nzh, adj)
             got._some, got._merged, got._pools = v._some, v._merged, v._pools
             return got
-        return PoolView(self, flags, counts, hs, allh, adj)
-
-
-class PoolIndex:
-    """A tracker's pools, per config asked about (by its lookup). Holds the tracker weakly."""
-
-    __slots__ = ("_tracker", "_by_lookup", "_by_spec")
-
-    def __init__(self, tracker: Tracker) -> None:
-        self._tracker = weakref.ref(tracker)
-        self._by_lookup: dict[int, tuple[Lookup, GroupPools]] = {}
-        self._by_spec: dict[tuple, GroupPools] = {}
-
-    def current(self, lk: Lookup, status: Mapping[str, str], load: Mapping[str, int],
-                buyer: str) -> list[tuple[str, ...]] | None:
-        """Position of a group of `lk`'s config → its eligible members against these maps (the
-        tracker's live status, and its live loads or those without `buyer`'s own open sessions),
-        or None (other maps: find eligibility member by member). For checks: makes every pool."""
-        v = self.view(lk, status, load, buyer)
-        return None if v is None else v.pools
-
-    def view(self, lk: Lookup, status: Mapping[str, str], load: Mapping[str, int], buyer: str) -> PoolView | None:
-        """`current`'s pools with their versions (`PoolView`), or None."""
-        tr = self._tracker()
-        if tr is None or status is not tr.live_status:
-            return None
-        return self._pools_of(lk, tr).view(tr, load, buyer)
-
-    def _pools_of(self, lk: Lookup, tr: Tracker) -> GroupPools:
-        e = self._by_lookup.get(id(lk))
-        if e is None or e[0] is not lk:
-            spec = (tuple(g.members for g in lk.config.groups), tuple(lk.caps.items()))
-            gp = self._by_spec.get(spec)
-            if gp is None:
-                if len(self._by_spec) >= MAX_SPECS:  # (a watcher stays registered: few specs in practice)
-                    self._by_spec.clear()
-                    self._by_lookup.clear()
-                gp = self._by_spec[spec] = GroupPools(lk, spec, tr)
-            e = self._by_lookup[id(lk)] = (lk, gp)
-        return e[1]
+        return PoolView(self, flags, counts, hs, allh, nzh, adj)

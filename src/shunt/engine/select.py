@@ -12,6 +12,7 @@ from .context import Context, Result
 from .eligibility import candidate_facts
 from .model import LastPick
 from .odds import equal, weighted
+from .picks import UNSET, Picks
 
 
 def r7_select(ctx: Context) -> Result | None:
@@ -106,7 +107,12 @@ _RECENCY = attrgetter("ts", "consult")
 
 
 def latest_pick(last_pick: Mapping[str, LastPick], groups: tuple[str, ...]) -> LastPick | None:
-    """The most recent last pick among these groups (the first of equals, in their order), at C speed."""
+    """The most recent last pick among these groups (the first of equals, in their order), at C speed
+    (from the tracker's recency order when it keeps one: engine/picks.py)."""
+    if last_pick.__class__ is Picks:
+        got = last_pick.latest(groups)
+        if got is not UNSET:
+            return got
     return max(filter(None, map(last_pick.get, groups)), key=_RECENCY, default=None)
 
 
@@ -155,9 +161,17 @@ def _next_eligible(ctx: Context, pool: tuple[str, ...]) -> str:
     past a few, the next pool member by its position in the rotation (`bisect`): a decision
     costs O(log pool), not the rotation."""
     best = latest_pick(ctx.state.last_pick, ctx.remaining)
+    if best is None:
+        return pool[0]
+    kept = ctx.kept
+    if kept is not None:  # (rule 6 from the pools: the winner from their places, else the rotation)
+        got = kept.next_after(ctx.view, best.account, pool)
+        if got is not None:
+            return got
+        ctx.rotation = kept.rotation()
     rotation = ctx.rotation
     index = ctx.lookup.rotation_index(rotation)
-    i = None if best is None else index.get(best.account)
+    i = index.get(best.account)
     if i is None:
         return pool[0]
     n = len(rotation)

@@ -13,7 +13,8 @@ from typing import Iterable, Mapping
 
 from .model import SELECTION_REASONS, Config, Consult, LastPick, RecentContact, Routed, State, recent_window_ms
 from .accounts import is_shop_account
-from .pools import PoolIndex
+from .picks import Picks
+from .pool_index import PoolIndex
 
 MIN_HORIZON_HOURS = 72.0  # history is kept at least this long, even if every config says less
 PRUNE_EVERY_MS = 60_000  # forgetting runs at most once a minute of log time (reads filter by time anyway)
@@ -60,7 +61,7 @@ class Tracker:
         self._recent_order: deque[tuple[int, str]] = deque()  # (ts, buyer), oldest first
         self._max_hours = MIN_HORIZON_HOURS
         self._next_prune: int | None = None
-        self._last_pick: dict[str, LastPick] = {}
+        self._last_pick: dict[str, LastPick] = Picks()  # (kept in recency order: engine/picks.py)
         # Snapshots handed to States, shared until the map changes (States never see later events)
         self._snap: tuple[dict, dict, dict] | None = None  # status, since, conversion
         self._snap_pick: dict[str, LastPick] | None = None
