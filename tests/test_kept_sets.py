@@ -68,8 +68,11 @@ def test_kept_sets_and_round_robin_from_places_equal_plain_decide(shop, evs, wal
 
 def _run(shop, evs):
     agents, groups = shop
-    cfgs = [config(agents, groups, strategy=s, busy_threshold=0)
-            for s in ("round_robin", "reception_rate", "conversion_rate")]
+    base = config(agents, groups, strategy="round_robin", busy_threshold=0)
+    # (the same groups tuple: configs share rule 6's kept sets unless shop or assistant differ)
+    cfgs = [base, *(dataclasses.replace(base, settings=dataclasses.replace(base.settings, strategy=s))
+                    for s in ("reception_rate", "conversion_rate")),
+            dataclasses.replace(base, settings=dataclasses.replace(base.settings, assistant=a("A")))]
     tr = Tracker()
     tr.set_config(cfgs[0])
     cache = DecisionCache(tracker=tr)

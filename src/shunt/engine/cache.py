@@ -342,14 +342,18 @@ class DecisionCache:
         if not cfg.groups:
             return (), (), ()
         found, _basis = match_groups(Context(state=State(config=cfg), consult=consult, explain=False))
-        key = tuple(map(id, found))  # (the config holds its groups: their ids stay unique)
-        hit = inf.chooseable.get(key)  # (the same for every consult matching these groups: one shared triple)
-        if hit is None:
+        # (the config holds its groups: their ids stay unique; many groups: the tuple's own id, the
+        # lookup's memo keeping the tuple, which the entry holds too)
+        key = id(found) if len(found) > 4 else tuple(map(id, found))
+        e = inf.chooseable.get(key)  # (the same for every consult matching these groups: one shared triple)
+        if e is None or (len(found) > 4 and e[1] is not found):
             pos = inf.positions()
             members = tuple(sorted({pos[m] for g in found for m in g.members if m in pos and not inf.conf[m].proxy}))
             at = lookup(cfg).position
-            hit = inf.chooseable[key] = (tuple(g.id for g in found), members, tuple(at[id(g)] for g in found))
-        return hit
+            if len(inf.chooseable) >= 4096:
+                inf.chooseable.clear()
+            e = inf.chooseable[key] = ((tuple(g.id for g in found), members, tuple(at[id(g)] for g in found)), found)
+        return e[0]
 
     def _forget(self) -> None:
         """Empty the memo of rules 6–8 (and the plans that hold its entries)."""

@@ -158,7 +158,7 @@ def r6_group_matching(ctx: Context) -> Result | None:
         return None
 
     matched, basis = matched_groups(ctx)
-    ctx.matched, ctx.basis = tuple(_ids(matched)), basis
+    ctx.matched, ctx.basis = ctx.lookup.ids(matched), basis
     if ctx.state.pools is not None and not ctx.table:
         st = ctx.state
         view = st.pools.view(ctx.lookup, st.status, st.load, ctx.consult.buyer)

@@ -18,7 +18,7 @@ from bisect import bisect_left
 from itertools import compress
 from typing import Any
 
-from .lookup import Lookup
+from .lookup import Lookup, NodeGroups
 from .pools import PoolView
 
 MAX_SETS = 4096  # kept sets remembered per spec's pools (all lookups asking about them)
@@ -41,7 +41,7 @@ class Kept:
         self.groups = kept = tuple(map(groups.__getitem__, at))
         self.ids = tuple(g.id for g in kept)
         self.every = every
-        self.node = lk.node_groups(kept)
+        self.node = NodeGroups(lk, frozenset(self.ids))  # (`Lookup.node_groups`, made once per set)
         self._rotation: tuple[str, ...] | None = None
         self._inset: frozenset[int] | None = None
 
@@ -117,8 +117,12 @@ def kept_groups(lk: Lookup, matched: tuple, view: PoolView) -> Kept:
         key = tuple(compress(at, got)) if any(got) else view.nzh
     gp = view.gp
     memo = gp.kept
-    e = memo.get((id(lk), key))
-    if e is None or e.lk is not lk:
+    cfg = lk.config
+    groups = cfg.groups
+    # (configs with the same groups, shop and assistant share a set's entry: balance's variants)
+    mk = (id(groups), cfg.shop, cfg.settings.assistant, key)
+    e = memo.get(mk)
+    if e is None or e.lk.config.groups is not groups:
         if key.__class__ is int:
             e = Kept(lk, tuple(compress(range(len(counts)), counts)), True)
         else:
@@ -126,6 +130,6 @@ def kept_groups(lk: Lookup, matched: tuple, view: PoolView) -> Kept:
         if len(memo) >= MAX_SETS or gp.kept_held > MAX_HELD:
             memo.clear()
             gp.kept_held = 0
-        memo[(id(lk), key)] = e
+        memo[mk] = e
         gp.kept_held += len(e.at) + 1
     return e

@@ -16,6 +16,7 @@ from typing import Any
 from .accounts import is_shop_account
 
 MAX_MEMBER_TABLES = 64  # member tables of sets of remaining groups remembered per config (balance 1000 agents x 300 groups: 256 held 327 MB summed, 64 263 MB, ~5% more CPU)
+MAX_ID_TUPLES = 4096  # matched groups' id tuples remembered per config
 _CACHE: dict[int, "Lookup"] = {}  # id(config) → its Lookup (which holds the config: the id stays unique)
 
 
@@ -24,7 +25,7 @@ class Lookup:
 
     __slots__ = ("config", "agents", "gate", "weight", "holding", "proxies", "matches", "_members", "_held", "caps",
                  "_rotations", "position", "by_intent", "by_item", "by_state", "_positions", "_indexes", "listed",
-                 "_nodes", "first_group")
+                 "_nodes", "first_group", "_ids")
 
     def __init__(self, cfg: Any) -> None:
         self.config = cfg
@@ -65,6 +66,7 @@ class Lookup:
         self._positions: dict[int, tuple] = {}
         self._indexes: dict[int, tuple] = {}
         self._nodes: dict[tuple, dict] = {}
+        self._ids: dict[int, tuple] = {}
         # a bound intent / item / order state → the groups bound to it, in config order (rule 6c-e)
         self.by_intent = _bound(cfg.groups, "intents")
         self.by_item = _bound(cfg.groups, "items")
@@ -102,6 +104,16 @@ class Lookup:
                 self._positions.clear()
             at = self.position
             e = self._positions[id(groups)] = (groups, tuple(at[id(g)] for g in groups))  # (holds it: the id stays)
+        return e[1]
+
+    def ids(self, groups: tuple) -> tuple[str, ...]:
+        """The ids of `groups` (a tuple of the config's groups), remembered per tuple (rule 6's
+        matched groups: every group for a consult that matches no binding)."""
+        e = self._ids.get(id(groups))
+        if e is None or e[0] is not groups:
+            if len(self._ids) >= MAX_ID_TUPLES:
+                self._ids.clear()
+            e = self._ids[id(groups)] = (groups, tuple(g.id for g in groups))  # (holds it: the id stays)
         return e[1]
 
     def rotation(self, groups: tuple) -> tuple[tuple[str, ...], "NodeGroups"]:

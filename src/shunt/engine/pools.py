@@ -96,6 +96,8 @@ class PoolView:
         number per view for many groups, e.g. a consult matching every group)."""
         if len(at) <= 4:
             return tuple(map(self.hs.__getitem__, at))
+        if len(at) == len(self.hs):  # (every group: their positions are distinct)
+            return self.all_version()
         e = self._some.get(id(at))
         if e is None or e[0] is not at:
             e = self._some[id(at)] = (at, self.gp.intern(tuple(map(self.hs.__getitem__, at))))
