@@ -342,17 +342,13 @@ class DecisionCache:
         if not cfg.groups:
             return (), (), ()
         found, _basis = match_groups(Context(state=State(config=cfg), consult=consult, explain=False))
-        # (the config holds its groups: their ids stay unique; many groups: the tuple's own id, the
-        # lookup's memo keeping the tuple, which the entry holds too)
+        # (one shared triple per matched groups, by their ids, or the tuple's own id when many: held)
         key = id(found) if len(found) > 4 else tuple(map(id, found))
-        e = inf.chooseable.get(key)  # (the same for every consult matching these groups: one shared triple)
+        e = inf.chooseable.get(key)
         if e is None or (len(found) > 4 and e[1] is not found):
-            pos = inf.positions()
+            pos, at, memo = inf.positions(), lookup(cfg).position, inf.chooseable
             members = tuple(sorted({pos[m] for g in found for m in g.members if m in pos and not inf.conf[m].proxy}))
-            at = lookup(cfg).position
-            if len(inf.chooseable) >= 4096:
-                inf.chooseable.clear()
-            e = inf.chooseable[key] = ((tuple(g.id for g in found), members, tuple(at[id(g)] for g in found)), found)
+            e = memo[key] = ((tuple(g.id for g in found), members, tuple(at[id(g)] for g in found)), found)
         return e[0]
 
     def _forget(self) -> None:
