@@ -21,8 +21,10 @@ from typing import Any
 from .lookup import Lookup, NodeGroups
 from .pools import PoolView
 
-MAX_SETS = 4096  # kept sets remembered per spec's pools (all lookups asking about them)
-MAX_HELD = 1_000_000  # group positions held by them (and rotations made: engine/lookup.py keeps 64)
+MAX_SETS = 1024  # kept sets remembered per spec's pools (all lookups asking about them)
+# group positions held by them (~90 bytes each: positions, groups, ids, node groups' set; balance at
+# 300 x 300 held ~60 MB with 1M; rotations made: engine/lookup.py keeps 64)
+MAX_HELD = 100_000
 
 
 class Kept:
