@@ -132,3 +132,12 @@ def test_other_commands_do_not_import_sqlite_utils(tmp_path):
             "except SystemExit:\n  pass\nsys.exit(3 if 'sqlite_utils' in sys.modules else 0)")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True).returncode == 0
+
+
+def test_several_shops_without_shop_names_them_as_a_list_of_the_language(two_shops):
+    # would catch: the shops joined in the store's English ("othershop, zhenpin") inside a Chinese sentence
+    en = shunt("why-silent", "zhenpin:小美", db=two_shops)
+    assert en.exit_code == 2 and "pick one with --shop (othershop, zhenpin)" in en.stderr
+    zh = shunt("why-silent", "zhenpin:小美", "--lang", "zh", db=two_shops)
+    assert zh.exit_code == 2 and "请用 --shop 选择一个（othershop，zhenpin）" in zh.stderr
+    assert "pick one" not in zh.stderr and "Traceback" not in zh.stderr

@@ -82,7 +82,9 @@ def fail(exc: ShuntError) -> None:
     from shunt.i18n import tr
     from shunt.render.text import plain
 
-    msg = f"shunt: {plain(tr(str(exc)))}"
+    lists = getattr(exc, "lists", None)
+    text = _(exc.template).format_map({k: listing(v) for k, v in lists.items()}) if lists else tr(str(exc))
+    msg = f"shunt: {plain(text)}"
     nearest = getattr(exc, "nearest", None)
     if nearest:
         msg += "\n  " + _("nearest: {names}").format(names=listing(plain(n) for n in nearest))

@@ -35,6 +35,12 @@ class UsageError(ShuntError):
 
     exit_code = 2
 
+    def __init__(self, message: str, **lists: list[str]):
+        """`message` is final text, or with `lists` a str.format template whose values are lists of
+        names: the error keeps them apart, so the CLI joins them as a list of the language shown."""
+        self.template, self.lists = (message, lists) if lists else (None, {})
+        super().__init__(message.format_map({k: ", ".join(v) for k, v in lists.items()}) if lists else message)
+
 
 class BadData(ShuntError):
     """Rejected input lines, or a database that is not shunt's (exit 3)."""

@@ -60,7 +60,7 @@ def shop_id(conn: sqlite3.Connection, nick: str | None) -> int:
     if not rows:
         raise errors.NotFound("the database holds no shop yet; run shunt load first")
     names = [r[1] for r in rows]
-    raise errors.UsageError(f"the database holds several shops; pick one with --shop ({', '.join(names[:10])})")
+    raise errors.UsageError("the database holds several shops; pick one with --shop ({join})", join=names[:10])
 
 
 def shop_nick(conn: sqlite3.Connection, sid: int) -> str:
