@@ -98,3 +98,23 @@ def consult_of(r: dict, ms: int) -> tuple[Consult, Routed]:
                 order=Order(id=o.get("id"), state=o.get("state", "no_active_order")) if o else None)
     rt = r.get("routed") or {}
     return c, Routed(rt.get("agent"), rt.get("group"), rt.get("reason", ""))
+
+
+def replay_states(rows, tracker):
+    """Feed `tracker` (a ReplayTracker) the generated rows; yield (state, consult) before each consult
+    is recorded, as recorded. Conversion rates are rounded to 0.1, so several accounts share the best
+    one (best-rate ties)."""
+    for r in rows:
+        t, ms = r["type"], r["_ms"]
+        if t == "shop_config":
+            tracker.set_config(Config.from_body(r["shop"], ms, r))
+        elif t == "agent_status":
+            tracker.status(ms, r["account"], r["status"])
+        elif t == "agent_stats":
+            tracker.stats(ms, r["account"], round(float(r.get("conversion_rate", 0.0)), 1))
+        elif t == "session_end":
+            tracker.session_end(ms, r["consult"])
+        elif t == "consult":
+            c, routed = consult_of(r, ms)
+            yield tracker.state_for(c), c
+            tracker.consult(c, routed)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from engine_helpers import consult_of, generated_rows
+from engine_helpers import generated_rows, replay_states
 
 from shunt.engine import decide
 from shunt.engine.cache import DecisionCache
@@ -30,24 +30,6 @@ def _events(seed: int, agents: int, groups: int, consults: int) -> list[dict]:
     if key not in _ROWS:
         _ROWS[key] = generated_rows(seed, agents, groups, consults)
     return _ROWS[key]
-
-
-def _replay(rows, tracker: ReplayTracker):
-    """Feed the tracker; yield (state, consult) before each consult is recorded (as recorded)."""
-    for r in rows:
-        t, ms = r["type"], r["_ms"]
-        if t == "shop_config":
-            tracker.set_config(Config.from_body(r["shop"], ms, r))
-        elif t == "agent_status":
-            tracker.status(ms, r["account"], r["status"])
-        elif t == "agent_stats":  # coarse rates: several accounts share the best one
-            tracker.stats(ms, r["account"], round(float(r.get("conversion_rate", 0.0)), 1))
-        elif t == "session_end":
-            tracker.session_end(ms, r["consult"])
-        elif t == "consult":
-            c, routed = consult_of(r, ms)
-            yield tracker.state_for(c), c
-            tracker.consult(c, routed)
 
 
 def _with(strategy: str, threshold: int, equal_weights: bool):
@@ -85,7 +67,7 @@ def test_cached_decisions_equal_decide(shop, mode):
     cache = DecisionCache(tracker=tracker)
     seen: dict[str, int] = {}
     steps = 0
-    for state, c in _replay(rows, tracker):
+    for state, c in replay_states(rows, tracker):
         if state.config is None:
             continue
         got = cache.decide(state, c)
@@ -115,7 +97,7 @@ def test_variants_decided_at_once_equal_decide(shop):
     variants: dict[int, list] = {}
     masks = tuple(range(ALL, -1, -1))
     seen: dict[str, int] = {}
-    for i, (state, c) in enumerate(_replay(rows, tracker)):
+    for i, (state, c) in enumerate(replay_states(rows, tracker)):
         cfg = state.config
         if cfg is None:
             continue
@@ -136,7 +118,7 @@ def test_the_cache_off_runs_the_engine_every_time():
     tracker = ReplayTracker()
     cache = DecisionCache(enabled=False, tracker=tracker)
     n = 0
-    for state, c in _replay(rows, tracker):
+    for state, c in replay_states(rows, tracker):
         if state.config is None:
             continue
         d = cache.decide(state, c)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from engine_helpers import consult_of, generated_rows
+from engine_helpers import generated_rows, replay_states
 
 from shunt.diagnose.variants import WEIGHTS, variant
 from shunt.engine import decide
@@ -31,23 +31,6 @@ def _transform(strategy: str, threshold: int):
     return transform
 
 
-def _replay(rows, tracker: ReplayTracker):
-    for r in rows:
-        t, ms = r["type"], r["_ms"]
-        if t == "shop_config":
-            tracker.set_config(Config.from_body(r["shop"], ms, r))
-        elif t == "agent_status":
-            tracker.status(ms, r["account"], r["status"])
-        elif t == "agent_stats":  # coarse rates: best-rate ties
-            tracker.stats(ms, r["account"], round(float(r.get("conversion_rate", 0.0)), 1))
-        elif t == "session_end":
-            tracker.session_end(ms, r["consult"])
-        elif t == "consult":
-            c, routed = consult_of(r, ms)
-            yield tracker.state_for(c), c
-            tracker.consult(c, routed)
-
-
 def _outcome(d):
     return (d.rule, d.reason, d.agents, list(d.odds.items()), dict(d.groups), d.matched_groups,
             d.remaining_groups, [x.account for x in d.candidates])
@@ -62,7 +45,7 @@ def test_a_decision_that_read_no_weight_or_won_by_weight_whole_gives_the_equal_w
     tracker = ReplayTracker(_transform(*mode))
     variants: dict[int, Config] = {}
     unread = read = differs = derived = 0
-    for state, c in _replay(rows, tracker):
+    for state, c in replay_states(rows, tracker):
         cfg = state.config
         if cfg is None:
             continue
