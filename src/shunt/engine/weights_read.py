@@ -28,9 +28,7 @@ def read_weights(d: Decision, state: State, busy_threshold: int) -> bool:
     if rule == "R7":
         reason = d.reason
         if reason == "reception_rate":  # by weight unless someone in the pool is busy
-            rows = d.candidates
-            pool = pool_of_rows(rows) or [r.account for r in rows if r.eligible]
-            return max(map(state.load.get, pool, repeat(0)), default=0) <= busy_threshold
+            return max(map(state.load.get, _pool(d), repeat(0)), default=0) <= busy_threshold
         return reason == "conversion_rate"
     return rule == "R8" and d.reason == "proxy_account"
 
@@ -43,9 +41,15 @@ def equal_weights(d: Decision) -> Decision | None:
     the same pool, winners, node groups, matched and remaining groups. None: not such a decision."""
     if d.rule != "R7" or d.reason != "reception_rate":
         return None
-    rows = d.candidates
-    pool = pool_of_rows(rows) or tuple(r.account for r in rows if r.eligible)
+    pool = _pool(d)
     if len(d.agents) != len(pool):  # (its winners are some of the pool, in its order: all of it)
         return None
     agents, odds = equal(pool)
-    return Decision(True, d.reason, d.rule, agents, odds, d.groups, d.matched_groups, d.remaining_groups, rows, ())
+    return Decision(True, d.reason, d.rule, agents, odds, d.groups, d.matched_groups, d.remaining_groups,
+                    d.candidates, ())
+
+
+def _pool(d: Decision) -> tuple[str, ...]:
+    """Rule 7's pool of `d`: its candidates are the pool's rows (the cache's form) or its table."""
+    rows = d.candidates
+    return pool_of_rows(rows) or tuple(r.account for r in rows if r.eligible)

@@ -79,7 +79,7 @@ class SpanPass:
         # (per consult: the methods called are looked up once, the small steps written out)
         info, recent_key, first_recent, base_of = cache.info, cache.recent_key, cache.first_recent, cache.base
         decide_many, match_step, factors, pair = cache.decide_many, cache.match_step, self._factors, self._pair
-        add, variants = R.tally.add, self.variants
+        add, variants_of = R.tally.add, self._variants
         self.decide_many, derive = decide_many, cache.enabled  # (off: every variant decided by the engine)
         n = replayable = 0
         routed_to = [0, 0, 0, 0]  # accounts, assistant, offline_queue, others
@@ -103,9 +103,7 @@ class SpanPass:
             first = first_recent(state, recent, cfg) if recent else None  # rule 4's pick
             act = factors(state, c, cfg, inf, first)
             base = base_of(state, c, cfg)
-            vs = variants.get(id(cfg))
-            if vs is None or vs[0] is not cfg:
-                vs = self._variants(cfg)
+            vs = variants_of(cfg)
             if act & WEIGHTS and derive:
                 got = self._weights_derived(state, c, vs, act, base, first)
             else:
