@@ -61,7 +61,7 @@ REVIEWED = {
     ("store/names.py", "sql_prefix"): "constant SQL passed by nearest_* (values bound as ?)",
     ("store/names.py", "sql_sample"): "constant SQL passed by nearest_* (values bound as ?)",
     ("store/lookups.py", "sql"): "constant SQL chosen between fixed statements",
-    ("store/configs.py", "op"): "'<' or '<=', chosen by a bool",
+    ("store/configs.py", "_ROW_BEFORE if strict_before else _ROW_AT"): "module constant SQL (shop and moment bound as ?)",
     ("store/names.py", "op"): "'>=' or '>', chosen by a bool",
     ("store/states.py", "_ACCOUNT_STATES"): "module constant SQL (the accounts bound as one JSON array)",
     ("store/lazy_state.py", "_READ[field]"): "module constant SQL per field, a key of _READ (accounts bound as JSON)",

@@ -15,11 +15,17 @@ def _parse_config(uid: str, nick: str, ts: int, body: str) -> Config:
     return Config.from_body(nick, ts, json.loads(body))
 
 
+def _in_force(columns: str, op: str = "<=") -> str:
+    """The query of a shop's config in force at a moment (latest with ts `op` T; ties: greatest uid)."""
+    return (f"SELECT {columns} FROM configs c JOIN shops s ON s.id = c.shop_id "
+            f"WHERE c.shop_id = ? AND c.ts {op} ? ORDER BY c.ts DESC, c.uid DESC LIMIT 1")
+
+
+_ROW_AT, _ROW_BEFORE = _in_force("c.uid, c.ts, c.body, s.nick"), _in_force("c.uid, c.ts, c.body, s.nick", "<")
+
+
 def config_row(conn: sqlite3.Connection, sid: int, ts: int, strict_before: bool = False):
-    op = "<" if strict_before else "<="
-    return conn.execute(
-        f"SELECT c.uid, c.ts, c.body, s.nick FROM configs c JOIN shops s ON s.id = c.shop_id "
-        f"WHERE c.shop_id = ? AND c.ts {op} ? ORDER BY c.ts DESC, c.uid DESC LIMIT 1", (sid, ts)).fetchone()
+    return conn.execute(_ROW_BEFORE if strict_before else _ROW_AT, (sid, ts)).fetchone()
 
 
 def _config(conn: sqlite3.Connection, row) -> Config | None:
@@ -29,8 +35,7 @@ def _config(conn: sqlite3.Connection, row) -> Config | None:
     return _parse_config(uid, nick, ts, body)
 
 
-_IN_FORCE = ("SELECT c.rowid, c.uid, c.ts, s.nick FROM configs c JOIN shops s ON s.id = c.shop_id "
-             "WHERE c.shop_id = ? AND c.ts <= ? ORDER BY c.ts DESC, c.uid DESC LIMIT 1")
+_IN_FORCE = _in_force("c.rowid, c.uid, c.ts, s.nick")  # (its body read only when not parsed yet)
 # id(conn) → (conn, its PRAGMA data_version, {(rowid, uid, ts, nick): Config}); the last few connections
 _SEEN: dict[int, tuple[sqlite3.Connection, int, dict]] = {}
 
