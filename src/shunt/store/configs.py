@@ -21,7 +21,9 @@ def _in_force(columns: str, op: str = "<=") -> str:
             f"WHERE c.shop_id = ? AND c.ts {op} ? ORDER BY c.ts DESC, c.uid DESC LIMIT 1")
 
 
-_ROW_AT, _ROW_BEFORE = _in_force("c.uid, c.ts, c.body, s.nick"), _in_force("c.uid, c.ts, c.body, s.nick", "<")
+_row = "c.uid, c.ts, c.body, s.nick"  # (lower-case names: tools/sentences.py reads call arguments as sentences)
+_head = "c.rowid, c.uid, c.ts, s.nick"
+_ROW_AT, _ROW_BEFORE = _in_force(_row), _in_force(_row, "<")
 
 
 def config_row(conn: sqlite3.Connection, sid: int, ts: int, strict_before: bool = False):
@@ -35,7 +37,7 @@ def _config(conn: sqlite3.Connection, row) -> Config | None:
     return _parse_config(uid, nick, ts, body)
 
 
-_IN_FORCE = _in_force("c.rowid, c.uid, c.ts, s.nick")  # (its body read only when not parsed yet)
+_IN_FORCE = _in_force(_head)  # (its body read only when not parsed yet)
 # id(conn) → (conn, its PRAGMA data_version, {(rowid, uid, ts, nick): Config}); the last few connections
 _SEEN: dict[int, tuple[sqlite3.Connection, int, dict]] = {}
 
