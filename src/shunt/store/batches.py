@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable
 
-from shunt.store import derive
+from shunt.store import derive, txn
 
 
 def write(conn: sqlite3.Connection, batch_rows: dict[str, list[tuple]], insert: Callable[[str, list, list], int],
@@ -20,8 +20,7 @@ def write(conn: sqlite3.Connection, batch_rows: dict[str, list[tuple]], insert: 
           tz: dict[str, tuple]) -> None:
     """`insert(table, rows, found)` → rows added (the conflicts met appended to `found`, then to
     `conflicts` in line order); `tz`: nick → (shop id, (ts, uid, timezone) of its latest shop_config)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with txn.immediate(conn):
         inserted = {}
         found: list = []
         for table, rows in batch_rows.items():
@@ -44,11 +43,6 @@ def write(conn: sqlite3.Connection, batch_rows: dict[str, list[tuple]], insert: 
                 "UPDATE shops SET timezone = ?, tz_ts = ?, tz_uid = ? WHERE id = ? "
                 "AND (tz_ts IS NULL OR tz_ts < ? OR (tz_ts = ? AND tz_uid < ?))",
                 (tzname, ts, uid, sid, ts, ts, uid))
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
 
 
 def _derive(conn: sqlite3.Connection, batch_rows: dict, consult_min: dict, end_shops: set) -> None:

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from shunt import errors
-from shunt.store import closemark, dbpath, loadlock, schema
+from shunt.store import closemark, dbpath, loadlock, schema, txn
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -295,18 +295,13 @@ def _migrate(conn: sqlite3.Connection, p: Path) -> None:
     app_id, version = _identity(conn, p)
     if version == schema.SCHEMA_VERSION and app_id == schema.APPLICATION_ID:
         return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with txn.immediate(conn):
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         for i in range(version, schema.SCHEMA_VERSION):
             for stmt in _statements(schema.MIGRATIONS[i]):
                 conn.execute(stmt)
             conn.execute(f"PRAGMA user_version = {i + 1:d}")
         conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID:d}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def _statements(script: str):

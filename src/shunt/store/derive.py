@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from shunt.store import txn
+
 BIG = 9223372036854775807
 
 # 1. each consult's next consult of the same buyer (covering index scan, no table lookups), written
@@ -189,16 +191,11 @@ def derive(conn: sqlite3.Connection) -> list[int]:
     if dirty:
         conn.execute("PRAGMA temp_store = FILE")  # sorts and temp tables spill to disk: flat memory at any size
     for sid, t in sorted(dirty.items()):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with txn.immediate(conn):
             current = conn.execute("SELECT value FROM meta WHERE key = ?", (f"dirty:{sid:d}",)).fetchone()
             if current is not None:
                 derive_shop(conn, sid, int(current[0]))
                 conn.execute("DELETE FROM meta WHERE key = ?", (f"dirty:{sid:d}",))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         done.append(sid)
     return done
 

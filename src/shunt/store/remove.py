@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from shunt import errors
-from shunt.store import spans
+from shunt.store import spans, txn
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 
@@ -41,8 +41,7 @@ def forget_shop(conn: sqlite3.Connection, sid: int) -> dict[str, int]:
     """Delete the shop `sid`, every row of it and its bookkeeping, in one write transaction.
     → table: rows deleted. The load history (`loads`, per file, shared by the shops) is kept."""
     conn.execute("PRAGMA secure_delete = ON")
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with txn.immediate(conn):
         removed = {}
         spans_kept = spans.kept(conn)
         for t in shop_tables(conn):
@@ -53,10 +52,6 @@ def forget_shop(conn: sqlite3.Connection, sid: int) -> dict[str, int]:
         if spans_kept:
             spans.moved(conn)
         conn.execute("DELETE FROM shops WHERE id = ?", (sid,))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the overwritten pages into the file, the WAL emptied
     except sqlite3.OperationalError:  # a reader holds an old snapshot: the next checkpoint does it

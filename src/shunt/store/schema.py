@@ -14,7 +14,7 @@ build them afterwards; a load killed in between gets them back on the next open.
 from __future__ import annotations
 
 from shunt.engine.model import SELECTION_ORDER
-from shunt.store import spans
+from shunt.store import spans, txn
 
 # "shun" in ASCII: marks a SQLite file as a shunt database (PRAGMA application_id).
 APPLICATION_ID = 0x7368756E
@@ -176,22 +176,14 @@ def create_indexes(conn, before_dedupe=None) -> dict[str, int]:
         except sqlite3.IntegrityError:  # the same event twice: keep the first, as INSERT OR IGNORE
             if before_dedupe is not None:
                 before_dedupe(table)
-            own = not conn.in_transaction
-            if own:  # (the spans recounted with the removal: a kill between them would leave them wide)
-                conn.execute("BEGIN IMMEDIATE")
-            try:
+            # (the spans recounted with the removal: a kill between them would leave them wide)
+            with txn.immediate(conn, join=True):  # (a load's error path may call this in its transaction)
                 before = conn.total_changes
                 conn.execute(f"DELETE FROM {table} WHERE rowid NOT IN "
                              f"(SELECT min(rowid) FROM {table} GROUP BY {cols[:-1]})")
                 removed[table] = conn.total_changes - before
                 if table == "messages":  # (rows the spans counted are gone)
                     spans.recount(conn)
-            except BaseException:
-                if own and conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            if own:
-                conn.execute("COMMIT")
             conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {definition}")
     for name, definition in INDEXES.items():
         if name not in have:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import sqlite3
 from operator import itemgetter
 
+from shunt.store import txn
+
 _SET = ("INSERT INTO main.meta(key, value) VALUES (?, ?), (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
         "CASE WHEN key GLOB 'msg_first:*' THEN min(value, excluded.value) ELSE max(value, excluded.value) END")
 _ONE = "SELECT min(shop_id), max(shop_id), min(ts), max(ts) FROM main.messages WHERE rowid > ?"  # (no sort)
@@ -77,13 +79,8 @@ def moved(conn: sqlite3.Connection) -> None:
 def ensure(conn: sqlite3.Connection) -> None:
     """At a load's end: the spans of a database made before (or written by an older shunt) counted."""
     if not kept(conn):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with txn.immediate(conn):
             recount(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
 
 def recount(conn: sqlite3.Connection) -> None:

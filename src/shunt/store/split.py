@@ -31,7 +31,7 @@ import sqlite3
 import struct
 from pathlib import Path
 
-from shunt.store import derive, schema, spans
+from shunt.store import derive, schema, spans, txn
 from shunt.store import inserts as ins
 from shunt.store.db import open_db
 
@@ -315,7 +315,7 @@ def merge(loader, out: dict) -> None:
     try:
         conn.execute("PRAGMA part.cache_size = -1024")  # read once, in order: its own 8 MB would only add to the peak
         shops, ids = map_part_shops(loader, "part")
-        with _transaction(conn):
+        with txn.immediate(conn):
             for key, value in conn.execute("SELECT key, value FROM part.meta WHERE key LIKE 'dirty:%'").fetchall():
                 derive.mark_dirty(conn, ids[int(key[len("dirty:"):])], int(value))
             adopt_part_zones(conn, shops, ids)
@@ -325,7 +325,7 @@ def merge(loader, out: dict) -> None:
                 continue
             top = conn.execute(ins.TOP[table]).fetchone()[0] or 0
             for lo in range(0, top, MERGE_ROWS):
-                with _transaction(conn):
+                with txn.immediate(conn):
                     mark = spans.top(conn) if table == "messages" else None
                     conn.execute(ins.COPY[table], (lo, lo + MERGE_ROWS))
                     if mark is not None:
@@ -344,24 +344,10 @@ def _copy_checked(loader, table: str) -> None:
                         "JOIN temp._shop_map AS m ON m.part_id = t.shop_id ORDER BY t.rowid").fetchall()
     if not rows:
         return
-    with _transaction(conn):
+    with txn.immediate(conn):
         n, found = ins.insert_rows(conn, table, rows, ins.statements(0), unique=True)  # (whole origins)
     rep = loader.report
     ins.count(rep, table, len(rows), n, len(found))
     typ = ins.type_of(table)
     rep.loaded[typ] = rep.loaded.get(typ, 0) - len(rows)  # (the child counted them as added to its part)
     rep.conflicts.extend(sorted(found, key=lambda c: c.line))
-
-
-class _transaction:
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-
-    def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind, exc, tb) -> None:
-        if kind is None:
-            self.conn.execute("COMMIT")
-        elif self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")

@@ -21,7 +21,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from shunt.store import conflicts, derive, gzscan, spans, split
+from shunt.store import conflicts, derive, gzscan, spans, split, txn
 from shunt.store import inserts as ins
 
 STAGE_BYTES = 4 << 20  # smaller files (as big once decompressed) go row by row: staging costs a few part files
@@ -80,14 +80,8 @@ class Stage:
             main.execute("CREATE TEMP TABLE IF NOT EXISTS _stage_touched(sid INTEGER, buyer TEXT, "
                          "PRIMARY KEY(sid, buyer))")
             main.execute("CREATE TEMP TABLE IF NOT EXISTS _stage_first(sid INTEGER PRIMARY KEY, ts INTEGER)")
-            main.execute("BEGIN IMMEDIATE")
-            try:
+            with txn.immediate(main):
                 self._merge_all(name, started)
-                main.execute("COMMIT")
-            except BaseException:
-                if main.in_transaction:
-                    main.execute("ROLLBACK")
-                raise
         finally:
             for i in range(attached):
                 main.execute(f"DETACH DATABASE p{i:d}")
