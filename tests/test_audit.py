@@ -210,6 +210,7 @@ def test_memory_does_not_hold_the_breaking_nodes(tmp_path):
     from shunt import store
     from shunt.diagnose import audit as mod
     from shunt.engine.tracker import Tracker
+    from shunt.store.shop import Shop
 
     _log, db, rep = _shop(tmp_path, consults=1500, agents=8, groups=3, seed=41, faults=0.8)
     conn = store.open_db(db, create=False)
@@ -231,8 +232,9 @@ def test_memory_does_not_hold_the_breaking_nodes(tmp_path):
 
     held: list = []
     base = peak(sweep_only)
-    mine = peak(lambda: mod.audit(conn, sid, lo, hi, "all", examples=1))
-    keeping = peak(lambda: mod.audit(conn, sid, lo, hi, "all", examples=1, on_break=held.append))
+    shop = Shop.of(conn, sid)
+    mine = peak(lambda: mod.audit(shop, lo, hi, "all", examples=1))
+    keeping = peak(lambda: mod.audit(shop, lo, hi, "all", examples=1, on_break=held.append))
     assert len(held) == len(rep.faults) > 1000
     assert mine - base < 0.5 * (keeping - base), (base, mine, keeping)
 

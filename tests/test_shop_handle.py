@@ -1,8 +1,5 @@
-"""store.shop.Shop, the one handle per question (issue #16): commands open it, diagnose reads through it.
-
-The handle and the old call shape (conn, sid[, tz], ...) give the same answers, so callers not yet
-moved (ui/, balance, simulate, why-silent) keep working; the point questions' diagnose modules read
-the store only through it."""
+"""store.shop.Shop, the one handle per question (issue #16): commands and the ui open it, diagnose reads
+through it; the point questions' diagnose modules read the store only through it."""
 
 from __future__ import annotations
 
@@ -35,22 +32,21 @@ def test_the_handle_unpacks_as_the_old_tuple(shop):
     assert Shop.of(conn, sid).nick == nick
 
 
-def test_old_and_new_call_shapes_give_the_same_answers(shop):
-    from shunt.diagnose.audit import audit
-    from shunt.diagnose.period import default_day, default_moment
-    from shunt.diagnose.received import why_received
+def test_the_ui_session_hands_the_commands_shop(shop):
+    """The ui's tabs ask diagnose through Session.handle(): the same shop, on the session's connection."""
+    from shunt.diagnose.period import default_day
     from shunt.diagnose.trace import trace
-    from shunt.timeutil import day_bounds, parse_moment
+    from shunt.ui.session import Session
 
-    conn, sid, tz = shop.conn, shop.sid, shop.tz
-    d = date(2026, 11, 11)
-    assert trace(shop, "tb_buyer05", d) == trace(conn, sid, "tb_buyer05", d)
-    at = parse_moment("2026-11-11 10:25:07", tz)
-    assert why_received(shop, "tb_buyer20", at) == why_received(conn, sid, "tb_buyer20", at)
-    assert default_day(shop) == default_day(conn, sid, tz)
-    assert default_moment(shop) == default_moment(conn, sid, tz)
-    s, e = day_bounds(d, tz)
-    assert audit(shop, s, e, "d") == audit(conn, sid, s, e, "d")
+    db = Path(shop.conn.execute("PRAGMA database_list").fetchone()[2])
+    s = Session(db, None, False)
+    try:
+        h = s.handle()
+        assert (h.conn, h.sid, h.nick, h.tzname) == (s.conn, shop.sid, shop.nick, shop.tzname)
+        d = default_day(h).day
+        assert d == date(2026, 11, 11) and trace(h, "tb_buyer05", d) == trace(shop, "tb_buyer05", d)
+    finally:
+        s.conn.close()
 
 
 @pytest.mark.parametrize("module", ["diagnose/trace.py", "diagnose/received.py", "diagnose/period.py"])

@@ -9,7 +9,7 @@ from datetime import date as Date
 
 from shunt import timeutil
 from shunt.errors import UsageError
-from shunt.store.shop import Shop, takes_shop
+from shunt.store.shop import Shop
 
 
 def _zone_and_year(shop, conn, sid):
@@ -82,10 +82,9 @@ def pair(shop: Shop, text: str | None) -> tuple[str, str] | None:
     return account(shop, parts[0]), account(shop, parts[1])
 
 
-@takes_shop(tz=True)
 def period(shop: Shop, date: str | None, start: str | None, end: str | None, say=None) -> tuple[int, int, str]:
     """(start_ms, end_ms, label) of --date D, or --from/--to moments, or the default day (then `say`
-    is called with the line telling which). The old shape `period(conn, sid, tz, ...)` still works (ui/)."""
+    is called with the line telling which)."""
     from shunt.diagnose.period import default_day
 
     if date and (start or end):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from shunt.store.shop import Shop, takes_shop
+from shunt.store.shop import Shop
 
 
 def say(line: str) -> None:
@@ -14,10 +14,8 @@ def say(line: str) -> None:
     print(f"shunt: {plain(tr(line))}", file=sys.stderr)
 
 
-@takes_shop(tz=True)
 def resolve(shop: Shop, date, start, end) -> tuple[int, int, str]:
-    """(start_ms, end_ms, label); exit 1 when the period holds no consult (with the dates that do).
-    `resolve(shop, date, start, end)`; the old shape `resolve(conn, sid, tz, date, start, end)` still works."""
+    """(start_ms, end_ms, label); exit 1 when the period holds no consult (with the dates that do)."""
     from shunt.commands.options import period
     from shunt.diagnose.period import require_consults
 

@@ -12,7 +12,8 @@ def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, ma
     from shunt.render import human, jsonout
     from shunt.render.progress import working
 
-    conn, sid, nick, tz = open_shop(db, shop)
+    sh = open_shop(db, shop)
+    conn, sid, nick, tz = sh
 
     name_groups(conn, sid, later=True)  # human views: `售前 g_pre`
     account = as_account(conn, sid, nick, account)
@@ -20,7 +21,7 @@ def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, ma
     if at:
         ms = moment(at, tz, conn, sid)
     else:
-        ms, why = default_moment(conn, sid, tz)
+        ms, why = default_moment(sh)
         say(_("at: {why}; choose another with --at").format(why=tr(why)))
     with working(_("why-silent: replaying the {window} window").format(window=window)):
         result = why_silent(conn, sid, account, ms, win)

@@ -28,12 +28,13 @@ def run(db, config: Path, *, date=None, start=None, end=None, seed=0, limit=50, 
     as_csv = csv_wanted(as_json, as_csv, output)
     where = plain(config)
     patch = read_patch(Path(config), where)
-    conn, sid, nick, tz = open_shop(db, shop)
+    sh = open_shop(db, shop)
+    conn, sid, nick, tz = sh
     name_groups(conn, sid)  # human views: `售前 g_pre`
     if patch.get("shop") not in (None, nick):
         raise UsageError(_("{file} is a change for shop {shop}, not {nick}").format(
             file=where, shop=plain(patch["shop"]), nick=plain(nick)))
-    s, e, label = resolve(conn, sid, tz, date, start, end)
+    s, e, label = resolve(sh, date, start, end)
     pairs, missed = [], Counter()
     for cfg in store.configs_in(conn, sid, s, e):  # every config in force must take the change
         new, miss = apply_patch(cfg, patch, where)

@@ -26,7 +26,7 @@ from shunt.engine.replay import matches
 from shunt.engine.tracker import Tracker
 from shunt.diagnose import halves
 from shunt.errors import NotFound
-from shunt.store.shop import Shop, takes_shop
+from shunt.store.shop import Shop
 from shunt.workers import workers
 
 EXAMPLES = 3  # examples per finding code, by default
@@ -156,7 +156,6 @@ class _Tally:
                      for code, u in sorted(self.unreplayable.items(), key=lambda kv: (-kv[1][0], kv[0])))
 
 
-@takes_shop()
 def audit(shop: Shop, start: int, end: int, label: str, *, group: str | None = None,
           account: str | None = None, examples: int = EXAMPLES,
           on_break: Callable[[Break], None] | None = None) -> Audit:

@@ -17,7 +17,7 @@ from datetime import date as Date, datetime
 
 from shunt import timeutil
 from shunt.errors import NotFound
-from shunt.store.shop import Shop, takes_shop
+from shunt.store.shop import Shop
 
 SPILL_SHARE = 0.05
 SPILL_HOURS = 2
@@ -52,7 +52,6 @@ def choose_day(days: list[DayCount]) -> Choice | None:
     return Choice(last.day, f"{last.day.isoformat()} (the latest day with consults: {last.consults:,})")
 
 
-@takes_shop(tz=True)
 def recent_days(shop: Shop, limit: int = 15) -> list[DayCount]:
     out = []
     for d, n, last_ts in shop.consult_days(limit):
@@ -61,7 +60,6 @@ def recent_days(shop: Shop, limit: int = 15) -> list[DayCount]:
     return out
 
 
-@takes_shop(tz=True)
 def default_day(shop: Shop) -> Choice:
     """The default day of the shop (NotFound when it has no consult at all)."""
     choice = choose_day(recent_days(shop, limit=2))
@@ -81,7 +79,6 @@ def data_year(shop: Shop) -> int:
     return timeutil.local_date(last, shop.tz).year if last is not None else datetime.now(shop.tz).year
 
 
-@takes_shop(tz=True)
 def require_consults(shop: Shop, start: int, end: int, label: str) -> None:
     """NotFound (exit 1) when no consult falls in [start, end), with the dates that have some."""
     if shop.count_consults(start, end):
@@ -91,7 +88,6 @@ def require_consults(shop: Shop, start: int, end: int, label: str) -> None:
                                                  else "the shop has no consults"))
 
 
-@takes_shop(tz=True)
 def default_moment(shop: Shop) -> tuple[int, str]:
     """why-silent's default moment: the last loaded event (cli.md), unless consults follow the end of
     the default day (an after-midnight spill): then the last event of the default day."""

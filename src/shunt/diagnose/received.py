@@ -8,7 +8,7 @@ from shunt.engine.accounts import is_shop_account
 from shunt.diagnose.replay import from_decision
 from shunt.diagnose.results import Cause, Node, Received, Replay
 from shunt.errors import NotFound
-from shunt.store.shop import Shop, takes_shop
+from shunt.store.shop import Shop
 
 KPI_RULES = (
     "A carrier's logistics account never becomes the buyer's recent contact (最近联系人).",
@@ -49,7 +49,6 @@ def _logistics(shop: Shop, consult, account) -> tuple[dict, Replay]:
     return info, rep
 
 
-@takes_shop()
 def why_received(shop: Shop, buyer: str, second_ms: int, expected: str | None = None) -> Received:
     tz = shop.tz
     shop.require_buyer(buyer)

@@ -8,10 +8,9 @@ from shunt import timeutil
 from shunt.diagnose.replay import replay_node
 from shunt.diagnose.results import Node, Trace
 from shunt.errors import NotFound
-from shunt.store.shop import Shop, takes_shop
+from shunt.store.shop import Shop
 
 
-@takes_shop()
 def trace(shop: Shop, buyer: str, day: Date, node_id: str | None = None, brief: bool = False) -> Trace:
     """The buyer's nodes on `day` (the shop's zone), each replayed; only `node_id` when given.
 

@@ -3,24 +3,19 @@ its config timeline and the lookups a question asks, bound to the shop.
 
 `commands.common.open_shop` opens it and hands it to diagnose (trace, why-received, audit, the
 period rules); diagnose computes on what it returns and holds no connection bookkeeping of its own.
-A Shop unpacks as the tuple open_shop returned before, `conn, sid, nick, tz = shop`, and
-`takes_shop` lets a diagnose function keep its old call shape `fn(conn, sid, ...)` for the callers
-that have not moved to the handle yet (ui/, balance, simulate, why-silent)."""
+A Shop unpacks as the tuple open_shop returned before, `conn, sid, nick, tz = shop`; the diagnose
+functions that read through it take it, never `(conn, sid)`."""
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Callable, TypeVar
 
 from shunt import errors
 from shunt.engine.model import Config, Consult, Routed, State
 from shunt.store import lookups, periods
 from shunt.timeutil import zone
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Shop:
@@ -135,19 +130,3 @@ class Shop:
 
     def split_ts(self, start: int, end: int, n: int) -> int | None:
         return periods.split_ts(self.conn, self.sid, start, end, n)
-
-
-def takes_shop(tz: bool = False) -> Callable[[F], F]:
-    """Let `fn(shop, ...)` also be called the old way, `fn(conn, sid, ...)` (with `tz`: `fn(conn, sid, tz,
-    ...)`, the zone dropped: the handle knows it), while callers move to the handle."""
-
-    def wrap(fn: F) -> F:
-        @functools.wraps(fn)
-        def call(first, *args, **kwargs):
-            if isinstance(first, sqlite3.Connection):
-                first, args = Shop.of(first, args[0]), args[2 if tz else 1:]
-            return fn(first, *args, **kwargs)
-
-        return call  # type: ignore[return-value]
-
-    return wrap

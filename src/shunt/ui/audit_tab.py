@@ -25,9 +25,10 @@ class AuditTab(QuestionTab):
         s = self.session
         date = values["date"] or None
         said: list[str] = []
-        start, end, label = period(s.conn, s.sid, s.tz, date, None, None, say=said.append)
-        require_consults(s.conn, s.sid, s.tz, start, end, label)
-        result = audit(s.conn, s.sid, start, end, label, group=values["group"] or None,
+        sh = s.handle()
+        start, end, label = period(sh, date, None, None, say=said.append)
+        require_consults(sh, start, end, label)
+        result = audit(sh, start, end, label, group=values["group"] or None,
                        account=values["account"] or None)
 
         def draw(out) -> None:

@@ -21,16 +21,16 @@ class BalanceTab(QuestionTab):
         from shunt.commands.common import masked
         from shunt.commands.options import pair as read_pair
         from shunt.diagnose.balance import balance
-        from shunt.store.shop import Shop
         from shunt.commands.options import period
         from shunt.diagnose.period import require_consults
         from shunt.render.balance import Chart, balance_human
 
         s = self.session
         said: list[str] = []
-        start, end, label = period(s.conn, s.sid, s.tz, values["date"] or None, None, None, say=said.append)
-        require_consults(s.conn, s.sid, s.tz, start, end, label)
-        pair = read_pair(Shop(s.conn, s.sid, s.nick, getattr(s.tz, "key", str(s.tz))), values["pair"] or None)  # 阿甲 -> zhenpin:阿甲
+        sh = s.handle()
+        start, end, label = period(sh, values["date"] or None, None, None, say=said.append)
+        require_consults(sh, start, end, label)
+        pair = read_pair(sh, values["pair"] or None)  # 阿甲 -> zhenpin:阿甲
         result = masked(balance(s.conn, s.sid, start, end, label, group=values["group"] or None, pair=pair), [], s.mask)
 
         def draw(out) -> None:

@@ -30,6 +30,6 @@ class ReceivedTab(QuestionTab):
             raise UsageError(_("type the buyer and the second the message was sent (at)"))
         ms = moment(at, s.tz, s.conn, s.sid)
         with masked_errors(s.mask, [buyer], s.conn, s.sid):
-            result = masked(why_received(s.conn, s.sid, buyer, ms - ms % 1000, expected), [buyer], s.mask)
+            result = masked(why_received(s.handle(), buyer, ms - ms % 1000, expected), [buyer], s.mask)
         words = ("why-received", buyer, "--at", at) + (("--expected", expected) if expected else ())
         return words, lambda out: human.received(result, out)

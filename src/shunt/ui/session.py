@@ -74,6 +74,12 @@ class Session:
 
         name_groups(self.conn, self.sid)  # the views show `售前 g_pre` as the commands do
 
+    def handle(self):
+        """The shop's handle (store.shop.Shop) on the session's connection, for one question (its zone read anew)."""
+        from shunt.store.shop import Shop
+
+        return Shop.of(self.conn, self.sid)
+
     def fresh(self) -> None:
         """A new read snapshot (a load may have committed since the last question)."""
         from shunt.store.snapshot import fresh_snapshot

@@ -33,7 +33,7 @@ class SilentTab(QuestionTab):
         if at:
             ms = moment(at, s.tz, s.conn, s.sid)
         else:
-            ms, why = default_moment(s.conn, s.sid, s.tz)
+            ms, why = default_moment(s.handle())
             said.append(f"at: {why}")
         acc = account(s.conn, s.sid, s.nick, values["account"])  # 小丙 → shop:小丙, as the CLI reads it
         result = masked(why_silent(s.conn, s.sid, acc, ms, win), [], s.mask)

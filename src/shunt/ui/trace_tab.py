@@ -114,7 +114,7 @@ class TraceTab(Static):
 
         s = self.session
         days = [d.isoformat() for d in store.buyer_days(s.conn, s.sid, buyer, s.tz)]
-        day = days[0] if days else default_day(s.conn, s.sid, s.tz).day.isoformat()
+        day = days[0] if days else default_day(s.handle()).day.isoformat()
         return days, self._trace(buyer, day)
 
     def _trace(self, buyer: str, day: str):
@@ -123,7 +123,7 @@ class TraceTab(Static):
 
         s = self.session
         with masked_errors(s.mask, [buyer], s.conn, s.sid):
-            result = trace(s.conn, s.sid, buyer, parse_day(day, s.tz))
+            result = trace(s.handle(), buyer, parse_day(day, s.tz))
         return masked(result, [buyer], s.mask)
 
     # ---- on screen -----------------------------------------------------------------------------
