@@ -43,9 +43,13 @@ def _tables_pending(app) -> bool:
 
 
 async def steady_screen(app, pilot, tries: int = 60) -> str:
-    """The screen once every table has measured its columns and two reads a moment apart agree (no
-    refresh or late worker still changing it): on a loaded machine a single read may catch a table
-    between its rows and its columns' widths."""
+    """The screen once every table has measured its columns, has been repainted whole, and two reads a
+    moment apart agree (no refresh or late worker still changing it): on a loaded machine a single read
+    may catch a table between its rows and its columns' widths, or keep a header line painted before
+    its columns were measured (seen: the trace 120x40 zh screen's header at its labels' widths under
+    the data rows at their full widths)."""
+    from textual.widgets import DataTable
+
     last = None
     for _ in range(tries):
         await pilot.pause(0.05)
@@ -53,6 +57,9 @@ async def steady_screen(app, pilot, tries: int = 60) -> str:
         if _tables_pending(app):
             last = None
             continue
+        for table in app.screen.query(DataTable):
+            table.refresh()  # every line repainted: a partial refresh under load can leave the header's old strip
+        await pilot.pause()
         now = screen_text(app)
         if now == last:
             return now
