@@ -19,12 +19,13 @@ from shunt.diagnose.variants import WEIGHTS, variant
 from shunt.engine import decide
 from shunt.engine.model import Config
 from shunt.engine.replay_tracker import ReplayTracker
-from shunt.engine.weights_read import equal_weights, read_weights
+from shunt.engine.weights_read import equal_weights, positive_weights, read_weights
 
 
-def _transform(strategy: str, threshold: int):
+def _transform(strategy: str, threshold: int, positive: bool = False):
     def transform(cfg: Config) -> Config:
-        agents = tuple(dataclasses.replace(a, weight=float((i * 7) % 4), proxy=a.proxy or i % 9 == 4)
+        agents = tuple(dataclasses.replace(a, weight=float((i * 7) % 3 + 1 if positive else (i * 7) % 4),
+                                           proxy=a.proxy or i % 9 == 4)
                        for i, a in enumerate(cfg.agents))
         s = dataclasses.replace(cfg.settings, strategy=strategy, busy_threshold=threshold)
         return dataclasses.replace(cfg, settings=s, agents=agents)
@@ -36,15 +37,18 @@ def _outcome(d):
             d.remaining_groups, [x.account for x in d.candidates])
 
 
-MODES = [("reception_rate", 1), ("conversion_rate", 2), ("round_robin", 2)]
+# (strategy, busy threshold, every weight > 0): weights 0-3, or 1-3
+MODES = [("reception_rate", 1, False), ("conversion_rate", 2, False), ("round_robin", 2, False),
+         ("conversion_rate", 2, True), ("reception_rate", 1, True)]
 
 
-@pytest.mark.parametrize("mode", MODES, ids=lambda m: f"{m[0]}-t{m[1]}")
+@pytest.mark.parametrize("mode", MODES, ids=lambda m: f"{m[0]}-t{m[1]}{'-positive' if m[2] else ''}")
 def test_a_decision_that_read_no_weight_or_won_by_weight_whole_gives_the_equal_weights_one(mode):
     rows = generated_rows(12, 60, 6, 300)
     tracker = ReplayTracker(_transform(*mode))
     variants: dict[int, Config] = {}
     unread = read = differs = derived = 0
+    by_reason: dict[str, int] = {}
     for state, c in replay_states(rows, tracker):
         cfg = state.config
         if cfg is None:
@@ -64,14 +68,23 @@ def test_a_decision_that_read_no_weight_or_won_by_weight_whole_gives_the_equal_w
         else:
             read += 1
             differs += _outcome(d) != _outcome(d_eq)
-            made = equal_weights(d)
+            positive = positive_weights(cfg)
+            assert positive == mode[2]
+            made = equal_weights(d, positive)
             if made is not None:  # made without deciding again: the engine's, field by field
                 assert _outcome(made) == _outcome(d_eq), (c.id, d.reason)
-                assert equal_weights(decide(st, c)) is not None, c.id  # the table form too
+                assert equal_weights(decide(st, c), positive) is not None, c.id  # the table form too
                 derived += 1
+                by_reason[d.reason] = by_reason.get(d.reason, 0) + 1
     # both answers given, and the weights did change some of the decisions that read them
     assert unread > 20 and read > 20, (unread, read)
     if mode[0] != "round_robin":
         assert differs > 0
     if mode[0] == "reception_rate":
         assert derived > 20, derived
+    if mode[2]:  # every weight > 0: rule 8's proxies and conversion rate's ties are made too
+        assert by_reason.get("proxy_account", 0) > 5, by_reason
+        if mode[0] == "conversion_rate":
+            assert by_reason.get("conversion_rate", 0) > 20, by_reason
+    else:
+        assert "conversion_rate" not in by_reason and "proxy_account" not in by_reason, by_reason

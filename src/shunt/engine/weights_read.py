@@ -18,7 +18,7 @@ from itertools import repeat
 
 from .decide import pool_of_rows
 from .odds import equal
-from .model import Decision, State
+from .model import Config, Decision, State
 
 
 def read_weights(d: Decision, state: State, busy_threshold: int) -> bool:
@@ -33,20 +33,33 @@ def read_weights(d: Decision, state: State, busy_threshold: int) -> bool:
     return rule == "R8" and d.reason == "proxy_account"
 
 
-def equal_weights(d: Decision) -> Decision | None:
+def equal_weights(d: Decision, positive: bool = False) -> Decision | None:
     """The decision of the same config with every weight 1, made from `d` (one that read weights,
-    cache form or not) without deciding again, where that is sure: rule 7's reception rate by weight
-    (nobody busy) whose winners are its whole pool. With every weight 1 all the pool's members win
-    with equal odds (`odds.weighted` of weights 1 is `odds.equal`: 1/k each, in the pool's order):
-    the same pool, winners, node groups, matched and remaining groups. None: not such a decision."""
-    if d.rule != "R7" or d.reason != "reception_rate":
+    cache form or not) without deciding again, where that is sure. With every weight 1 all of the
+    winners by weight win with equal odds (`odds.weighted` of weights 1 is `odds.equal`: 1/k each,
+    in their order), the same pool, winners, node groups, matched and remaining groups:
+    - rule 7's reception rate by weight (nobody busy) whose winners are its whole pool;
+    - with `positive` (every agent of the config listed with a weight > 0, so `odds.weighted` kept
+      every account it was given): rule 7's conversion rate (its best-rated, whatever the weights)
+      and rule 8's proxies (the eligible ones) — their winners are then all it was given.
+    None: not such a decision."""
+    rule, reason = d.rule, d.reason
+    if rule == "R7" and reason == "reception_rate":
+        pool = _pool(d)
+        if len(d.agents) != len(pool):  # (its winners are some of the pool, in its order: all of it)
+            return None
+        agents, odds = equal(pool)
+    elif positive and ((rule == "R7" and reason == "conversion_rate") or (rule == "R8" and reason == "proxy_account")):
+        agents, odds = equal(d.agents)
+    else:
         return None
-    pool = _pool(d)
-    if len(d.agents) != len(pool):  # (its winners are some of the pool, in its order: all of it)
-        return None
-    agents, odds = equal(pool)
     return Decision(True, d.reason, d.rule, agents, odds, d.groups, d.matched_groups, d.remaining_groups,
                     d.candidates, ())
+
+
+def positive_weights(cfg: Config) -> bool:
+    """Whether every agent of `cfg` is listed with a weight > 0 (`equal_weights`' `positive`)."""
+    return all(a.weight > 0 for a in cfg.agents)
 
 
 def _pool(d: Decision) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from shunt.diagnose.variants import BINDING, EXCLUSIVE, RECENT, WEIGHTS, Variant
 from shunt.engine.cache_keys import eligible
 from shunt.engine.replay_tracker import ReplayTracker
 from shunt.engine.model import SELECTION_REASONS, Config
-from shunt.engine.weights_read import equal_weights, read_weights
+from shunt.engine.weights_read import equal_weights, positive_weights, read_weights
 from shunt.gcpause import release
 from shunt.store import periods
 from shunt.workers import workers
@@ -66,6 +66,7 @@ class SpanPass:
         self.P = P
         self.V = Variants()
         self.weights_unequal: dict[int, bool] = {}
+        self.positive: dict[int, tuple[Config, bool]] = {}  # config → (it, every weight > 0: weights_read)
         self.variants: dict[int, list[Config]] = {}  # config → its 16 variants
         self.equal_weights: dict[int, tuple] = {}  # id(decision) → (it, its equal-weights decision or None)
         self.R = SpanSums(len(P.acc), P.nb)
@@ -154,7 +155,8 @@ class SpanPass:
         member wins at 1/k: engine/weights_read.py); the others are asked."""
         lo = SUBMASKS[act & ~WEIGHTS]
         got = self.decide_many(state, c, vs, lo, base, first)
-        t = vs[0].settings.busy_threshold
+        cfg = vs[0]
+        t = cfg.settings.busy_threshold
         by = dict(zip(lo, got))
         need = []
         for m, d in zip(lo, got):
@@ -164,7 +166,10 @@ class SpanPass:
                 if e is None or e[0] is not d:  # (made once per decision: the cache's recur)
                     if len(memo) >= EQUAL_MEMO:  # (a pool's odds each: at 1000 agents, ~50 kB an entry)
                         memo.clear()
-                    e = memo[id(d)] = (d, equal_weights(d))  # (holds d: its id stays unique)
+                    pos = self.positive.get(id(cfg))
+                    if pos is None or pos[0] is not cfg:
+                        pos = self.positive[id(cfg)] = (cfg, positive_weights(cfg))
+                    e = memo[id(d)] = (d, equal_weights(d, pos[1]))  # (holds d: its id stays unique)
                 if e[1] is None:
                     need.append(m | WEIGHTS)
                 else:
