@@ -141,7 +141,7 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
     tracker = ReplayTracker(transform, float(new_hours) if isinstance(new_hours, (int, float)) else 0.0)
     cache = decision_cache(tracker)
     sums = _Sums(random.Random(seed), timeutil.zone(tzname), limit)
-    shared: dict[int, tuple] = {}  # id(after) → (after, before, whether their keys are the same: _same_keys)
+    shared: dict[int, tuple] = {}  # id(after) → (after, before, their keys the same (_same_keys), the configs equal)
     decide, base_of, recent_key, first_recent = cache.decide, cache.base, cache.recent_key, cache.first_recent
     for c, routed, state, _uid in store.sweep(conn, sid, start, end, tracker=tracker):
         cfg_after, cfg_before = state.config, tracker.recorded_config
@@ -150,13 +150,17 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
             continue
         e = shared.get(id(cfg_after))
         if e is None or e[0] is not cfg_after or e[1] is not cfg_before:
-            e = shared[id(cfg_after)] = (cfg_after, cfg_before, _same_keys(cfg_after, cfg_before))
+            same = _same_keys(cfg_after, cfg_before)
+            # (the configs equal: decided once, but not with the cache off, the engine's own answer to compare with)
+            e = shared[id(cfg_after)] = (cfg_after, cfg_before, same, same and cache.enabled and cfg_after == cfg_before)
         if e[2]:  # one base and rule 4's pick for both
             base = base_of(state, c, cfg_before)
             recent = (recent_key(state, c, cfg_before)
                       if c.source != "transfer_to_group" and cfg_before.settings.recent_contact_hours else ())
             first = first_recent(state, recent, cfg_before) if recent else None
-            d_after, d_before = decide(state, c, cfg_after, base, first=first), decide(state, c, cfg_before, base, first=first)
+            d_after = decide(state, c, cfg_after, base, first=first)
+            # the change left this config as it was: the same decision (the engine reads the state and the config)
+            d_before = d_after if e[3] else decide(state, c, cfg_before, base, first=first)
         else:
             d_after, d_before = decide(state, c, cfg_after), decide(state, c, cfg_before)
         override = sums.replayed(c, routed, d_after, d_before)
