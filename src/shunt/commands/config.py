@@ -14,8 +14,9 @@ def run(db, *, at=None, shop=None, as_json=False, mask=False) -> None:
     from shunt.render.jsonout import dump
     from shunt.render.text import plain
 
-    conn, sid, nick, tz = open_shop(db, shop)
-    t = moment(at, tz, conn, sid) if at else store.last_event_ts(conn, sid)
+    sh = open_shop(db, shop)
+    conn, sid, nick, tz = sh
+    t = moment(at, sh) if at else store.last_event_ts(conn, sid)
     cfg = store.config_at(conn, sid, t) if t is not None else None
     if cfg is None:
         first = store.configs_in(conn, sid, t or 0, 2**62)

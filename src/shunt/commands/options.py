@@ -12,39 +12,28 @@ from shunt.errors import UsageError
 from shunt.store.shop import Shop
 
 
-def _zone_and_year(shop, conn, sid):
-    """(tz, year of a date typed without one) from a Shop, or from the old call shape (tz, conn, sid);
-    without a shop to ask, the year is this year."""
-    if not isinstance(shop, Shop):
-        if conn is None or sid is None:
-            from datetime import datetime
+def _data_year(shop: Shop):
+    """The year of a date typed without one, asked only then (store.shop.Shop: its latest year with data)."""
+    def year() -> int:
+        from shunt.diagnose.period import data_year  # only for a date typed without its year
 
-            return shop, lambda: datetime.now(shop).year
-        shop = Shop.of(conn, sid)
-    return shop.tz, lambda: _data_year(shop)
+        return data_year(shop)
+
+    return year
 
 
-def _data_year(shop: Shop) -> int:
-    from shunt.diagnose.period import data_year  # only for a date typed without its year
-
-    return data_year(shop)
-
-
-def moment(text: str, shop, conn=None, sid=None) -> int:
-    """--at and the like, as typed (IME forms too); `11月11日 10:00` in the shop's latest year with data.
-    `moment(text, shop)`; the old shape `moment(text, tz, conn=None, sid=None)` still works."""
-    tz, year = _zone_and_year(shop, conn, sid)
+def moment(text: str, shop: Shop) -> int:
+    """--at and the like, as typed (IME forms too); `11月11日 10:00` in the shop's latest year with data."""
     try:
-        return timeutil.parse_moment(text, tz, year=year)
+        return timeutil.parse_moment(text, shop.tz, year=_data_year(shop))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
 
-def day(text: str, shop, conn=None, sid=None) -> Date:
+def day(text: str, shop: Shop) -> Date:
     """--date as typed (2026年11月11日, 11月11日 in the shop's latest year with data, full-width digits)."""
-    tz, year = _zone_and_year(shop, conn, sid)
     try:
-        return timeutil.parse_date(text, tz, year=year)
+        return timeutil.parse_date(text, shop.tz, year=_data_year(shop))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -56,14 +45,10 @@ def duration(text: str) -> int:
         raise UsageError(str(exc)) from None
 
 
-def account(shop, *args) -> str | None:
+def account(shop: Shop, text: str | None) -> str | None:
     """An account as typed: `小丙` → `zhenpin:小丙` when the shop (already chosen: --shop, or the only one)
     has that account and no account is named `小丙` itself; any other text unchanged (the command's own
-    check then says what is near). `account(shop, text)`; the old shape `account(conn, sid, nick, text)`."""
-    if isinstance(shop, Shop):
-        (text,) = args
-    else:
-        shop, text = Shop.of(shop, args[0]), args[2]
+    check then says what is near)."""
     if text is None or ":" in text:
         return text
     full = f"{shop.nick}:{text.strip()}"

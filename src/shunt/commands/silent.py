@@ -16,10 +16,10 @@ def run(db, account: str, *, at=None, window="24h", shop=None, as_json=False, ma
     conn, sid, nick, tz = sh
 
     name_groups(conn, sid, later=True)  # human views: `售前 g_pre`
-    account = as_account(conn, sid, nick, account)
+    account = as_account(sh, account)
     win = duration(window)
     if at:
-        ms = moment(at, tz, conn, sid)
+        ms = moment(at, sh)
     else:
         ms, why = default_moment(sh)
         say(_("at: {why}; choose another with --at").format(why=tr(why)))

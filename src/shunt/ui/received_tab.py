@@ -28,8 +28,9 @@ class ReceivedTab(QuestionTab):
         buyer, at, expected = values["buyer"], values["at"], values["expected"] or None
         if not buyer or not at:
             raise UsageError(_("type the buyer and the second the message was sent (at)"))
-        ms = moment(at, s.tz, s.conn, s.sid)
+        sh = s.handle()
+        ms = moment(at, sh)
         with masked_errors(s.mask, [buyer], s.conn, s.sid):
-            result = masked(why_received(s.handle(), buyer, ms - ms % 1000, expected), [buyer], s.mask)
+            result = masked(why_received(sh, buyer, ms - ms % 1000, expected), [buyer], s.mask)
         words = ("why-received", buyer, "--at", at) + (("--expected", expected) if expected else ())
         return words, lambda out: human.received(result, out)

@@ -30,12 +30,13 @@ class SilentTab(QuestionTab):
         window = values["window"] or "24h"
         win = duration(window)
         at, said = values["at"], []
+        sh = s.handle()
         if at:
-            ms = moment(at, s.tz, s.conn, s.sid)
+            ms = moment(at, sh)
         else:
-            ms, why = default_moment(s.handle())
+            ms, why = default_moment(sh)
             said.append(f"at: {why}")
-        acc = account(s.conn, s.sid, s.nick, values["account"])  # 小丙 → shop:小丙, as the CLI reads it
+        acc = account(sh, values["account"])  # 小丙 → shop:小丙, as the CLI reads it
         result = masked(why_silent(s.conn, s.sid, acc, ms, win), [], s.mask)
         from shunt import timeutil
 

@@ -123,7 +123,8 @@ class TraceTab(Static):
 
         s = self.session
         with masked_errors(s.mask, [buyer], s.conn, s.sid):
-            result = trace(s.handle(), buyer, parse_day(day, s.tz))
+            sh = s.handle()
+            result = trace(sh, buyer, parse_day(day, sh))
         return masked(result, [buyer], s.mask)
 
     # ---- on screen -----------------------------------------------------------------------------
