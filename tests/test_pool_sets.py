@@ -106,6 +106,7 @@ def _check_view(view, cfg, lk, tr, load, hashes, least, alls, keys):
         assert top == [j for j, m in enumerate(g.members) if m in pool and float(conv.get(m, 0.0)) == best]
     alls.check(tuple(pools), view.all_version())
     kept = [i for i, p in enumerate(pools) if p]
+    _check_every(view, pools, kept, conv)
     for at in {tuple(kept), tuple(kept[:1]), tuple(kept[1:])} - {()}:
         merged = tuple(dict.fromkeys(chain.from_iterable(pools[i] for i in at)))
         assert view.merged(at) == merged
@@ -126,6 +127,21 @@ def _check_view(view, cfg, lk, tr, load, hashes, least, alls, keys):
                 assert k == ("loads", *[_hash(ids, [m for m in pools[i] if load.get(m, 0) == min(loads)])
                                         for i in at])
                 keys.check((at, t, k), tuple(m for m, n in zip(merged, loads) if n == min(loads)))
+
+
+def _check_every(view, pools, kept, conv):
+    """The pool of every group (engine/every.py): an account's flag is its eligibility; that pool
+    merged from them is every non-empty group's pool merged; the winners by rate from the accounts
+    in rate order are its members at the highest rate, in its order."""
+    rot = view.gp.rot
+    eligible = {m for p in pools for m in p}
+    assert [bool(f) for f in view.aflags] == [m in eligible for m in rot]
+    if not kept:
+        return
+    merged = tuple(dict.fromkeys(chain.from_iterable(pools[i] for i in kept)))
+    assert view.merged_every(tuple(kept)) == merged
+    rates = [float(conv.get(m, 0.0)) for m in merged]
+    assert [rot[p] for p in view.every_top(conv)] == [m for m, r in zip(merged, rates) if r == max(rates)]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

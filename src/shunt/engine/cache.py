@@ -87,6 +87,7 @@ class DecisionCache:
         self._parts: dict[tuple, int] = {}  # (eligibility flags,) or (the members' flags, 1) → a number
         self._specs: dict[tuple, tuple] = {}
         self._rows = 0  # candidate rows and odds held by the memo's decisions (bounded: MAX_ROWS)
+        self._counted: set[int] = set()  # ids of the rows tuples and odds dicts counted in `_rows` (held)
         self._plans: dict[tuple, tuple] = {}  # decide_many's entries
         self._keys: tuple = (None, None, None)  # (state, the strategy keys found for it, its rates' stamp)
         self._flag_ids: dict[tuple, int] = {}  # eligibility flags → a number, for the plans' keys
@@ -258,7 +259,7 @@ class DecisionCache:
         d = e.by.get(dk)
         if d is None:
             d = e.by[dk] = self._run(state, consult, cfg, past_5=True)
-            self._rows += len(d.candidates) + len(d.odds)
+            self._count(d)
         return d
 
     def _strategy_key(self, e: StrategyKey, state: State, consult: Consult, cfg: Config) -> Any:
@@ -268,7 +269,8 @@ class DecisionCache:
             tr = self.tracker
             rates = tr.stats_gen if tr is not None and state.conversion is tr.live_conversion else None
             memo = self._keys = (state, {}, rates)
-        return e.key(state, memo[1], memo[2], self._view(state, consult, cfg) if e.at is not None else None)
+        return e.key(state, memo[1], memo[2],
+                     self._view(state, consult, cfg) if e.at is not None or e.every is not None else None)
 
     def _entry(self, state: State, consult: Consult, cfg: Config, inf: "ConfigKeys", base: list,
                first: str | None) -> "Decision | StrategyKey":
@@ -356,17 +358,28 @@ class DecisionCache:
         self._memo.clear()
         self._plans.clear()
         self._rows = 0
+        self._counted.clear()
+
+    def _count(self, d: Decision) -> None:
+        """Add to `_rows` what the memo holds by `d`: its rows and odds, once per object (the
+        decisions made on one pool object share them)."""
+        counted = self._counted
+        for part in (d.candidates, d.odds):
+            if id(part) not in counted and part:
+                counted.add(id(part))
+                self._rows += len(part)
 
     def _keep(self, k2: tuple, d: Decision, inf: ConfigKeys, state: State, consult: Consult) -> "Decision | StrategyKey":
         """Remember a decision that went past rule 5 under its rules 6–8 key."""
         memo = self._memo
-        self._rows += len(d.candidates) + len(d.odds)
         if len(memo) >= self.max_entries or self._rows > MAX_ROWS:
             self._forget()
+        self._count(d)
         if d.rule == "R7" and d.reason in _CHOOSING:  # rule 7 chose among several: keyed on what it read
             sel = memo.get(k2)
             if sel.__class__ is not StrategyKey:
-                sel = memo[k2] = StrategyKey(inf, d)
+                sel = memo[k2] = StrategyKey(inf, d, self._view(state, consult, inf.cfg)
+                                             if inf.strategy == "conversion_rate" else None)
             sel.by[self._strategy_key(sel, state, consult, inf.cfg)] = d
             return sel
         return memo.setdefault(k2, d)

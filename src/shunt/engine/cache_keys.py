@@ -80,9 +80,11 @@ class StrategyKey:
     load; conversion rate: which pool members have the highest rate; round robin: the account of
     the most recent pick among the remaining groups. `by`: that key → the decision."""
 
-    __slots__ = ("pool", "strategy", "threshold", "remaining", "at", "by", "_rates")
+    __slots__ = ("pool", "strategy", "threshold", "remaining", "at", "by", "_rates", "every")
 
-    def __init__(self, inf: ConfigKeys, d: Decision) -> None:
+    def __init__(self, inf: ConfigKeys, d: Decision, view: PoolView | None = None) -> None:
+        """`view`: the groups' pools `d` was decided on (conversion rate then keys a pool of
+        every group's eligible members on the accounts in rate order: engine/every.py)."""
         self.pool = pool_of(d.candidates)
         self.strategy = inf.strategy
         self.threshold = inf.threshold
@@ -92,6 +94,8 @@ class StrategyKey:
         self.at = at if at is not None and pool_order.by_group(len(at), len(self.pool)) else None
         self.by: dict[Any, Decision] = {}
         self._rates: tuple = (None, None)  # conversion rate: (the rates' stamp, the key then)
+        # conversion rate on every group's pool: (its pools, `allh` then: every group's contents)
+        self.every = None if view is None or view._merged.get(None) is not self.pool else (view.gp, view.allh)
 
     def key(self, state: State, memo: dict | None = None, rates: Any = None, view: PoolView | None = None) -> Any:
         """What the strategy read in `state`. `memo`: the keys found for this state already (the
@@ -103,6 +107,20 @@ class StrategyKey:
             return None if best is None else best.account
         if rates is not None and self._rates[0] == rates and self.strategy == "conversion_rate":
             return self._rates[1]  # (the same pool at the same rates)
+        every = self.every
+        if every is not None and view is not None and view.allh == every[1] and view.gp is every[0] \
+                and state.conversion is every[0].every_rates.conversion:  # (the same pool: every group's)
+            mk = (view, _EVERY)
+            got = None if memo is None else memo.get(mk)
+            if got is None:
+                top = view.every_top(state.conversion)
+                got = _UNSET if top is None else (_EVERY, *top)
+                if memo is not None:
+                    memo[mk] = got
+            if got is not _UNSET:
+                if rates is not None:
+                    self._rates = (rates, got)
+                return got
         if view is not None and self.at is not None:
             conv = self.strategy == "conversion_rate"
             if not conv or rates is not None:  # (rates: the conversion map is the tracker's live one)
@@ -138,6 +156,7 @@ class StrategyKey:
 
 _LOADS = "loads"  # tag: a key read from the load buckets (never equal to one read from the pool)
 _RATES = "rates"  # tag: a key read from the places in rate order
+_EVERY = "every"  # tag: a key read from every group's accounts in rate order (the winners' positions)
 _UNSET: Any = object()
 
 

@@ -25,7 +25,7 @@ class Lookup:
 
     __slots__ = ("config", "agents", "gate", "weight", "holding", "proxies", "matches", "_members", "_held", "caps",
                  "_rotations", "position", "by_intent", "by_item", "by_state", "_positions", "_indexes", "listed",
-                 "_nodes", "first_group", "_ids")
+                 "_nodes", "first_group", "_ids", "group_ids")
 
     def __init__(self, cfg: Any) -> None:
         self.config = cfg
@@ -63,6 +63,7 @@ class Lookup:
         self._members: dict[tuple, tuple] = {}
         self._rotations: dict[tuple, tuple] = {}
         self.position = {id(g): i for i, g in enumerate(cfg.groups)}  # a group of the config → its index
+        self.group_ids = tuple(g.id for g in cfg.groups)  # a group's index → its id
         self._positions: dict[int, tuple] = {}
         self._indexes: dict[int, tuple] = {}
         self._nodes: dict[tuple, dict] = {}

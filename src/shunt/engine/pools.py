@@ -32,6 +32,7 @@ from itertools import chain, compress, count
 from random import Random
 from typing import Any, Mapping, Protocol
 
+from .every import EveryRates, every_top
 from .lookup import Lookup
 from .pool_order import HASH_MASK, RateOrder, bucket_add, load_stats, rate_stats, rate_top, top_rated
 
@@ -68,11 +69,12 @@ class PoolView:
     content hash (its version). Made once per change of the pools; do not mutate. `adj`: for a
     view patched for a buyer's own open sessions, group position → its buckets' changes."""
 
-    __slots__ = ("gp", "flags", "counts", "hs", "allh", "nzh", "adj", "_some", "_merged", "_pools")
+    __slots__ = ("gp", "flags", "counts", "hs", "allh", "nzh", "adj", "_some", "_merged", "_pools", "aflags")
 
     def __init__(self, gp: "GroupPools", flags: list, counts: list, hs: list, allh: int, nzh: int,
-                 adj: dict | None = None) -> None:
+                 aflags: bytearray, adj: dict | None = None) -> None:
         self.gp, self.flags, self.counts, self.hs, self.allh = gp, flags, counts, hs, allh
+        self.aflags = aflags  # position in `gp.rot` → the account is eligible (engine/every.py)
         self.nzh = nzh  # which groups have an eligible member (equal sets, equal numbers): `GroupPools.nzh`
         self.adj = adj
         self._some: dict[int, tuple] = {}  # id(positions) → (positions, their version)
@@ -122,12 +124,13 @@ class PoolView:
 
     def merged_every(self, positions: tuple[int, ...]) -> tuple[str, ...]:
         """`merged(positions)` where `positions` are those of every group with an eligible member
-        (overflow; every group matched): known from every group's contents (`allh`), O(1)."""
+        (overflow; every group matched): known from every group's contents (`allh`), O(1); made
+        from the accounts' flags (every eligible member of any group, in `gp.rot` order)."""
         if len(positions) == 1:
             return self.merged(positions)
         got = self._merged.get(None)  # (None: every non-empty group)
         if got is None:
-            got = self._merged[None] = self.gp.merged(positions, self, ("*", self.allh))
+            got = self._merged[None] = self.gp.merged_every(self)
         return got
 
     # (engine/pool_order.py's reads: the load buckets, the places in rate order)
@@ -135,6 +138,7 @@ class PoolView:
     rate_top = rate_top
     rate_stats = rate_stats
     top_rated = top_rated
+    every_top = every_top
 
 
 class GroupPools:
@@ -145,7 +149,7 @@ class GroupPools:
                  "counts", "hs", "allh", "buckets", "loads", "unique", "view_now", "_numbers", "_tuples",
                  "_held_versions", "live_load", "buckets_on",
                  "_held", "_merged", "_last", "by_rate", "nzkeys", "nzh", "kept",
-                 "kept_held")
+                 "kept_held", "rot", "apos", "aflags", "every_rates")
 
     def __init__(self, lk: Lookup, spec: tuple, tracker: Tracker) -> None:
         groups = lk.config.groups
@@ -158,6 +162,9 @@ class GroupPools:
             for j, m in enumerate(g.members):
                 at.setdefault(m, []).append((i, j))
         self.at = at  # account → its (group position, member position) everywhere
+        self.rot = tuple(at)  # every member of any group, in the order of their first places
+        self.apos = {m: p for p, m in enumerate(at)}  # account → its position in `rot`
+        self.aflags = bytearray(len(at))  # position in `rot` → the account is eligible
         self.ids = {m: rnd.getrandbits(64) for m in at}  # account → its random id (content hashes)
         self.keys = [rnd.getrandbits(64) | 1 for _ in groups]  # group position → its factor in `allh`
         self.nzkeys = [rnd.getrandbits(64) for _ in groups]  # group position → its id in `nzh`
@@ -185,6 +192,7 @@ class GroupPools:
         self._merged: dict[tuple, tuple[str, ...]] = {}
         self._last: tuple = (None,)  # the last patched view: (gen, load map, buyer, view)
         self.by_rate = RateOrder(self, tracker)  # each group's places by conversion rate
+        self.every_rates = EveryRates(self, tracker)  # every group's members by conversion rate
 
     def intern(self, versions: tuple) -> int:
         """The number of this tuple of versions."""
@@ -211,11 +219,9 @@ class GroupPools:
             self._held += len(p) + 1
         return p
 
-    def merged(self, positions: tuple[int, ...], view: PoolView, key: Any = None) -> tuple[str, ...]:
-        """`PoolView.merged`, remembered per (positions, their versions), or per `key` (which
-        stands for them)."""
-        if key is None:
-            key = (positions, tuple(map(view.hs.__getitem__, positions)))
+    def merged(self, positions: tuple[int, ...], view: PoolView) -> tuple[str, ...]:
+        """`PoolView.merged`, remembered per (positions, their versions)."""
+        key = (positions, tuple(map(view.hs.__getitem__, positions)))
         got = self._merged.get(key)
         if got is None:
             if len(self._merged) >= MAX_MERGED:
@@ -223,6 +229,17 @@ class GroupPools:
             flags = map(view.flags.__getitem__, positions)  # (at C speed: no pool made per group)
             got = self._merged[key] = tuple(dict.fromkeys(chain.from_iterable(
                 map(compress, map(self.members.__getitem__, positions), flags))))
+        return got
+
+    def merged_every(self, view: PoolView) -> tuple[str, ...]:
+        """Every eligible member of any group in `view`, in `rot` order (the pools of every group
+        with an eligible member, merged), remembered per `allh` (every group's contents)."""
+        key = ("*", view.allh)
+        got = self._merged.get(key)
+        if got is None:
+            if len(self._merged) >= MAX_MERGED:
+                self._merged.clear()
+            got = self._merged[key] = tuple(compress(self.rot, view.aflags))
         return got
 
     def _eligible(self, account: str, status: Mapping[str, str], load: Mapping[str, int]) -> bool:
@@ -237,6 +254,7 @@ class GroupPools:
         self.hs = [sum(compress(map(ids.__getitem__, ms), f)) & HASH_MASK for ms, f in zip(self.members, self.flags)]
         self.allh = sum(map(int.__mul__, self.keys, self.hs)) & HASH_MASK
         self.nzh = sum(compress(self.nzkeys, self.counts)) & HASH_MASK
+        self.aflags = bytearray(self._eligible(m, status, load) for m in self.rot)
         self.view_now = None
         self.reset = tracker.resets
         self.dirty.clear()
@@ -275,11 +293,18 @@ class GroupPools:
             changed = False
             copied: set[int] = set()
             on = self.buckets_on
+            apos, aflags, acopied = self.apos, self.aflags, False
             for a in (self.dirty | self.moved if self.dirty else self.moved) if on else self.dirty:
                 spots = at.get(a)
                 if not spots:
                     continue
                 e = self._eligible(a, status, load)
+                p = apos[a]
+                if aflags[p] != e:
+                    if not acopied:  # (a View may hold the old flags)
+                        aflags = self.aflags = bytearray(aflags)
+                        acopied = True
+                    aflags[p] = e
                 if on:
                     was, now = loads[a], load.get(a, 0)
                     loads[a] = now
@@ -317,7 +342,7 @@ class GroupPools:
         self.current(tracker)
         v = self.view_now
         if v is None:
-            v = self.view_now = PoolView(self, self.flags, self.counts, self.hs, self.allh, self.nzh)
+            v = self.view_now = PoolView(self, self.flags, self.counts, self.hs, self.allh, self.nzh, self.aflags)
         if load is tracker.live_load:
             return v
         last = self._last
@@ -334,12 +359,17 @@ class GroupPools:
         adj: dict[int, list] = {}
         live = self.live_load
         flags = counts = hs = None
-        allh, nzh = v.allh, v.nzh
+        allh, nzh, aflags = v.allh, v.nzh, v.aflags
         for a in dict.fromkeys(accounts):
             spots = self.at.get(a)
             if not spots:
                 continue
             e = self._eligible(a, status, load)
+            p = self.apos[a]
+            if aflags[p] != e:
+                if aflags is v.aflags:
+                    aflags = bytearray(aflags)
+                aflags[p] = e
             was, now = live.get(a, 0), load.get(a, 0)
             rid = self.ids[a]
             for i, j in spots:
@@ -364,7 +394,7 @@ class GroupPools:
         if flags is None:  # the same pools: the same view, or one sharing what it made
             if not adj or not self.buckets_on:
                 return v
-            got = PoolView(self, v.flags, v.counts, v.hs, allh, nzh, adj)
+            got = PoolView(self, v.flags, v.counts, v.hs, allh, nzh, v.aflags, adj)
             got._some, got._merged, got._pools = v._some, v._merged, v._pools
             return got
-        return PoolView(self, flags, counts, hs, allh, nzh, adj)
+        return PoolView(self, flags, counts, hs, allh, nzh, aflags, adj)

@@ -71,8 +71,14 @@ def _reception_rate(ctx: Context, pool, table) -> Result:
 def _conversion_rate(ctx: Context, pool, table) -> Result:
     conv = ctx.state.conversion
     view = ctx.view
-    if view is not None and conv is view.gp.by_rate.conversion and pool_order.by_group(len(ctx.kept_at), len(pool)):
-        win = view.top_rated(ctx.kept_at, conv)  # (the groups' places in rate order, not the pool's rates)
+    if view is not None and conv is view.gp.by_rate.conversion:
+        if ctx.kept.every:  # every group's pool: the accounts in rate order (engine/every.py)
+            top = view.every_top(conv)
+            win = None if top is None else list(map(view.gp.rot.__getitem__, top))
+        elif pool_order.by_group(len(ctx.kept_at), len(pool)):
+            win = view.top_rated(ctx.kept_at, conv)  # (the groups' places in rate order, not the pool's rates)
+        else:
+            win = None
         if win is not None:
             agents, odds = weighted(win, ctx.lookup.weight)
             return Result("conversion_rate", agents, odds)

@@ -1,0 +1,84 @@
+"""Rule 7 on the pool of every group (issue 17): a consult that matches every group (balance's
+bindings-cleared variants) or overflows keeps every group with an eligible member, so its pool is
+every eligible member of any group, in the order of their first places (`GroupPools.rot`).
+
+Eligibility is the account's, whatever the group: `GroupPools` keeps one flag per account
+(`aflags`, beside the flags per place), so that pool is `compress(rot, aflags)` at C speed, and
+conversion rate's winners on it come from the accounts in rate order (`EveryRates`: highest rate
+first, then pool order; a rate set moves only that account), walked from the top past the
+ineligible ones: O(winners + ineligible above them), not O(pool). tests/test_every.py compares
+both with the engine's reading of the pool.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from typing import Any, Mapping
+
+
+class EveryRates:
+    """The accounts of one `GroupPools` (`rot`) by conversion rate, highest first (then in pool
+    order), kept up to date with the rates the tracker sets."""
+
+    __slots__ = ("gp", "rated", "conversion", "order", "rates", "_reset")
+
+    def __init__(self, gp: Any, tracker: Any) -> None:
+        self.gp = gp
+        self.rated: set[str] = tracker.watch_rates()  # the accounts whose rate was set since
+        self.conversion = tracker.live_conversion  # the rates map the order follows
+        self.order: list[tuple[float, int]] | None = None  # sorted (-rate, position in rot)
+        self.rates: list[float] = []  # position in rot → the rate it is ordered by
+        self._reset: Any = None
+
+    def current(self, conversion: Mapping[str, float]) -> list[tuple[float, int]] | None:
+        """The order now (`conversion`: the tracker's live rates); None when a rate is not a
+        number (NaN: no order)."""
+        gp = self.gp
+        order = self.order
+        if order is None or self._reset != gp.reset:
+            rates = self.rates = [float(conversion.get(m, 0.0)) for m in gp.rot]
+            self.rated.clear()
+            self._reset = gp.reset
+            if any(r != r for r in rates):
+                self.order = None
+                return None
+            order = self.order = sorted(zip(map(float.__neg__, rates), range(len(rates))))
+            return order
+        if self.rated:
+            rates, apos = self.rates, gp.apos
+            for a in self.rated:
+                p = apos.get(a)
+                if p is None:
+                    continue
+                new = float(conversion.get(a, 0.0))
+                old = rates[p]
+                if new == old:
+                    continue
+                if new != new:  # (made whole again when asked next)
+                    self.order = None
+                    self.rated.clear()
+                    return None
+                rates[p] = new
+                del order[bisect_left(order, (-old, p))]
+                insort(order, (-new, p))
+            self.rated.clear()
+        return order
+
+
+def every_top(view: Any, conversion: Mapping[str, float]) -> list[int] | None:
+    """The positions in `rot` of the eligible accounts of `view` (some must be) with the highest
+    conversion rate, ascending (the pool's order); None: a rate is not a number (read the pool)."""
+    order = view.gp.every_rates.current(conversion)
+    if order is None:
+        return None
+    af = view.aflags
+    best = None
+    top = []
+    for nr, p in order:
+        if nr != best and best is not None:
+            break
+        if af[p]:
+            best = nr
+            top.append(p)
+    top.sort()
+    return top
