@@ -29,7 +29,7 @@ class ConfigKeys:
 
     __slots__ = ("cfg", "agents", "conf", "live_accounts", "caps", "spec", "threshold", "strategy", "items", "intents",
                  "states", "exclusive", "assistant", "hours", "groups", "round_robin", "_pos",
-                 "chooseable", "_gpos", "by_loads")
+                 "chooseable", "_gpos", "by_loads", "_ids_at")
 
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg  # keeps the object alive: ids stay unique
@@ -58,13 +58,22 @@ class ConfigKeys:
         self.chooseable: dict[tuple, tuple] = {}  # the matched groups (by id()) → `_matched`'s (ids, positions, places)
         ids = [g.id for g in cfg.groups]
         self._gpos = {g: i for i, g in enumerate(ids)} if len(set(ids)) == len(ids) else None
+        self._ids_at: dict[int, tuple] = {}  # id(group ids) → (them, their positions)
         # reception rate (the default strategy) and conversion rate: their keys from the pools
         self.by_loads = self._gpos is not None and s.strategy != "round_robin"
 
     def group_positions(self, ids: tuple[str, ...]) -> tuple[int, ...] | None:
-        """The positions in the config of the groups with these ids (None: ids repeat)."""
+        """The positions in the config of the groups with these ids (None: ids repeat), the same
+        tuple for the same ids object (rule 6's remaining groups: one per kept set, engine/kept.py)."""
         at = self._gpos
-        return None if at is None or not ids else tuple(map(at.__getitem__, ids))
+        if at is None or not ids:
+            return None
+        e = self._ids_at.get(id(ids))
+        if e is None or e[0] is not ids:
+            if len(self._ids_at) >= 1024:
+                self._ids_at.clear()
+            e = self._ids_at[id(ids)] = (ids, tuple(map(at.__getitem__, ids)))  # (holds them: the id stays)
+        return e[1]
 
     def positions(self) -> dict[str, int]:
         """A live account → its position in `live_accounts` (in the flags)."""
@@ -123,7 +132,8 @@ class StrategyKey:
                 return got
         if view is not None and self.at is not None:
             conv = self.strategy == "conversion_rate"
-            if not conv or rates is not None:  # (rates: the conversion map is the tracker's live one)
+            # (rates: the conversion map is the tracker's live one; loads: buckets of big groups only)
+            if rates is not None if conv else view.gp.small.isdisjoint(self.at):
                 mk = (view, self.at, self.threshold, conv)
                 got = _UNSET if memo is None else memo.get(mk, _UNSET)
                 if got is _UNSET:

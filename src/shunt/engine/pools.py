@@ -32,6 +32,7 @@ from itertools import chain, compress, count
 from random import Random
 from typing import Any, Mapping, Protocol
 
+from . import pool_order
 from .every import EveryRates, every_top
 from .lookup import Lookup
 from .pool_order import HASH_MASK, RateOrder, bucket_add, load_stats, rate_stats, rate_top, top_rated
@@ -149,7 +150,7 @@ class GroupPools:
                  "counts", "hs", "allh", "buckets", "loads", "unique", "view_now", "_numbers", "_tuples",
                  "_held_versions", "live_load", "buckets_on",
                  "_held", "_merged", "_last", "by_rate", "nzkeys", "nzh", "kept",
-                 "kept_held", "rot", "apos", "aflags", "every_rates")
+                 "kept_held", "rot", "apos", "aflags", "every_rates", "big", "bigset", "small")
 
     def __init__(self, lk: Lookup, spec: tuple, tracker: Tracker) -> None:
         groups = lk.config.groups
@@ -165,6 +166,11 @@ class GroupPools:
         self.rot = tuple(at)  # every member of any group, in the order of their first places
         self.apos = {m: p for p, m in enumerate(at)}  # account → its position in `rot`
         self.aflags = bytearray(len(at))  # position in `rot` → the account is eligible
+        # load buckets are kept for the groups of at least MEMBERS_PER_GROUP members only (a key
+        # reads them only when each kept group has that many: cache_keys.StrategyKey)
+        self.small = frozenset(i for i, ms in enumerate(self.members) if len(ms) < pool_order.MEMBERS_PER_GROUP)
+        self.big = {m: bs for m, spots in at.items() if (bs := [p for p in spots if p[0] not in self.small])}
+        self.bigset = frozenset(self.big)  # the members of those groups
         self.ids = {m: rnd.getrandbits(64) for m in at}  # account → its random id (content hashes)
         self.keys = [rnd.getrandbits(64) | 1 for _ in groups]  # group position → its factor in `allh`
         self.nzkeys = [rnd.getrandbits(64) for _ in groups]  # group position → its id in `nzh`
@@ -272,9 +278,11 @@ class GroupPools:
         self._last = (None,)
         load = self.live_load
         self.buckets = [{} for _ in self.members]
-        self.loads = {m: load.get(m, 0) for m in self.at}
+        self.loads = {m: load.get(m, 0) for m in self.big}
         self.moved.clear()  # (the loads moved so far are in)
         for i, (ms, f) in enumerate(zip(self.members, self.flags)):
+            if i in self.small:
+                continue
             for m in compress(ms, f):
                 bucket_add(self.buckets[i], self.loads[m], 1, self.ids[m])
         self.buckets_on = True
@@ -292,9 +300,10 @@ class GroupPools:
             at, loads, ids = self.at, self.loads, self.ids
             changed = False
             copied: set[int] = set()
-            on = self.buckets_on
+            on, big = self.buckets_on, self.big
             apos, aflags, acopied = self.apos, self.aflags, False
-            for a in (self.dirty | self.moved if self.dirty else self.moved) if on else self.dirty:
+            moved = self.moved & self.bigset if on else None  # (the load moves that are filed)
+            for a in (self.dirty | moved if self.dirty else moved) if on else self.dirty:
                 spots = at.get(a)
                 if not spots:
                     continue
@@ -305,17 +314,17 @@ class GroupPools:
                         aflags = self.aflags = bytearray(aflags)
                         acopied = True
                     aflags[p] = e
-                if on:
+                if on and a in big:
                     was, now = loads[a], load.get(a, 0)
                     loads[a] = now
-                for i, j in spots:
-                    f = self.flags[i]
-                    old = f[j]
-                    if on:
-                        if old:
+                    for i, j in big[a]:
+                        if self.flags[i][j]:
                             bucket_add(self.buckets[i], was, -1, -ids[a])
                         if e:
                             bucket_add(self.buckets[i], now, 1, ids[a])
+                for i, j in spots:
+                    f = self.flags[i]
+                    old = f[j]
                     if old != e:
                         if not changed:
                             changed = True
