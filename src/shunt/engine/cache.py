@@ -20,7 +20,7 @@ decision made on one pool object (one version of the kept groups' pools, `PoolVi
 across cache misses (e.g. a balance variant with the same weights object). Never mutate them.
 
 Memory is bounded whatever the shop's size: `MAX_FLAG_BYTES` of eligibility flags held as keys,
-`MAX_ROWS` candidate rows and odds held by remembered decisions.
+`MAX_ROWS` candidate rows and odds held by remembered decisions (each shared object once: held.py).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from .context import Context
 from .decide import decide as engine_decide, decide_past_5
 from .flags import FlagSource
 from .groups import match_groups
+from .held import Held
 from .lookup import lookup
 from .pool_keys import late_key, plan_stamp
 from .pools import PoolView
@@ -86,13 +87,11 @@ class DecisionCache:
         self._groups: dict[tuple, list] = {}
         self._parts: dict[tuple, int] = {}  # (eligibility flags,) or (the members' flags, 1) → a number
         self._specs: dict[tuple, tuple] = {}
-        self._rows = 0  # candidate rows and odds held by the memo's decisions (bounded: MAX_ROWS)
-        self._counted: set[int] = set()  # ids of the rows tuples and odds dicts counted in `_rows` (held)
+        self._held = Held()  # candidate rows and odds held by the memo's decisions (bounded: MAX_ROWS)
         self._plans: dict[tuple, tuple] = {}  # decide_many's entries
         self._keys: tuple = (None, None, None)  # (state, the strategy keys found for it, its rates' stamp)
         self._flag_ids: dict[tuple, int] = {}  # eligibility flags → a number, for the plans' keys
-        self._last_flags: tuple | None = None
-        self._last_n = -1
+        self._last_flags, self._last_n = None, -1  # the last flags asked about, their number
         self.max_entries = max_entries
         self.calls = self.misses = 0  # decisions asked for; engine runs
 
@@ -259,7 +258,7 @@ class DecisionCache:
         d = e.by.get(dk)
         if d is None:
             d = e.by[dk] = self._run(state, consult, cfg, past_5=True)
-            self._count(d)
+            self._held.add(d)
         return d
 
     def _strategy_key(self, e: StrategyKey, state: State, consult: Consult, cfg: Config) -> Any:
@@ -269,8 +268,7 @@ class DecisionCache:
             tr = self.tracker
             rates = tr.stats_gen if tr is not None and state.conversion is tr.live_conversion else None
             memo = self._keys = (state, {}, rates)
-        return e.key(state, memo[1], memo[2],
-                     self._view(state, consult, cfg) if e.at is not None or e.every is not None else None)
+        return e.key(state, memo[1], memo[2], self._view(state, consult, cfg) if e.reads_view else None)
 
     def _entry(self, state: State, consult: Consult, cfg: Config, inf: "ConfigKeys", base: list,
                first: str | None) -> "Decision | StrategyKey":
@@ -357,29 +355,18 @@ class DecisionCache:
         """Empty the memo of rules 6–8 (and the plans that hold its entries)."""
         self._memo.clear()
         self._plans.clear()
-        self._rows = 0
-        self._counted.clear()
-
-    def _count(self, d: Decision) -> None:
-        """Add to `_rows` what the memo holds by `d`: its rows and odds, once per object (the
-        decisions made on one pool object share them)."""
-        counted = self._counted
-        for part in (d.candidates, d.odds):
-            if id(part) not in counted and part:
-                counted.add(id(part))
-                self._rows += len(part)
+        self._held.clear()
 
     def _keep(self, k2: tuple, d: Decision, inf: ConfigKeys, state: State, consult: Consult) -> "Decision | StrategyKey":
         """Remember a decision that went past rule 5 under its rules 6–8 key."""
         memo = self._memo
-        if len(memo) >= self.max_entries or self._rows > MAX_ROWS:
+        if len(memo) >= self.max_entries or self._held.n > MAX_ROWS:
             self._forget()
-        self._count(d)
+        self._held.add(d)
         if d.rule == "R7" and d.reason in _CHOOSING:  # rule 7 chose among several: keyed on what it read
             sel = memo.get(k2)
             if sel.__class__ is not StrategyKey:
-                sel = memo[k2] = StrategyKey(inf, d, self._view(state, consult, inf.cfg)
-                                             if inf.strategy == "conversion_rate" else None)
+                sel = memo[k2] = StrategyKey(inf, d, self._view(state, consult, inf.cfg))
             sel.by[self._strategy_key(sel, state, consult, inf.cfg)] = d
             return sel
         return memo.setdefault(k2, d)

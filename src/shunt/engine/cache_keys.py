@@ -89,7 +89,7 @@ class StrategyKey:
     load; conversion rate: which pool members have the highest rate; round robin: the account of
     the most recent pick among the remaining groups. `by`: that key → the decision."""
 
-    __slots__ = ("pool", "strategy", "threshold", "remaining", "at", "by", "_rates", "every")
+    __slots__ = ("pool", "strategy", "threshold", "remaining", "at", "by", "_rates", "every", "reads_view")
 
     def __init__(self, inf: ConfigKeys, d: Decision, view: PoolView | None = None) -> None:
         """`view`: the groups' pools `d` was decided on (conversion rate then keys a pool of
@@ -104,7 +104,9 @@ class StrategyKey:
         self.by: dict[Any, Decision] = {}
         self._rates: tuple = (None, None)  # conversion rate: (the rates' stamp, the key then)
         # conversion rate on every group's pool: (its pools, `allh` then: every group's contents)
-        self.every = None if view is None or view._merged.get(None) is not self.pool else (view.gp, view.allh)
+        self.every = None if view is None or self.strategy != "conversion_rate" or \
+            view._merged.get(None) is not self.pool else (view.gp, view.allh)
+        self.reads_view = self.at is not None or self.every is not None  # (`key` reads the groups' pools)
 
     def key(self, state: State, memo: dict | None = None, rates: Any = None, view: PoolView | None = None) -> Any:
         """What the strategy read in `state`. `memo`: the keys found for this state already (the

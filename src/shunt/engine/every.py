@@ -13,7 +13,10 @@ both with the engine's reading of the pool.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from itertools import compress
 from typing import Any, Mapping
+
+MAX_POOLS = 256  # pools of every group remembered per `GroupPools` (each: every group's contents)
 
 
 class EveryRates:
@@ -82,3 +85,15 @@ def every_top(view: Any, conversion: Mapping[str, float]) -> list[int] | None:
             top.append(p)
     top.sort()
     return top
+
+
+def every_pool(gp: Any, view: Any) -> tuple[str, ...]:
+    """Every eligible member of any group in `view`, in `gp.rot` order (the pools of every group
+    with an eligible member, merged), remembered per `allh` (every group's contents)."""
+    key = ("*", view.allh)
+    got = gp._merged.get(key)
+    if got is None:
+        if len(gp._merged) >= MAX_POOLS:
+            gp._merged.clear()
+        got = gp._merged[key] = tuple(compress(gp.rot, view.aflags))
+    return got

@@ -33,7 +33,7 @@ from random import Random
 from typing import Any, Mapping, Protocol
 
 from . import pool_order
-from .every import EveryRates, every_top
+from .every import EveryRates, every_pool, every_top
 from .lookup import Lookup
 from .pool_order import HASH_MASK, RateOrder, bucket_add, load_stats, rate_stats, rate_top, top_rated
 
@@ -131,7 +131,7 @@ class PoolView:
             return self.merged(positions)
         got = self._merged.get(None)  # (None: every non-empty group)
         if got is None:
-            got = self._merged[None] = self.gp.merged_every(self)
+            got = self._merged[None] = every_pool(self.gp, self)
         return got
 
     # (engine/pool_order.py's reads: the load buckets, the places in rate order)
@@ -235,17 +235,6 @@ class GroupPools:
             flags = map(view.flags.__getitem__, positions)  # (at C speed: no pool made per group)
             got = self._merged[key] = tuple(dict.fromkeys(chain.from_iterable(
                 map(compress, map(self.members.__getitem__, positions), flags))))
-        return got
-
-    def merged_every(self, view: PoolView) -> tuple[str, ...]:
-        """Every eligible member of any group in `view`, in `rot` order (the pools of every group
-        with an eligible member, merged), remembered per `allh` (every group's contents)."""
-        key = ("*", view.allh)
-        got = self._merged.get(key)
-        if got is None:
-            if len(self._merged) >= MAX_MERGED:
-                self._merged.clear()
-            got = self._merged[key] = tuple(compress(self.rot, view.aflags))
         return got
 
     def _eligible(self, account: str, status: Mapping[str, str], load: Mapping[str, int]) -> bool:
