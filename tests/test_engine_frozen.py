@@ -70,3 +70,71 @@ def test_repr_eq_hash_are_the_dataclass_ones(cls):
     assert ours != cls(**other) and hash(cls(**other)) == hash(plain(**other))
     assert ours.__eq__(theirs) is NotImplemented  # another class: not equal, as with dataclasses
     assert ours.__match_args__ == theirs.__match_args__
+
+
+def _tools_frozen_shapes():
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "tools"))
+    try:
+        import frozen_shapes as tool
+    finally:
+        sys.path.pop(0)
+    return root, tool
+
+
+def test_prebuilt_shapes_are_up_to_date():
+    """frozen_shapes.py holds exactly the shapes of shunt's frozen classes, as tools/frozen_shapes.py writes
+    it (a class added or changed without rerunning the tool would be compiled at each start again)."""
+    from shunt.engine import frozen as fz
+
+    root, tool = _tools_frozen_shapes()
+    defining = {".".join(p.relative_to(root / "src").with_suffix("").parts)
+                for p in (root / "src" / "shunt").rglob("*.py")
+                if "\n@frozen\n" in p.read_text(encoding="utf-8") and p.name != "frozen.py"}
+    assert defining == set(tool.MODULES)
+    shapes = tool.used_shapes()
+    path = root / "src" / "shunt" / "engine" / "frozen_shapes.py"
+    assert path.read_text(encoding="utf-8") == fz.shapes_module(shapes), "run: PYTHONPATH=src python tools/frozen_shapes.py"
+
+
+def test_prebuilt_code_is_what_the_template_compiles_to():
+    from shunt.engine import frozen as fz
+    from shunt.engine.frozen_shapes import SHAPES
+
+    assert SHAPES
+    for shape, codes in SHAPES.items():
+        ns: dict = {}
+        exec(fz.source(shape), ns)
+        for code, name in zip(codes, ("__init__", "__eq__", "__hash__")):
+            made = ns[name].__code__
+            assert (code.co_name, code.co_code, code.co_consts, code.co_names, code.co_varnames, code.co_argcount) == \
+                (made.co_name, made.co_code, made.co_consts, made.co_names, made.co_varnames, made.co_argcount), shape
+
+
+def test_a_shape_not_prebuilt_is_compiled():
+    from shunt.engine import frozen as fz
+    from shunt.engine.frozen_shapes import SHAPES
+
+    @frozen
+    class Odd:  # 13 fields, the 2nd and the 13th with a factory: no class of shunt has that shape
+        a: int
+        b: tuple = dataclasses.field(default_factory=tuple)
+        c: int = 0
+        d: int = 0
+        e: int = 0
+        f: int = 0
+        g: int = 0
+        h: int = 0
+        i: int = 0
+        j: int = 0
+        k: int = 0
+        m: int = 0
+        n: frozenset = dataclasses.field(default_factory=frozenset)
+
+    shape = (False, True) + (False,) * 10 + (True,)
+    assert shape not in SHAPES and shape in fz.COMPILED
+    o = Odd(1)
+    assert (o.a, o.b, o.n) == (1, (), frozenset()) and o == Odd(1) and hash(o) == hash(Odd(1)) and o != Odd(2)

@@ -14,8 +14,6 @@ The `--lang` options themselves (global and per command) are declared with a cho
 bad value is click's usage error (exit 2) naming the choices; a bad SHUNT_LANG is exit 2 too.
 """
 
-from __future__ import annotations
-
 import sys
 
 import typer

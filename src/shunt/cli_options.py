@@ -3,8 +3,6 @@
 printed on stderr with their exit code (cli.md), storage errors as exit 4. `cli.py` wires the commands.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path

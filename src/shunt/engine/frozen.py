@@ -6,7 +6,9 @@ for its slots: ~0.5 ms a class, ~14 ms for the engine's model alone, which every
 start-up. Here `__init__`, `__eq__` and `__hash__` are compiled once per *shape* (the number of fields
 and which have a default factory) with placeholder names, and renamed per class (a code object's
 local and attribute names are data: `code.replace`); `__repr__`, `__setattr__`, `__delattr__` and the
-pickling methods are shared or closures. `__init__` sets each slot through its descriptor, not
+pickling methods are shared or closures. The templates of the shapes shunt's classes have are written
+out in frozen_shapes.py (tools/frozen_shapes.py), so a start loads them compiled from its .pyc: compiling
+them (~16 shapes) cost ~5 ms of every command's start. `__init__` sets each slot through its descriptor, not
 `object.__setattr__` (the engine makes several such values per consult).
 
 To the `dataclasses` module the class is a dataclass (`fields`, `replace`, `asdict`, `is_dataclass`)
@@ -65,32 +67,65 @@ def _frozen_delattr(self, name):
 
 
 _TEMPLATES: dict[tuple[bool, ...], dict[str, types.CodeType]] = {}  # shape → __init__, __eq__, __hash__
+_METHODS = ("__init__", "__eq__", "__hash__")
+COMPILED: list[tuple[bool, ...]] = []  # shapes compiled here (not found in frozen_shapes.py)
+
+
+def source(factories: tuple[bool, ...]) -> str:
+    """The source of __init__(self, a0, ..., a{n-1}) (field i set through `_s{i}`, after `_f{i}()` for a field
+    with a default factory left out: its default is _FACTORY), and __eq__ and __hash__ over `.a0` ...
+    `.a{n-1}`, for fields of this shape (whether each has a default factory)."""
+    n = len(factories)
+    own = "".join(f"self.a{i}," for i in range(n))
+    lines = [f"def __init__(self{''.join(f', a{i}' for i in range(n))}):"]
+    for i, factory in enumerate(factories):
+        if factory:
+            lines.append(f"    if a{i} is _FACTORY: a{i} = _f{i}()")
+        lines.append(f"    _s{i}(self, a{i})")
+    lines += ["    return None",
+              "def __eq__(self, other):",
+              "    if other.__class__ is self.__class__:",
+              f"        return ({own}) == ({own.replace('self.', 'other.')})",
+              "    return NotImplemented",
+              "def __hash__(self):",
+              f"    return hash(({own}))"]
+    return "\n".join(lines) + "\n"
+
+
+def _prebuilt() -> dict[tuple[bool, ...], tuple[types.CodeType, ...]]:
+    """The templates of the shapes shunt's classes have, compiled with frozen_shapes.py (its .pyc): a
+    start-up compiled ~16 shapes, ~5 ms. A shape not there is compiled from `source` (and noted in COMPILED)."""
+    try:
+        from shunt.engine.frozen_shapes import SHAPES
+    except ImportError:  # (a tree without it: every shape compiled)
+        return {}
+    return SHAPES
 
 
 def _templates(factories: tuple[bool, ...]) -> dict[str, types.CodeType]:
-    """The code of __init__(self, a0, ..., a{n-1}) (field i set through `_s{i}`, after `_f{i}()` for a field
-    with a default factory left out: its default is _FACTORY), and __eq__ and __hash__ over `.a0` ...
-    `.a{n-1}`, for fields of this shape (whether each has a default factory)."""
+    """The code of __init__, __eq__ and __hash__ for fields of this shape (see `source`)."""
     got = _TEMPLATES.get(factories)
     if got is None:
-        n = len(factories)
-        own = "".join(f"self.a{i}," for i in range(n))
-        lines = [f"def __init__(self{''.join(f', a{i}' for i in range(n))}):"]
-        for i, factory in enumerate(factories):
-            if factory:
-                lines.append(f"    if a{i} is _FACTORY: a{i} = _f{i}()")
-            lines.append(f"    _s{i}(self, a{i})")
-        lines += ["    return None",
-                  "def __eq__(self, other):",
-                  "    if other.__class__ is self.__class__:",
-                  f"        return ({own}) == ({own.replace('self.', 'other.')})",
-                  "    return NotImplemented",
-                  "def __hash__(self):",
-                  f"    return hash(({own}))"]
-        ns: dict[str, Any] = {}
-        exec("\n".join(lines) + "\n", ns)
-        got = _TEMPLATES[factories] = {k: ns[k].__code__ for k in ("__init__", "__eq__", "__hash__")}
+        codes = _prebuilt().get(factories)
+        if codes is None:
+            ns: dict[str, Any] = {}
+            exec(source(factories), ns)
+            codes = tuple(ns[k].__code__ for k in _METHODS)
+            COMPILED.append(factories)
+        got = _TEMPLATES[factories] = dict(zip(_METHODS, codes))
     return got
+
+
+def shapes_module(shapes) -> str:
+    """The text of frozen_shapes.py holding these shapes' templates (tools/frozen_shapes.py writes it)."""
+    out = ['"""The templates of engine/frozen.py for the shapes of shunt\'s frozen classes, compiled with this',
+           "module (its .pyc) rather than at each start. Made by `python tools/frozen_shapes.py`: do not edit",
+           '(tests/test_engine_frozen.py checks it is up to date)."""',
+           "# fmt: off", "# flake8: noqa", "", "SHAPES = {}", ""]
+    for shape in sorted(shapes, key=lambda f: (len(f), f)):
+        out += [source(shape).rstrip("\n"),
+                f"SHAPES[{tuple(shape)!r}] = (__init__.__code__, __eq__.__code__, __hash__.__code__)", ""]
+    return "\n".join(out)
 
 
 def _renamed(code: types.CodeType, qualname: str, names: dict[str, str], varnames: tuple[str, ...] | None = None
@@ -173,3 +208,4 @@ def _methods(cls: type, fields: list[dataclasses.Field]) -> dict[str, Any]:
     for name, fn in out.items():
         fn.__qualname__ = f"{q}.{name}"
     return out
+
