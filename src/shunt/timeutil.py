@@ -108,9 +108,10 @@ def _ms_in_range(ms: int, text: str) -> int:
     return ms
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# (patterns compiled on first use, by re's own cache: a command reads one or two of them)
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 # A date as Chinese users type it: 2026年11月11日, 11月11日 (号 for 日), then maybe a time of day.
-_ZH_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*(.*)", re.ASCII | re.DOTALL)
+_ZH_DATE = r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*(.*)"
 _ZH_WORDS = {"今天": "today", "昨天": "yesterday"}
 
 
@@ -123,7 +124,7 @@ def as_typed(text: str, year=None) -> str:
 
     t = unicodedata.normalize("NFKC", text).strip()
     t = _ZH_WORDS.get(t, t)
-    m = _ZH_DATE.fullmatch(t)
+    m = re.fullmatch(_ZH_DATE, t, re.ASCII | re.DOTALL) if "月" in t else None
     if m is None:
         return t
     y, mo, d, rest = m.groups()
@@ -142,7 +143,7 @@ def parse_date(text: str, tz: ZoneInfo, today: date | None = None, year=None) ->
     if t in ("today", "yesterday"):
         base = today or datetime.now(tz).date()
         return _in_range(base if t == "today" else base - timedelta(days=1), text)
-    if _ISO_DATE.fullmatch(t):  # the usual spelling, read as strptime's %Y-%m-%d does, without importing _strptime
+    if re.fullmatch(_ISO_DATE, t, re.ASCII):  # the usual spelling, read as strptime's %Y-%m-%d does, without importing _strptime
         try:
             d = date.fromisoformat(t)
         except ValueError:
@@ -161,7 +162,7 @@ def parse_date(text: str, tz: ZoneInfo, today: date | None = None, year=None) ->
 
 # The usual spelling of a moment ('2026-11-11 10:23:45', ISO 8601 with T, fraction or offset): read
 # without importing dateutil's parser (~20 ms a command); datetime reads these exactly as dateutil does.
-_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?", re.ASCII)
+_ISO_MOMENT = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?"
 
 
 def parse_moment(text: str, tz: ZoneInfo, year=None) -> int:
@@ -173,7 +174,7 @@ def parse_moment(text: str, tz: ZoneInfo, year=None) -> int:
             return parse_ts(int(t), tz)
         except ValueError:
             raise _OutOfRange(f"{text!r} is not a moment between {_RANGE}") from None
-    if _ISO_MOMENT.fullmatch(t):
+    if re.fullmatch(_ISO_MOMENT, t, re.ASCII):
         try:
             dt = datetime.fromisoformat(t)
         except ValueError:  # e.g. 24:00:00 or Feb 30: dateutil decides
@@ -194,7 +195,7 @@ def parse_moment(text: str, tz: ZoneInfo, year=None) -> int:
     return _ms_in_range(ms, text)
 
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$", re.ASCII)
+_DURATION = r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$"
 MAX_DURATION_DAYS = 36_500  # a window reaching back 100 years covers any data shunt stores (1990..2100)
 
 
@@ -202,7 +203,7 @@ def parse_duration(text: str) -> int:
     """'24h', '90m', '2d', '3600s' (a bare number is hours) → milliseconds; at most 36,500 days."""
     from decimal import Decimal
 
-    m = _DURATION.match(text.lower())
+    m = re.match(_DURATION, text.lower(), re.ASCII)
     if not m:
         raise ValueError(f"cannot read {text!r} as a duration (try 24h, 90m, 2d)")
     unit = m.group(2) or "h"
