@@ -117,6 +117,20 @@ def test_group_names_from_the_bodies_as_the_parsed_configs_name_them(tmp_path):
     assert group_names(db, 1) == {"g_pre": "售前二", "7": "seven", "g_t": "True"}
 
 
+def test_group_names_read_only_groups_given_as_an_array(tmp_path):
+    """`groups` as an object, a scalar, null or missing names no group (the array's elements only)."""
+    from shunt.store.configs import group_names
+    from shunt.store.db import open_db
+
+    db = open_db(tmp_path / "g.db", create=True)
+    db.execute("INSERT INTO shops(id, nick) VALUES (1, 'zhenpin')")
+    bodies = [{"groups": {"g_a": {"id": "g_a", "name": "甲"}}}, {"groups": {"id": "g_b", "name": "乙"}},
+              {"groups": "g_c"}, {"groups": None}, {}, {"groups": [{"id": "g_d", "name": "丁"}]}]
+    for i, b in enumerate(bodies):
+        db.execute("INSERT INTO configs(shop_id, ts, uid, body) VALUES (1, ?, ?, ?)", (i, f"c{i}", json.dumps(b)))
+    assert group_names(db, 1) == {"g_d": "丁"}
+
+
 FORBIDDEN = ("sqlite_utils", "babel", "msgspec", "shunt.store.load", "shunt.generate", "shunt.diagnose.simulate",
              "shunt.diagnose.balance", "shunt.diagnose.period", "shunt.render.funnel", "textual")
 

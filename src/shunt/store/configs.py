@@ -76,7 +76,10 @@ def configs_in(conn: sqlite3.Connection, sid: int, start: int, end: int) -> list
 
 _GROUP_NAMES = ("SELECT c.uid, json_type(g.value, '$.id'), json_extract(g.value, '$.id'), json_type(g.value, '$.name'), "
                 "json_extract(g.value, '$.name') FROM configs c, json_each(c.body, '$.groups') g "
-                "WHERE c.shop_id = ? AND json_type(c.body, '$.groups') = 'array' ORDER BY c.ts, c.uid, g.key")
+                "WHERE c.shop_id = ? AND typeof(g.key) = 'integer' ORDER BY c.ts, c.uid, g.key")
+# (an array's elements are the rows with an integer key: an object's members have text keys, a scalar's one
+# row a NULL key. Asking json_type(c.body, '$.groups') parsed each ~160 kB body once more: 8 -> 3 ms at
+# 300 groups of 1000 agents)
 _PLAIN = {"text": str, "integer": str, "null": None}
 
 
