@@ -248,3 +248,34 @@ def test_statuses_carried_between_cuts_are_the_ones_read(sample_db, order):
     finally:
         carried.MAX_CHANGES = 256
         shop.conn.close()
+
+
+def test_last_event_before_reads_the_messages_only_when_their_span_crosses_the_end(sample_db, tmp_path):
+    """why-silent's default moment after midnight: the kept span of the messages answers for them when
+    they all fall before `end` or none does; the answer is the brute one (every table read) at every end,
+    with the spans kept or not."""
+    import shutil
+    import sqlite3
+
+    from shunt.store import periods, spans
+
+    db = tmp_path / "s.db"
+    shutil.copy(sample_db, db)
+    conn = sqlite3.connect(db)
+    sid = conn.execute("SELECT id FROM shops").fetchone()[0]
+    tables = ("consults", "messages", "statuses", "session_ends", "configs", "stats", "logistics")
+
+    def brute(end):
+        got = [conn.execute(f"SELECT max(ts) FROM {t} WHERE shop_id = ? AND ts < ?", (sid, end)).fetchone()[0]
+               for t in tables]
+        return max((g for g in got if g is not None), default=None)
+
+    first, last = conn.execute("SELECT min(ts), max(ts) FROM messages WHERE shop_id = ?", (sid,)).fetchone()
+    ends = [0, first - 1, first, first + 1, (first + last) // 2, last, last + 1, last + 10**9]
+    assert spans.span(conn, sid) == (first, last)  # (the loader kept them)
+    for end in ends:
+        assert periods.last_event_before(conn, sid, end) == brute(end), end
+    conn.execute("UPDATE meta SET value = value - 1 WHERE key = 'msg_top'")  # not up to date: read as before
+    assert spans.span(conn, sid) is None
+    for end in ends:
+        assert periods.last_event_before(conn, sid, end) == brute(end), end

@@ -41,9 +41,20 @@ def received_by_agent(conn: sqlite3.Connection, sid: int, start: int, end: int) 
 
 
 def last_event_before(conn: sqlite3.Connection, sid: int, end: int) -> int | None:
-    """The time of the shop's last event (of any kind) before `end`."""
+    """The time of the shop's last event (of any kind) before `end`.
+
+    Messages have no index led by (shop_id, ts): the loader's kept span of the shop's messages (store/
+    spans.py) answers when they all fall before `end`, or none does; only a span across `end` reads them."""
+    from shunt.store import spans
+
+    kept = spans.span(conn, sid)
     best = None
-    for table in ("consults", "messages", "statuses", "session_ends", "configs", "stats", "logistics"):
+    tables = ("consults", "statuses", "session_ends", "configs", "stats", "logistics")
+    if kept is None or (kept[0] is not None and kept[0] < end <= kept[1]):
+        tables = ("consults", "messages") + tables[1:]
+    elif kept[1] is not None and kept[1] < end:
+        best = kept[1]
+    for table in tables:
         row = conn.execute(f"SELECT max(ts) FROM {table} WHERE shop_id = ? AND ts < ?", (sid, end)).fetchone()
         if row and row[0] is not None and (best is None or row[0] > best):
             best = row[0]
