@@ -279,3 +279,70 @@ def test_last_event_before_reads_the_messages_only_when_their_span_crosses_the_e
     assert spans.span(conn, sid) is None
     for end in ends:
         assert periods.last_event_before(conn, sid, end) == brute(end), end
+
+
+def _names_kept_slowly(result) -> set[str]:
+    """keep_names' rule written plainly: a str under a name key or field, at most 8 levels down, with a
+    space inside (not only at its ends), at most 80 characters."""
+    import dataclasses
+
+    from shunt.render.layout import NAME_KEYS
+
+    out: set[str] = set()
+
+    def walk(o, key, depth):
+        if depth > 8:
+            return
+        if isinstance(o, str):
+            if key in NAME_KEYS and " " in o.strip() and len(o) <= 80:
+                out.add(o.strip())
+        elif dataclasses.is_dataclass(o) and not isinstance(o, type):
+            for f in dataclasses.fields(o):
+                walk(getattr(o, f.name), f.name, depth + 1)
+        elif isinstance(o, dict):
+            for k, v in o.items():
+                walk(v, k if isinstance(k, str) else key, depth + 1)
+        elif isinstance(o, (list, tuple, set, frozenset)):
+            for v in o:
+                walk(v, key, depth + 1)
+
+    walk(result, None, 0)
+    return out
+
+
+def test_keep_names_finds_what_the_plain_rule_finds():
+    """Names under name keys and fields at any depth up to 8, in dicts, lists, tuples, sets and frozen
+    values (the candidates of a decision), inline or through a call: the same set as the plain walk."""
+    from hypothesis import given, settings, strategies as st
+
+    from shunt.engine.model import Candidate
+    from shunt.render import layout
+
+    keys = st.sampled_from(["account", "agents", "members", "name", "detail", "rotation", 3, None])
+    texts = st.sampled_from(["zhenpin:Ann Lee", " Bob K ", "solo", "a" * 79 + " b", "x y" * 30, "", "g pre"])
+    leaf = st.one_of(texts, st.integers(0, 3), st.none(), st.booleans())
+    cand = st.builds(lambda a, w: Candidate(a, (a,), "online", 1, None, 1.0, 0.1, False, True, w),
+                     texts, st.one_of(st.none(), texts))
+    tree = st.recursive(st.one_of(leaf, cand), lambda kids: st.one_of(
+        st.lists(kids, max_size=4), st.lists(kids, max_size=3).map(tuple),
+        st.dictionaries(keys, kids, max_size=4)), max_leaves=40)
+
+    @settings(max_examples=80, deadline=None)
+    @given(tree)
+    def check(t):
+        layout._KEEP.clear()
+        layout.keep_names(t)
+        assert layout._KEEP == _names_kept_slowly(t)
+
+    check()
+    for n in range(5, 11):  # at the depth limit: a list, a dict and a frozen value's field holding a name
+        for inner in (["zhenpin:Ann Lee"], {"agent": "zhenpin:Bo Li"},
+                      Candidate("zhenpin:Cy Wu", (), "online", 1, None, 1.0, 0.1, False, True)):
+            t = inner
+            for _ in range(n):
+                t = [t]
+            for shaped in (t, {"members": t}):
+                layout._KEEP.clear()
+                layout.keep_names(shaped)
+                assert layout._KEEP == _names_kept_slowly(shaped), (n, shaped)
+    layout._KEEP.clear()

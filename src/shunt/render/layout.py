@@ -155,24 +155,43 @@ def keep_names(result: Any) -> None:
                                      if dataclasses.is_dataclass(t) and not issubclass(t, type) else None)
         return names
 
+    def name(o: str) -> None:
+        if " " in o.strip() and len(o) <= 80:
+            _KEEP.add(o.strip())
+
     def walk(o, key=None, depth=0):
+        # (a plain str under a name is looked at here, not through another call: a why-received at 1000
+        # candidates has several lists of 1000 names)
         if depth > 8:
             return
         if isinstance(o, str):
-            if key in NAME_KEYS and " " in o.strip() and len(o) <= 80:
-                _KEEP.add(o.strip())
+            if key in NAME_KEYS:
+                name(o)
         elif (names := fields_of(type(o))) is not None:
-            for name in names:
-                v = getattr(o, name)
-                if type(v) not in _PLAIN_TYPES:
-                    walk(v, name, depth + 1)
+            for name_ in names:
+                v = getattr(o, name_)
+                t = type(v)
+                if t is str:
+                    if name_ in NAME_KEYS and depth < 8:
+                        name(v)
+                elif t not in _PLAIN_TYPES:
+                    walk(v, name_, depth + 1)
         elif isinstance(o, dict):
             for k, v in o.items():
-                if type(v) not in _PLAIN_TYPES:
+                t = type(v)
+                if t is str:
+                    if (k if isinstance(k, str) else key) in NAME_KEYS and depth < 8:
+                        name(v)
+                elif t not in _PLAIN_TYPES:
                     walk(v, k if isinstance(k, str) else key, depth + 1)
         elif isinstance(o, (list, tuple, set, frozenset)):
+            named = key in NAME_KEYS and depth < 8
             for v in o:
-                if type(v) not in _PLAIN_TYPES:
+                t = type(v)
+                if t is str:
+                    if named:
+                        name(v)
+                elif t not in _PLAIN_TYPES:
                     walk(v, key, depth + 1)
 
     walk(result)
