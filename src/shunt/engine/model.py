@@ -152,36 +152,26 @@ class Config:
                 carriers=tuple(lg.get("carriers") or DEFAULT_CARRIERS),
             ),
         )
-        agents = tuple(
-            AgentConf(
-                account=a["account"],
-                weight=float(a.get("weight", 1) if a.get("weight") is not None else 1),
-                max_sessions=(int(a["max_sessions"]) if a.get("max_sessions") is not None else None),
-                routing=bool(a.get("routing", True)),
-                proxy=bool(a.get("proxy", False)),
-            )
-            for a in body.get("agents") or ()
-        )
+        agents = []  # (positional, one .get per key: a config of 1000 agents is parsed at a point question's start)
+        for a in body.get("agents") or ():
+            account, get = a["account"], a.get
+            w, cap = get("weight"), get("max_sessions")
+            agents.append(AgentConf(account, 1.0 if w is None else float(w), None if cap is None else int(cap),
+                                    bool(get("routing", True)), bool(get("proxy", False))))
         groups = []
         for g in body.get("groups") or ():
             b = g.get("bind") or {}
+            gid = g["id"]
             groups.append(GroupConf(
-                id=str(g["id"]),
-                name=str(g.get("name") or g["id"]),
-                members=tuple(g.get("members") or ()),
-                robot_priority=bool(g.get("robot_priority", False)),
-                bind=Bind(
-                    order_states=tuple(b.get("order_states") or ()),
-                    items=tuple(str(i) for i in b.get("items") or ()),
-                    intents=tuple(b.get("intents") or ()),
-                ),
-            ))
+                str(gid), str(g.get("name") or gid), tuple(g.get("members") or ()), bool(g.get("robot_priority", False)),
+                Bind(tuple(b.get("order_states") or ()), tuple(map(str, items)) if (items := b.get("items")) else (),
+                     tuple(b.get("intents") or ()))))
         exclusive = tuple(
             Exclusive(buyer=e["buyer"], agent=e["agent"], mode=e.get("mode") or "priority")
             for e in body.get("exclusive") or ()
         )
         return cls(shop=shop, ts=ts, timezone=body.get("timezone") or "Asia/Shanghai",
-                   settings=settings, agents=agents, groups=tuple(groups), exclusive=exclusive)
+                   settings=settings, agents=tuple(agents), groups=tuple(groups), exclusive=exclusive)
 
 
 @frozen
