@@ -56,7 +56,8 @@ def day(tmp_path_factory):
 
 @pytest.mark.parametrize("change", [{"settings": {"strategy": "round_robin", "busy_threshold": 1}},
                                     {"settings": {"recent_contact_hours": 2}},
-                                    {"settings": {"strategy": "round_robin"}}], ids=["shared", "hours", "some-unchanged"])
+                                    {"settings": {"strategy": "round_robin"}}, {"settings": {"strategy": "conversion_rate"}}],
+                         ids=["shared", "hours", "some-unchanged", "strategy-only"])
 def test_simulate_with_keys_made_once_answers_as_the_engine(day, monkeypatch, change):
     tmp, db = day
     new = tmp / "new.json"

@@ -13,6 +13,7 @@ assignment; a session lasts as long as the recorded one. Seeded: same seed, same
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -141,7 +142,7 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
     tracker = ReplayTracker(transform, float(new_hours) if isinstance(new_hours, (int, float)) else 0.0)
     cache = decision_cache(tracker)
     sums = _Sums(random.Random(seed), timeutil.zone(tzname), limit)
-    shared: dict[int, tuple] = {}  # id(after) → (after, before, their keys the same (_same_keys), the configs equal)
+    shared: dict[int, tuple] = {}  # id(after) → (after, before, their keys the same (_same_keys), _alike)
     decide, base_of, recent_key, first_recent = cache.decide, cache.base, cache.recent_key, cache.first_recent
     for c, routed, state, _uid in store.sweep(conn, sid, start, end, tracker=tracker):
         cfg_after, cfg_before = state.config, tracker.recorded_config
@@ -151,16 +152,19 @@ def _simulate(conn, sid: int, start: int, end: int, label: str, new: dict[str, A
         e = shared.get(id(cfg_after))
         if e is None or e[0] is not cfg_after or e[1] is not cfg_before:
             same = _same_keys(cfg_after, cfg_before)
-            # (the configs equal: decided once, but not with the cache off, the engine's own answer to compare with)
-            e = shared[id(cfg_after)] = (cfg_after, cfg_before, same, same and cache.enabled and cfg_after == cfg_before)
+            # (decided once where it must be the same: not with the cache off, the engine's own answer to compare with)
+            e = shared[id(cfg_after)] = (cfg_after, cfg_before, same, _alike(cfg_after, cfg_before) if same and cache.enabled
+                                         else None)
         if e[2]:  # one base and rule 4's pick for both
             base = base_of(state, c, cfg_before)
             recent = (recent_key(state, c, cfg_before)
                       if c.source != "transfer_to_group" and cfg_before.settings.recent_contact_hours else ())
             first = first_recent(state, recent, cfg_before) if recent else None
-            d_after = decide(state, c, cfg_after, base, first=first)
-            # the change left this config as it was: the same decision (the engine reads the state and the config)
-            d_before = d_after if e[3] else decide(state, c, cfg_before, base, first=first)
+            d_before = decide(state, c, cfg_before, base, first=first)
+            if e[3] is _EQUAL or (e[3] is _STRATEGY and d_before.reason not in _BY_STRATEGY):
+                d_after = d_before  # (see _alike)
+            else:
+                d_after = decide(state, c, cfg_after, base, first=first)
         else:
             d_after, d_before = decide(state, c, cfg_after), decide(state, c, cfg_before)
         override = sums.replayed(c, routed, d_after, d_before)
@@ -182,6 +186,23 @@ def _same_keys(a: Config, b: Config) -> bool:
     return (a.shop == b.shop and sa.assistant == sb.assistant and sa.intent_routing == sb.intent_routing
             and sa.recent_contact_hours == sb.recent_contact_hours and a.agents == b.agents
             and a.exclusive == b.exclusive and a.groups == b.groups)
+
+
+_EQUAL, _STRATEGY = "equal", "strategy"
+_BY_STRATEGY = frozenset(("reception_rate", "conversion_rate", "round_robin"))  # rule 7's reasons by strategy
+
+
+def _alike(a: Config, b: Config) -> str | None:
+    """_EQUAL: the change left the config as it was, so every decision is the same (the engine reads
+    the state and the config); _STRATEGY: they differ in settings.strategy only, which the engine reads
+    only where rule 7 chooses among several candidates (engine/select.py: each strategy then gives its
+    own reason), so a decision with another reason is the same under both; None: neither."""
+    if a == b:
+        return _EQUAL
+    sa, sb = a.settings, b.settings
+    if sa.strategy != sb.strategy and dataclasses.replace(a, settings=dataclasses.replace(sa, strategy=sb.strategy)) == b:
+        return _STRATEGY
+    return None
 
 
 class _Sums:
