@@ -16,6 +16,8 @@ from bisect import bisect_left, insort
 from itertools import compress
 from typing import Any, Mapping
 
+from shunt.engine.pool_order import rate_moves
+
 MAX_POOLS = 256  # pools of every group remembered per `GroupPools` (each: every group's contents)
 
 
@@ -49,22 +51,15 @@ class EveryRates:
             return order
         if self.rated:
             rates, apos = self.rates, gp.apos
-            for a in self.rated:
-                p = apos.get(a)
-                if p is None:
-                    continue
-                new = float(conversion.get(a, 0.0))
-                old = rates[p]
-                if new == old:
-                    continue
-                if new != new:  # (made whole again when asked next)
-                    self.order = None
-                    self.rated.clear()
-                    return None
+            moves = rate_moves(self.rated, conversion, lambda a: None if (p := apos.get(a)) is None else rates[p])
+            if moves is None:  # (made whole again when asked next)
+                self.order = None
+                return None
+            for a, old, new in moves:
+                p = apos[a]
                 rates[p] = new
                 del order[bisect_left(order, (-old, p))]
                 insort(order, (-new, p))
-            self.rated.clear()
         return order
 
 

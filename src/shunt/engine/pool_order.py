@@ -15,7 +15,7 @@ a miss cost the kept groups (and the ineligible places above the best), not the 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 HASH_MASK = (1 << 64) - 1  # content hashes are sums of 64-bit ids mod 2^64
 # the kept groups are read group by group (strategy keys, conversion rate's winners) when their
@@ -37,6 +37,28 @@ def bucket_add(b: dict[int, list[int]], load: int, n: int, h: int) -> None:
     e[1] = (e[1] + h) & HASH_MASK
     if not e[0]:
         del b[load]
+
+
+def rate_moves(rated: set[str], conversion: Mapping[str, float],
+               old_of: Callable[[str], float | None]) -> list[tuple[str, float, float]] | None:
+    """The rates set since (`rated`, emptied) that moved: (account, the rate it is ordered by, its
+    rate now) for each account placed (`old_of`: its ordered rate, None when it has no place); None
+    when a new rate is not a number (NaN: the order is to be made whole again). Shared by the
+    per-group order (`RateOrder`) and the every-group one (engine/every.py)."""
+    moves = []
+    for a in rated:
+        old = old_of(a)
+        if old is None:
+            continue
+        new = float(conversion.get(a, 0.0))
+        if new == old:
+            continue
+        if new != new:
+            rated.clear()
+            return None
+        moves.append((a, old, new))
+    rated.clear()
+    return moves
 
 
 class RateOrder:
@@ -68,25 +90,17 @@ class RateOrder:
             order = self.order = [sorted((-rates[m], j) for j, m in enumerate(ms)) for ms in gp.members]
             return order
         if self.rated:
-            rates = self.rates
-            for a in self.rated:
-                spots = gp.at.get(a)
-                if not spots:
-                    continue
-                new = float(conversion.get(a, 0.0))
-                old = rates[a]
-                if new == old:
-                    continue
-                if new != new:  # (made whole again when asked next)
-                    self.order = None
-                    self.rated.clear()
-                    return None
+            rates, at = self.rates, gp.at
+            moves = rate_moves(self.rated, conversion, lambda a: rates[a] if at.get(a) else None)
+            if moves is None:  # (made whole again when asked next)
+                self.order = None
+                return None
+            for a, old, new in moves:
                 rates[a] = new
-                for i, j in spots:
+                for i, j in at[a]:
                     o = order[i]
                     del o[bisect_left(o, (-old, j))]
                     insort(o, (-new, j))
-            self.rated.clear()
         return order
 
 
