@@ -2,8 +2,16 @@
 passes --lang zh or sets SHUNT_LANG itself)."""
 
 import os
+import signal
 
 import pytest
+
+# The Ctrl-C tests (test_reliability_*) send SIGINT to shunt subprocesses. A suite started in the
+# background by a shell without job control (`cmd &` in a script) inherits SIGINT ignored, which
+# every child would keep across exec, so Python would install no KeyboardInterrupt for it and the
+# loads would run to the end: take the default back here, for this process and its children.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 os.environ["SHUNT_LANG"] = "en"  # subprocesses too
 
