@@ -33,8 +33,9 @@ def main() -> None:
     from shunt.engine import frozen
 
     path = Path(frozen.__file__).with_name("frozen_shapes.py")
-    path.write_text(frozen.shapes_module(used_shapes()), encoding="utf-8")
-    print(f"{path}: {len(used_shapes())} shapes")
+    shapes = used_shapes()
+    path.write_text(frozen.shapes_module(shapes), encoding="utf-8")
+    print(f"{path}: {len(shapes)} shapes")
 
 
 if __name__ == "__main__":

@@ -208,4 +208,3 @@ def _methods(cls: type, fields: list[dataclasses.Field]) -> dict[str, Any]:
     for name, fn in out.items():
         fn.__qualname__ = f"{q}.{name}"
     return out
-
